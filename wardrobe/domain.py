@@ -1,0 +1,118 @@
+"""Plain data shared by every layer: the ten categories, their outfit slots, items and predictions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+CATEGORIES: tuple[str, ...] = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+SLOTS: dict[int, str] = {
+    0: "top",
+    1: "bottom",
+    2: "top",
+    3: "one-piece",
+    4: "outer",
+    5: "footwear",
+    6: "top",
+    7: "footwear",
+    8: "bag",
+    9: "footwear",
+}
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+# Every spelling a user may type: "t-shirt", "T-shirt/top", "tshirt", "ankle boot", "ankle-boot", "3"...
+_ALIASES: dict[str, int] = {}
+for _index, _name in enumerate(CATEGORIES):
+    _ALIASES[_slug(_name)] = _index
+    _ALIASES[_slug(_name).replace("-", "")] = _index
+    _ALIASES[str(_index)] = _index
+_ALIASES.update({"t-shirt": 0, "tshirt": 0, "top": 0, "trousers": 1, "pants": 1, "boot": 9, "boots": 9})
+
+
+class UnknownCategory(ValueError):
+    """A category name or number that is not one of the ten."""
+
+
+def parse_category(text: str) -> int:
+    """Return the class number for a category name (any case, '-' or ' ') or a number 0-9."""
+    key = _slug(text.strip())
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if key.replace("-", "") in _ALIASES:
+        return _ALIASES[key.replace("-", "")]
+    choices = ", ".join(f"{i} {_slug(n)}" for i, n in enumerate(CATEGORIES))
+    raise UnknownCategory(f"unknown category {text!r}; use a name or number: {choices}")
+
+
+def category_slug(label: int) -> str:
+    """Short lowercase name of a class, as users type it (e.g. 'ankle-boot')."""
+    return _slug(CATEGORIES[label]).replace("t-shirt-top", "t-shirt")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the classifier said about one image."""
+
+    probabilities: tuple[float, ...]
+    embedding: tuple[float, ...] | None = None
+
+    @property
+    def label(self) -> int:
+        return max(range(len(self.probabilities)), key=self.probabilities.__getitem__)
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.label]
+
+    def top(self, k: int = 3) -> list[tuple[int, float]]:
+        order = sorted(range(len(self.probabilities)), key=lambda i: -self.probabilities[i])
+        return [(i, self.probabilities[i]) for i in order[:k]]
+
+
+@dataclass
+class Item:
+    """One garment in the inventory."""
+
+    id: int
+    sha256: str
+    original_name: str
+    added_at: datetime
+    predicted_label: int
+    probabilities: list[float]
+    conversion_version: str
+    model_version: str
+    user_label: int | None = None
+    colours: list[str] = field(default_factory=list)
+    photo_path: str = ""
+    thumbnail_path: str = ""
+    state: str = "active"
+
+    @property
+    def label(self) -> int:
+        """The user's label wins over the prediction."""
+        return self.user_label if self.user_label is not None else self.predicted_label
+
+    @property
+    def category(self) -> str:
+        return CATEGORIES[self.label]
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.predicted_label]

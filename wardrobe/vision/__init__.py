@@ -1,0 +1,1 @@
+"""Everything that sees: safe photo opening, the Fashion-MNIST conversion, the ResNet-50 and its training."""

@@ -1,0 +1,100 @@
+"""The model card: what a trained model is, how it was made, and the hashes that prove its files are intact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+CARD_NAME = "card.json"
+
+
+class ModelError(Exception):
+    """A model that is missing, tampered with or not ours; the message says how to restore it."""
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temp file in the same folder, fsynced, then renamed over."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_card(model_dir: Path) -> dict:
+    """Read and sanity-check model_dir/card.json."""
+    card_path = Path(model_dir) / CARD_NAME
+    if not card_path.is_file():
+        raise ModelError(f"{card_path}: model card missing. {restore_hint(model_dir)}")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{card_path}: unreadable model card ({exc}). {restore_hint(model_dir)}") from exc
+    if not isinstance(card, dict) or "artifacts" not in card:
+        raise ModelError(f"{card_path}: not a wardrobe model card. {restore_hint(model_dir)}")
+    return card
+
+
+def verified_artifact(model_dir: Path, kind: str = "keras") -> tuple[Path, dict]:
+    """Return (path, card) for the card's artifact of this kind after checking its sha256, or raise ModelError."""
+    model_dir = Path(model_dir)
+    card = read_card(model_dir)
+    entry = card["artifacts"].get(kind)
+    if not entry:
+        raise ModelError(f"{model_dir / CARD_NAME}: lists no {kind} artifact. {restore_hint(model_dir)}")
+    path = model_dir / entry["file"]
+    if not path.is_file():
+        raise ModelError(f"{path}: model file missing. {restore_hint(model_dir)}")
+    actual = sha256_file(path)
+    if actual != entry["sha256"]:
+        raise ModelError(
+            f"{path}: model file does not match its card (sha256 {actual[:12]}... expected "
+            f"{entry['sha256'][:12]}...); it is damaged or was changed. {restore_hint(model_dir)}"
+        )
+    return path, card
+
+
+def restore_hint(model_dir: Path) -> str:
+    return (
+        f"Restore the shipped model with `git checkout -- {model_dir}` (or reinstall wardrobe), "
+        "or train a new one with `wardrobe train`."
+    )
+
+
+def publish(model_dir: Path, artifact: Path, kind: str, card: dict) -> Path:
+    """Move a finished artifact into model_dir under a content-named file and switch the card to it atomically.
+
+    The artifact is renamed first and the card replaced last, so a crash at any point leaves the
+    old card pointing at its old, intact file. Files no card mentions any more are removed afterwards.
+    """
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    digest = sha256_file(artifact)
+    final = model_dir / f"{card.get('name', 'model')}-{digest[:12]}{''.join(artifact.suffixes)}"
+    os.replace(artifact, final)
+    card = dict(card)
+    card["artifacts"] = {**card.get("artifacts", {}), kind: {"file": final.name, "sha256": digest,
+                                                            "bytes": final.stat().st_size}}
+    atomic_write_text(model_dir / CARD_NAME, json.dumps(card, indent=2) + "\n")
+    keep = {entry["file"] for entry in card["artifacts"].values()} | {CARD_NAME}
+    for old in model_dir.glob(f"{card.get('name', 'model')}-*"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    return final

@@ -1,0 +1,166 @@
+"""Opening user photos safely and converting them into the Fashion-MNIST domain."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFile, ImageFilter, ImageOps, UnidentifiedImageError
+
+# Bump when the conversion changes: items remember which version classified them.
+CONVERSION_VERSION = "fmnist-v1"
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+MAX_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; larger files are refused before decoding
+WORK_SIZE = 160  # the conversion works on a copy whose longest edge is about this many pixels
+
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+class PhotoError(Exception):
+    """A photo that cannot be used; str() is a one-line reason."""
+
+
+@dataclass
+class Converted:
+    """One photo in the Fashion-MNIST domain, with what the conversion saw (for --explain and colours)."""
+
+    pixels: np.ndarray  # (28, 28) uint8, garment bright on black
+    work: np.ndarray  # (h, w, 3) uint8 RGB working copy of the photo
+    mask: np.ndarray  # (h, w) bool, True on the garment
+
+
+def open_photo(path: str | Path, max_pixels: int = MAX_PIXELS, target: int = WORK_SIZE) -> Image.Image:
+    """Open a user photo as RGB: size-checked before decoding, EXIF-rotated, first frame, any mode.
+
+    JPEGs are decoded at reduced size (draft mode) when only `target` pixels are needed.
+    """
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            width, height = image.size
+            if width * height > max_pixels:
+                raise PhotoError(f"image too large ({width}x{height} pixels; the limit is {max_pixels // 1_000_000} megapixels)")
+            if getattr(image, "n_frames", 1) > 1:
+                image.seek(0)
+            if image.format == "JPEG" and target:
+                # Keep enough pixels for the rotation below and the 28x28 result.
+                image.draft("RGB", (target * 2, target * 2))
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            return _to_rgb(image)
+    except PhotoError:
+        raise
+    except FileNotFoundError as exc:
+        raise PhotoError("no such file") from exc
+    except IsADirectoryError as exc:
+        raise PhotoError("is a directory") from exc
+    except PermissionError as exc:
+        raise PhotoError("permission denied") from exc
+    except UnidentifiedImageError as exc:
+        raise PhotoError("not an image Wardrobe can read (JPEG, PNG or WebP expected)") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoError(f"image too large (decompression bomb protection: {exc})") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise PhotoError(f"corrupt or truncated image ({exc})") from exc
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any Pillow mode to 8-bit RGB; transparent areas become white, as on a catalogue page."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        array = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") or array.max() > 255 else 255.0
+        image = Image.fromarray(np.clip(array / top * 255.0, 0, 255).astype(np.uint8), "L")
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        image = image.convert("RGBA")
+        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, image)
+    return image.convert("RGB")
+
+
+def _otsu(values: np.ndarray) -> float:
+    histogram, edges = np.histogram(values, bins=64)
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight = np.cumsum(histogram)
+    total = weight[-1]
+    mean = np.cumsum(histogram * centres)
+    between = (mean[-1] * weight / total - mean) ** 2 / np.maximum(weight * (total - weight), 1)
+    return float(centres[int(np.argmax(between))])
+
+
+def garment_mask(rgb: np.ndarray) -> np.ndarray:
+    """Separate the garment from its background: pixels far in colour from the photo's border.
+
+    The border colour is estimated per side (photos are often lit unevenly); a pixel belongs to the
+    garment when its colour distance to the nearest border colour is above an Otsu threshold. The
+    largest connected blob, holes filled, is kept.
+    """
+    from scipy import ndimage
+
+    image = rgb.astype(np.float32)
+    b = max(2, min(image.shape[:2]) // 20)
+    sides = [image[:b].reshape(-1, 3), image[-b:].reshape(-1, 3), image[:, :b].reshape(-1, 3), image[:, -b:].reshape(-1, 3)]
+    references = np.array([np.median(side, axis=0) for side in sides])
+    distance = np.min(np.linalg.norm(image[:, :, None, :] - references[None, None], axis=-1), axis=-1)
+    distance = ndimage.uniform_filter(distance, 3)
+    threshold = max(_otsu(distance), 18.0)
+    mask = distance > threshold
+    mask = ndimage.binary_opening(mask, iterations=1)
+    labels, count = ndimage.label(mask)
+    if count == 0:
+        return np.ones(mask.shape, dtype=bool)
+    sizes = ndimage.sum(mask, labels, range(1, count + 1))
+    # Keep the big blobs: a pair of shoes is two of them.
+    keep = np.flatnonzero(sizes >= 0.25 * sizes.max()) + 1
+    mask = ndimage.binary_fill_holes(np.isin(labels, keep))
+    if mask.sum() < 0.01 * mask.size:
+        return np.ones(mask.shape, dtype=bool)
+    return mask
+
+
+def to_fmnist(image: Image.Image) -> Converted:
+    """Convert an RGB photo into a 28x28 Fashion-MNIST-style image: garment only, trimmed, centred, negated."""
+    work = image.copy()
+    work.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    rgb = np.asarray(work, dtype=np.uint8)
+    mask = garment_mask(rgb)
+    gray = np.asarray(work.convert("L"), dtype=np.float32)
+    ink = 255.0 - gray  # negated: dark cloth is bright, as in Fashion-MNIST
+    inside = ink[mask]
+    low, high = np.percentile(inside, 2), np.percentile(inside, 98)
+    # White garments would vanish once negated; stretch the garment's own range to stay visible.
+    ink = 40.0 + 215.0 * np.clip((ink - low) / max(high - low, 1.0), 0.0, 1.0)
+    ink[~mask] = 0.0
+    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    h, w = crop.shape
+    scale = 28.0 / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = Image.fromarray(crop.astype(np.uint8), "L").resize(size, Image.Resampling.LANCZOS)
+    small = small.filter(ImageFilter.SHARPEN)
+    canvas = Image.new("L", (28, 28), 0)
+    canvas.paste(small, ((28 - size[0]) // 2, (28 - size[1]) // 2))
+    return Converted(pixels=np.asarray(canvas, dtype=np.uint8), work=rgb, mask=mask)
+
+
+def find_photos(paths: list[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Expand files and folders (recursively) into photo paths; also return (path, problem) for bad inputs."""
+    photos: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+            if not found:
+                problems.append((path, f"folder holds no photos ({', '.join(PHOTO_SUFFIXES)})"))
+            photos.extend(found)
+        elif path.is_file() or path.is_symlink():
+            photos.append(path)
+        else:
+            problems.append((path, "no such file or folder"))
+    return photos, problems
