@@ -52,12 +52,16 @@ class UnknownCategory(ValueError):
 
 def parse_category(text: str) -> int:
     """Return the class number for a category name (any case, '-' or ' ') or a number 0-9."""
-    key = _slug(text.strip())
-    if key in _ALIASES:
-        return _ALIASES[key]
-    if key.replace("-", "") in _ALIASES:
-        return _ALIASES[key.replace("-", "")]
-    choices = ", ".join(f"{i} {_slug(n)}" for i, n in enumerate(CATEGORIES))
+    stripped = text.strip()
+    if re.fullmatch(r"[+-]?\d+", stripped):
+        if stripped.isdigit() and int(stripped) < len(CATEGORIES):
+            return int(stripped)
+    else:
+        key = _slug(stripped)
+        for candidate in (key, key.replace("-", "")):
+            if candidate in _ALIASES:
+                return _ALIASES[candidate]
+    choices = ", ".join(f"{i} {category_slug(i)}" for i in range(len(CATEGORIES)))
     raise UnknownCategory(f"unknown category {text!r}; use a name or number: {choices}")
 
 

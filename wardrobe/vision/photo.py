@@ -148,19 +148,22 @@ def to_fmnist(image: Image.Image) -> Converted:
     return Converted(pixels=np.asarray(canvas, dtype=np.uint8), work=rgb, mask=mask)
 
 
-def find_photos(paths: list[str | Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Expand files and folders (recursively) into photo paths; also return (path, problem) for bad inputs."""
-    photos: list[Path] = []
-    problems: list[tuple[Path, str]] = []
+def find_photos(paths: list[str | Path]) -> list[tuple[Path, str | None]]:
+    """Expand files and folders (recursively, sorted) into photo paths, in input order.
+
+    Each entry is (path, None) for a photo to process or (path, problem) for an input that cannot be:
+    a missing path or a folder without photos. Files given by name are tried whatever their suffix.
+    """
+    entries: list[tuple[Path, str | None]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
             if not found:
-                problems.append((path, f"folder holds no photos ({', '.join(PHOTO_SUFFIXES)})"))
-            photos.extend(found)
-        elif path.is_file() or path.is_symlink():
-            photos.append(path)
+                entries.append((path, f"folder holds no photos ({', '.join(PHOTO_SUFFIXES)})"))
+            entries.extend((p, None) for p in found)
+        elif path.exists():
+            entries.append((path, None))
         else:
-            problems.append((path, "no such file or folder"))
-    return photos, problems
+            entries.append((path, "no such file or folder"))
+    return entries

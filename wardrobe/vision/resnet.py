@@ -26,8 +26,10 @@ def build_resnet50(
     The model takes raw pixels (0-255) and returns softmax probabilities; its pooled 2048-d features
     are the layer named "embedding".
     """
-    import keras
-    from keras import layers
+    from wardrobe.vision.backend import import_keras
+
+    keras = import_keras()
+    layers = keras.layers
 
     if stem not in STEMS:
         raise ValueError(f"stem must be one of {STEMS}, not {stem!r}")

@@ -16,6 +16,7 @@ import numpy as np
 from wardrobe.domain import CATEGORIES
 from wardrobe.vision import card as cards
 from wardrobe.vision import fmnist
+from wardrobe.vision.backend import import_keras
 from wardrobe.vision.photo import CONVERSION_VERSION
 
 HISTORY_FIELDS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate", "seconds", "elapsed"]
@@ -37,12 +38,17 @@ class TrainConfig:
     erase_probability: float = 0.5
     val_per_class: int = 500
     seed: int = 0
+    blocks: tuple[int, ...] = (3, 4, 6, 3)  # bottleneck blocks per stage: [3, 4, 6, 3] is ResNet-50
+    width: int = 64  # filters of the first stage's bottleneck
     limit: int = 0  # use only this many training images (tests, smoke runs); 0 = all
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if "blocks" in values:
+            values["blocks"] = tuple(values["blocks"])
+        return cls(**values)
 
 
 def augment(images: np.ndarray, rng: np.random.Generator, config: TrainConfig) -> np.ndarray:
@@ -75,7 +81,7 @@ def augment(images: np.ndarray, rng: np.random.Generator, config: TrainConfig) -
 
 def _keras_parts():
     """Keras objects defined lazily so importing this module does not import TensorFlow."""
-    import keras
+    keras = import_keras()
 
     if hasattr(_keras_parts, "cache"):
         return _keras_parts.cache
@@ -214,7 +220,8 @@ def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None
         _log(f"resumed run {run.path.name} after epoch {done}/{config.epochs}")
     else:
         history, done = [], 0
-        model = build_resnet50(stem=config.stem, weight_decay=config.weight_decay)
+        model = build_resnet50(stem=config.stem, blocks=tuple(config.blocks), base_filters=config.width,
+                               weight_decay=config.weight_decay)
         compile_model(model, config, len(batches))
     devices = [d for d in _visible_devices() if d != "cpu"]
     _log(f"training {model.name} ({model.count_params():,} parameters) on {len(x_train):,} images, "
@@ -252,7 +259,7 @@ def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None
 
 
 def _visible_devices() -> list[str]:
-    import keras
+    keras = import_keras()
 
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
@@ -278,33 +285,42 @@ def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
     best = max(history, key=lambda r: r["val_accuracy"])
     trained = keras.models.load_model(run.best)
     # A fresh, uncompiled copy: the shipped file holds weights and architecture, no optimizer state.
-    model = build_resnet50(stem=config.stem, weight_decay=0)
+    model = build_resnet50(stem=config.stem, blocks=tuple(config.blocks), base_filters=config.width, weight_decay=0)
     model.set_weights(trained.get_weights())
 
     data = fmnist.load(data_dir)
     probs = model.predict(data["test_images"][..., None].astype("float32"), batch_size=256, verbose=0)
     test_accuracy = float(np.mean(probs.argmax(1) == data["test_labels"]))
-
-    import platform
-
-    card = {
-        "name": "resnet50",
-        "architecture": model.name,
-        "parameters": int(model.count_params()),
-        "class_names": list(CATEGORIES),
-        "input": {"shape": [28, 28, 1], "dtype": "float32", "range": [0, 255],
-                  "meaning": "Fashion-MNIST-domain grayscale: garment bright on black, rescaled inside the model"},
-        "output": {"probabilities": "predictions", "embedding": {"layer": "embedding", "size": 2048}},
-        "preprocessing_version": CONVERSION_VERSION,
+    _, val_idx = fmnist.split_validation(data["train_labels"], config.val_per_class, config.seed)
+    return publish_model(model, out_dir, {
         "validation_accuracy": round(best["val_accuracy"], 4),
-        "validation_images": int(config.val_per_class * len(CATEGORIES)),
+        "validation_images": int(len(val_idx[: max(config.limit // 5, 10)] if config.limit else val_idx)),
         "test_accuracy": round(test_accuracy, 4),
         "test_images": int(len(data["test_labels"])),
         "epochs": int(best["epoch"]),
         "epochs_planned": config.epochs,
         "train_seconds": round(best["elapsed"], 1),
-        "train_accuracy_last_epoch": round(best["accuracy"], 4),
+        "train_accuracy": round(best["accuracy"], 4),
         "training": asdict(config),
+    })
+
+
+def publish_model(model, out_dir: Path, metrics: dict, name: str = "resnet50") -> dict:
+    """Save an uncompiled model into out_dir under a content-named file and write its card; returns the card."""
+    import platform
+
+    keras = import_keras()
+    embedding = model.get_layer("embedding").output
+    card = {
+        "name": name,
+        "architecture": model.name,
+        "parameters": int(model.count_params()),
+        "class_names": list(CATEGORIES),
+        "input": {"shape": [28, 28, 1], "dtype": "float32", "range": [0, 255],
+                  "meaning": "Fashion-MNIST-domain grayscale: garment bright on black, rescaled inside the model"},
+        "output": {"probabilities": "predictions", "embedding": {"layer": "embedding", "size": int(embedding.shape[-1])}},
+        "preprocessing_version": CONVERSION_VERSION,
+        **metrics,
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "versions": {"python": platform.python_version(), "keras": keras.__version__,
                      "backend": keras.backend.backend(), "numpy": np.__version__},
@@ -319,4 +335,4 @@ def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
     staged = out_dir / ".staged.keras"
     model.save(staged)
     cards.publish(out_dir, staged, "keras", card)
-    return card
+    return cards.read_card(out_dir)

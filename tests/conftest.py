@@ -1,0 +1,91 @@
+"""Shared fixtures: a private home per test, a tiny trained-shape model, tiny Fashion-MNIST files, photo makers."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PHOTOS = REPO.parent / "shared" / "photos"
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    """Every test gets its own WARDROBE_HOME, so nothing touches a real user's inventory."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("WARDROBE_HOME", str(home))
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A ResNet of the paper's shape but one block per stage and few filters, published with a real card."""
+    from wardrobe.vision.resnet import build_resnet50
+    from wardrobe.vision.train import publish_model
+
+    out = tmp_path_factory.mktemp("tiny-model")
+    model = build_resnet50(blocks=(1, 1, 1, 1), base_filters=4, weight_decay=0)
+    publish_model(model, out, {"validation_accuracy": None, "test_accuracy": None, "epochs": 0})
+    return out
+
+
+@pytest.fixture
+def use_tiny_model(tiny_model, monkeypatch) -> Path:
+    monkeypatch.setenv("WARDROBE_MODEL", str(tiny_model))
+    return tiny_model
+
+
+def write_idx(path: Path, array: np.ndarray) -> None:
+    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.fixture(scope="session")
+def tiny_fmnist(tmp_path_factory) -> Path:
+    """Four IDX files shaped like Fashion-MNIST, with 300 training and 100 test images of simple shapes."""
+    folder = tmp_path_factory.mktemp("fmnist")
+    rng = np.random.default_rng(0)
+
+    def make(n):
+        labels = np.arange(n) % 10
+        images = rng.integers(0, 40, size=(n, 28, 28)).astype(np.uint8)
+        for image, label in zip(images, labels):  # a bright bar whose position tells the class
+            image[2 + 2 * label : 5 + 2 * label, 4:24] = 220
+        return images, labels
+
+    train_x, train_y = make(300)
+    test_x, test_y = make(100)
+    write_idx(folder / "train-images-idx3-ubyte.gz", train_x)
+    write_idx(folder / "train-labels-idx1-ubyte.gz", train_y)
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", test_x)
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", test_y)
+    return folder
+
+
+def garment_photo(path: Path, size=(300, 400), colour=(30, 60, 150), background=(235, 230, 220), **save) -> Path:
+    """A photo of a T-shirt-like shape on a plain background."""
+    image = Image.new("RGB", size, background)
+    w, h = size
+    pixels = np.array(image)
+    pixels[h // 4 : 3 * h // 4, w // 3 : 2 * w // 3] = colour  # body
+    pixels[h // 4 : h // 2, w // 6 : 5 * w // 6] = colour  # sleeves
+    Image.fromarray(pixels).save(path, **save)
+    return path
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    """Run `wardrobe ARGS` in a fresh interpreter, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "wardrobe", *args], capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})}, **kwargs,
+    )

@@ -1,0 +1,129 @@
+"""Opening whatever users throw at us, and converting it into the Fashion-MNIST domain."""
+
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import garment_photo
+from wardrobe.vision.photo import PhotoError, find_photos, open_photo, to_fmnist
+
+
+def test_plain_photo_converts_to_28x28_bright_garment_on_black(tmp_path):
+    converted = to_fmnist(open_photo(garment_photo(tmp_path / "a.jpg")))
+    px = converted.pixels
+    assert px.shape == (28, 28) and px.dtype == np.uint8
+    assert px[-1, 0] == 0 and px[-1, -1] == 0  # the background beside the body is black
+    assert px[10:18, 10:18].mean() > 100  # the garment is bright
+    assert converted.mask.mean() < 0.6  # the background was found
+
+
+def test_garment_is_centred_and_fills_the_long_edge(tmp_path):
+    px = to_fmnist(open_photo(garment_photo(tmp_path / "a.png"))).pixels
+    rows, cols = np.flatnonzero(px.max(1)), np.flatnonzero(px.max(0))
+    assert max(rows[-1] - rows[0], cols[-1] - cols[0]) >= 25
+    assert abs((rows[0] + rows[-1]) / 2 - 13.5) <= 1.5 and abs((cols[0] + cols[-1]) / 2 - 13.5) <= 1.5
+
+
+def test_corrupt_jpeg(tmp_path):
+    path = tmp_path / "broken.jpg"
+    data = garment_photo(tmp_path / "ok.jpg").read_bytes()
+    path.write_bytes(data[:200] + b"\x00" * 50 + data[250:600])
+    with pytest.raises(PhotoError, match="corrupt or truncated"):
+        open_photo(path)
+
+
+def test_truncated_jpeg(tmp_path):
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(garment_photo(tmp_path / "ok.jpg").read_bytes()[:-2000])
+    with pytest.raises(PhotoError, match="corrupt or truncated"):
+        open_photo(path)
+
+
+def test_text_file_named_jpg(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("shopping list: socks\n")
+    with pytest.raises(PhotoError, match="not an image"):
+        open_photo(path)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A tiny valid PNG whose header claims a huge size: the decompression bomb's signature."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+
+
+def test_decompression_bomb_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png_claiming(30000, 30000))
+    with pytest.raises(PhotoError, match="too large"):
+        open_photo(path)
+
+
+def test_cmyk_jpeg(tmp_path):
+    path = tmp_path / "cmyk.jpg"
+    Image.open(garment_photo(tmp_path / "rgb.png")).convert("CMYK").save(path)
+    image = open_photo(path)
+    assert image.mode == "RGB"
+    assert to_fmnist(image).pixels.max() > 100
+
+
+def test_16_bit_png(tmp_path):
+    path = tmp_path / "deep.png"
+    gray = np.array(Image.open(garment_photo(tmp_path / "rgb.png")).convert("L"), dtype=np.uint16) * 257
+    Image.fromarray(gray).save(path)
+    assert Image.open(path).mode.startswith("I")
+    image = open_photo(path)
+    assert image.mode == "RGB" and 200 < np.asarray(image)[0, 0, 0] <= 255  # not clipped to white or black
+
+
+def test_palette_png_with_transparency_gets_a_white_background(tmp_path):
+    path = tmp_path / "palette.png"
+    rgba = Image.new("RGBA", (200, 200), (0, 0, 0, 0))
+    rgba.paste((200, 20, 20, 255), (50, 50, 150, 150))
+    rgba.convert("P").save(path, transparency=0)
+    assert Image.open(path).mode == "P"
+    image = open_photo(path)
+    assert image.getpixel((5, 5)) == (255, 255, 255)
+    assert to_fmnist(image).mask.mean() < 0.5
+
+
+def test_animated_gif_uses_the_first_frame(tmp_path):
+    path = tmp_path / "anim.gif"
+    frames = [Image.new("RGB", (120, 120), c) for c in ((250, 250, 250), (0, 0, 0), (255, 0, 0))]
+    frames[0].paste((10, 10, 10), (30, 30, 90, 90))
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    image = open_photo(path)
+    assert image.getpixel((5, 5))[0] > 240  # the first frame's white, not a later frame's black
+
+
+def test_exif_orientation_is_applied(tmp_path):
+    path = tmp_path / "sideways.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    garment_photo(tmp_path / "plain.png", size=(400, 300))
+    Image.open(tmp_path / "plain.png").save(path, exif=exif.tobytes())
+    assert Image.open(path).size == (400, 300)
+    assert open_photo(path).size == (300, 400)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(PhotoError, match="no such file"):
+        open_photo(tmp_path / "nope.jpg")
+
+
+def test_find_photos_recurses_case_insensitively_and_reports_bad_inputs(tmp_path):
+    (tmp_path / "closet" / "shoes").mkdir(parents=True)
+    (tmp_path / "empty").mkdir()
+    for name in ("closet/a.JPG", "closet/shoes/b.webp", "closet/c.png", "closet/d.jpeg"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "closet" / "notes.txt").write_text("x")
+    entries = find_photos([tmp_path / "closet", tmp_path / "missing.jpg", tmp_path / "empty"])
+    names = [(p.name, problem) for p, problem in entries]
+    assert names[:4] == [("a.JPG", None), ("c.png", None), ("d.jpeg", None), ("b.webp", None)]
+    assert names[4] == ("missing.jpg", "no such file or folder")
+    assert names[5][0] == "empty" and "no photos" in names[5][1]

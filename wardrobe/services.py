@@ -1,0 +1,199 @@
+"""The use cases behind the CLI and the TUI: add, classify, list, show, relabel, remove, train."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from wardrobe import config
+from wardrobe.domain import Item, Prediction
+from wardrobe.store.library import PhotoLibrary, file_sha256
+from wardrobe.store.repository import Inventory, NewItem
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
+
+BATCH_SIZE = 64
+
+
+class NotFound(LookupError):
+    """An item id that is not in the inventory."""
+
+
+@dataclass
+class PhotoResult:
+    """What happened to one input photo."""
+
+    path: Path
+    prediction: Prediction | None = None
+    item: Item | None = None
+    duplicate_of: int | None = None
+    error: str | None = None
+    colours: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    sha256: str = ""
+    pixels: np.ndarray | None = None
+    image: object = None
+    colours: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def _prepare(path: Path, with_photo: bool) -> _Prepared:
+    """Hash, open and convert one photo; runs in worker threads (Pillow and numpy release the GIL)."""
+    from wardrobe.vision.colours import dominant_colours
+
+    prepared = _Prepared(path)
+    try:
+        prepared.sha256 = file_sha256(path)
+        image = open_photo(path)
+        converted = to_fmnist(image)
+    except PhotoError as exc:
+        prepared.error = str(exc)
+        return prepared
+    except OSError as exc:
+        prepared.error = exc.strerror or str(exc)
+        return prepared
+    prepared.pixels = converted.pixels
+    prepared.colours = dominant_colours(converted.work, converted.mask)
+    if with_photo:
+        prepared.image = image
+    return prepared
+
+
+class Wardrobe:
+    """One user's wardrobe: the inventory and photo library in `home`, the classifier from `model_dir`."""
+
+    def __init__(self, home: Path | None = None, model_dir: Path | None = None):
+        self.home = config.home_dir(home)
+        self.model_dir = config.model_dir(model_dir)
+        self.library = PhotoLibrary(self.home)
+        self._inventory: Inventory | None = None
+        self._classifier = None
+
+    @property
+    def inventory(self) -> Inventory:
+        if self._inventory is None:
+            self._inventory = Inventory(self.home / "inventory.sqlite3")
+        return self._inventory
+
+    @property
+    def classifier(self):
+        """The network, loaded once per process on first use (this is where TensorFlow is imported)."""
+        if self._classifier is None:
+            from wardrobe.vision.classifier import Classifier
+
+            self._classifier = Classifier(self.model_dir)
+        return self._classifier
+
+    def close(self) -> None:
+        if self._inventory is not None:
+            self._inventory.close()
+
+    # -- photos in -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def find_inputs(paths: list[str | Path]) -> list[tuple[Path, str | None]]:
+        """The photos behind files and folders, in input order, with (path, problem) for bad inputs."""
+        return find_photos(paths)
+
+    def classify(self, entries: list[tuple[Path, str | None]],
+                 progress: Callable[[int], None] | None = None) -> Iterator[PhotoResult]:
+        """Predict each photo's category without storing anything; results in input order."""
+        yield from self._process(entries, store=False, label=None, progress=progress)
+
+    def add(self, entries: list[tuple[Path, str | None]], label: int | None = None,
+            progress: Callable[[int], None] | None = None) -> Iterator[PhotoResult]:
+        """Classify and store each photo; one transaction per batch, so an interruption keeps only whole items."""
+        yield from self._process(entries, store=True, label=label, progress=progress)
+
+    def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for start in range(0, len(entries), BATCH_SIZE):
+                batch = entries[start : start + BATCH_SIZE]
+                todo = [p for p, problem in batch if problem is None]
+                prepared = {id(p): r for p, r in zip(todo, pool.map(lambda p: _prepare(p, store), todo))}
+                yield from self._finish_batch(batch, prepared, store, label)
+                if progress:
+                    progress(len(batch))
+
+    def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None) -> list[PhotoResult]:
+        results: list[PhotoResult] = []
+        good: list[tuple[PhotoResult, _Prepared]] = []
+        for path, problem in batch:
+            result = PhotoResult(path)
+            results.append(result)
+            if problem:
+                result.error = problem
+                continue
+            p = prepared[id(path)]
+            result.colours = p.colours
+            if p.error:
+                result.error = p.error
+            else:
+                good.append((result, p))
+        if store and good:
+            existing = self.inventory.existing_hashes(p.sha256 for _, p in good)
+            twins: dict[str, list[PhotoResult]] = {}  # the same photo twice in one batch
+            fresh = []
+            for result, p in good:
+                if p.sha256 in existing:
+                    result.duplicate_of = existing[p.sha256]
+                elif p.sha256 in twins:
+                    twins[p.sha256].append(result)
+                else:
+                    twins[p.sha256] = []
+                    fresh.append((result, p))
+            good = fresh
+        if not good:
+            return results
+        probabilities, embeddings = self.classifier.predict(np.stack([p.pixels for _, p in good]))
+        for (result, _), probs, embedding in zip(good, probabilities, embeddings):
+            result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))
+        if store:
+            new_items = []
+            for (result, p), probs, embedding in zip(good, probabilities, embeddings):
+                photo_file, thumb_file = self.library.store(p.path, p.sha256, p.image)
+                new_items.append(NewItem(
+                    sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
+                    original_name=p.path.name, predicted_label=int(np.argmax(probs)),
+                    probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
+                    model_version=self.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
+                    colours=p.colours, user_label=label,
+                ))
+                p.image = None
+            for (result, p), item in zip(good, self.inventory.add_items(new_items)):
+                result.item = item
+                for twin in twins[p.sha256]:
+                    twin.duplicate_of = item.id
+        return results
+
+    # -- the inventory -------------------------------------------------------------------------------------
+
+    def items(self, label: int | None = None, state: str | None = None) -> list[Item]:
+        return self.inventory.list(label=label, state=state)
+
+    def item(self, item_id: int) -> Item:
+        item = self.inventory.get(item_id)
+        if item is None:
+            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+        return item
+
+    def relabel(self, item_id: int, label: int) -> Item:
+        item = self.inventory.relabel(item_id, label)
+        if item is None:
+            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+        return item
+
+    def remove(self, item_id: int) -> Item:
+        item = self.inventory.remove(item_id)
+        if item is None:
+            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+        # The row is gone first; files follow (an orphan file is harmless, a row without its file is not).
+        self.library.delete(item.photo_path, item.thumbnail_path)
+        return item

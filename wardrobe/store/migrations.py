@@ -1,0 +1,71 @@
+"""Recorded schema migrations: small named steps applied in order on open, each noted in schema_migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, text
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = []
+
+
+def migration(function: Callable[[Connection], None]) -> Callable[[Connection], None]:
+    MIGRATIONS.append((function.__name__, function))
+    return function
+
+
+@migration
+def m001_initial(conn: Connection) -> None:
+    conn.execute(text("""
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name VARCHAR(100) NOT NULL UNIQUE,
+            created_at DATETIME NOT NULL
+        )"""))
+    conn.execute(text("INSERT INTO users (name, created_at) VALUES ('default', :now)"),
+                 {"now": datetime.now(timezone.utc).replace(tzinfo=None)})
+    conn.execute(text("""
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            sha256 VARCHAR(64) NOT NULL UNIQUE,
+            photo_file TEXT NOT NULL,
+            thumbnail_file TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            added_at DATETIME NOT NULL,
+            predicted_label INTEGER NOT NULL CHECK (predicted_label BETWEEN 0 AND 9),
+            probabilities JSON NOT NULL,
+            conversion_version VARCHAR(40) NOT NULL,
+            model_version VARCHAR(80) NOT NULL,
+            user_label INTEGER CHECK (user_label BETWEEN 0 AND 9),
+            embedding BLOB,
+            colours JSON NOT NULL,
+            state VARCHAR(20) NOT NULL DEFAULT 'active'
+        )"""))
+    conn.execute(text("CREATE INDEX ix_items_predicted_label ON items (predicted_label)"))
+    conn.execute(text("""
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            label INTEGER NOT NULL CHECK (label BETWEEN 0 AND 9),
+            source VARCHAR(20) NOT NULL,
+            created_at DATETIME NOT NULL,
+            UNIQUE (item_id, created_at)
+        )"""))
+
+
+def apply(conn: Connection) -> list[str]:
+    """Apply the migrations this database has not seen; return their names."""
+    conn.execute(text(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at DATETIME NOT NULL)"
+    ))
+    done = {row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        step(conn)
+        conn.execute(text("INSERT INTO schema_migrations (name, applied_at) VALUES (:n, :t)"),
+                     {"n": name, "t": datetime.now(timezone.utc).replace(tzinfo=None)})
+        applied.append(name)
+    return applied

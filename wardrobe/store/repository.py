@@ -1,0 +1,139 @@
+"""The inventory's repository: reads and writes items, users and corrections, handing out domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from wardrobe.domain import Item
+from wardrobe.store.database import open_engine, session_factory
+from wardrobe.store.tables import CorrectionRow, ItemRow, UserRow
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class NewItem:
+    """Everything needed to insert one item; built by the service before the transaction starts."""
+
+    sha256: str
+    photo_file: str
+    thumbnail_file: str
+    original_name: str
+    predicted_label: int
+    probabilities: list[float]
+    conversion_version: str
+    model_version: str
+    embedding: bytes | None
+    colours: list[str]
+    user_label: int | None = None
+
+
+def item_from_row(row: ItemRow) -> Item:
+    return Item(
+        id=row.id, sha256=row.sha256, original_name=row.original_name, added_at=row.added_at,
+        predicted_label=row.predicted_label, probabilities=list(row.probabilities),
+        conversion_version=row.conversion_version, model_version=row.model_version,
+        user_label=row.user_label, colours=list(row.colours or []), photo_path=row.photo_file,
+        thumbnail_path=row.thumbnail_file, state=row.state,
+    )
+
+
+class Inventory:
+    """The SQLite inventory at one path. Every method is one short transaction."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.engine = open_engine(self.path)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
+        """Map each already-stored sha256 among `hashes` to its item id."""
+        hashes = list(hashes)
+        found: dict[str, int] = {}
+        with self.sessions() as s:
+            for start in range(0, len(hashes), 500):
+                chunk = hashes[start : start + 500]
+                found.update(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(chunk))).all())
+        return found
+
+    def add_items(self, new_items: list[NewItem]) -> list[Item]:
+        """Insert a batch of items (and their corrections) in one transaction: all or none."""
+        now = utcnow()
+        with self.sessions.begin() as s:
+            rows = []
+            for new in new_items:
+                row = ItemRow(
+                    sha256=new.sha256, photo_file=new.photo_file, thumbnail_file=new.thumbnail_file,
+                    original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
+                    probabilities=new.probabilities, conversion_version=new.conversion_version,
+                    model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
+                    colours=new.colours, state="active",
+                )
+                s.add(row)
+                rows.append(row)
+            s.flush()
+            for row in rows:
+                if row.user_label is not None:
+                    s.add(CorrectionRow(item_id=row.id, label=row.user_label, source="add", created_at=now))
+            return [item_from_row(row) for row in rows]
+
+    def get(self, item_id: int) -> Item | None:
+        with self.sessions() as s:
+            row = s.get(ItemRow, item_id)
+            return item_from_row(row) if row else None
+
+    def embedding(self, item_id: int) -> bytes | None:
+        with self.sessions() as s:
+            return s.scalar(sa.select(ItemRow.embedding).where(ItemRow.id == item_id))
+
+    def list(self, label: int | None = None, state: str | None = None) -> list[Item]:
+        """Items in id order; filtered by effective label (user's label, else prediction) and state."""
+        query = sa.select(ItemRow).order_by(ItemRow.id)
+        if label is not None:
+            effective = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
+            query = query.where(effective == label)
+        if state is not None:
+            query = query.where(ItemRow.state == state)
+        with self.sessions() as s:
+            return [item_from_row(row) for row in s.scalars(query)]
+
+    def relabel(self, item_id: int, label: int) -> Item | None:
+        with self.sessions.begin() as s:
+            row = s.get(ItemRow, item_id)
+            if row is None:
+                return None
+            row.user_label = label
+            s.add(CorrectionRow(item_id=item_id, label=label, source="relabel", created_at=utcnow()))
+            s.flush()
+            return item_from_row(row)
+
+    def remove(self, item_id: int) -> Item | None:
+        with self.sessions.begin() as s:
+            row = s.get(ItemRow, item_id)
+            if row is None:
+                return None
+            item = item_from_row(row)
+            s.delete(row)
+            return item
+
+    def corrections(self, item_id: int | None = None) -> list[tuple[int, int, str]]:
+        query = sa.select(CorrectionRow.item_id, CorrectionRow.label, CorrectionRow.source).order_by(CorrectionRow.id)
+        if item_id is not None:
+            query = query.where(CorrectionRow.item_id == item_id)
+        with self.sessions() as s:
+            return [tuple(r) for r in s.execute(query).all()]
+
+    def users(self) -> list[str]:
+        with self.sessions() as s:
+            return list(s.scalars(sa.select(UserRow.name).order_by(UserRow.id)))

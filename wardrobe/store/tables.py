@@ -1,0 +1,52 @@
+"""SQLAlchemy table definitions of the inventory (the latest schema; migrations.py builds it step by step)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    photo_file: Mapped[str] = mapped_column(Text)
+    thumbnail_file: Mapped[str] = mapped_column(Text)
+    original_name: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime]
+    predicted_label: Mapped[int]
+    probabilities: Mapped[list] = mapped_column(JSON)
+    conversion_version: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(80))
+    user_label: Mapped[int | None]
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    colours: Mapped[list] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default="active")
+
+
+class CorrectionRow(Base):
+    """Every label a user gave an item (relabel, add --label): the material for personal adaptation."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (UniqueConstraint("item_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    label: Mapped[int]
+    source: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]

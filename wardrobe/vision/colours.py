@@ -1,0 +1,42 @@
+"""Naming a garment's dominant colours from the pixels of its mask."""
+
+from __future__ import annotations
+
+import numpy as np
+
+PALETTE: dict[str, tuple[int, int, int]] = {
+    "black": (20, 20, 20),
+    "white": (240, 240, 240),
+    "grey": (128, 128, 128),
+    "navy": (30, 40, 90),
+    "blue": (50, 100, 200),
+    "light blue": (150, 190, 230),
+    "red": (200, 30, 40),
+    "pink": (235, 150, 180),
+    "orange": (240, 130, 30),
+    "yellow": (240, 220, 60),
+    "green": (50, 140, 60),
+    "olive": (110, 110, 50),
+    "brown": (110, 70, 40),
+    "beige": (215, 195, 160),
+    "purple": (120, 60, 150),
+}
+_NAMES = list(PALETTE)
+_RGB = np.array(list(PALETTE.values()), dtype=np.float32)
+
+
+def dominant_colours(rgb: np.ndarray, mask: np.ndarray, max_colours: int = 3, min_share: float = 0.15) -> list[str]:
+    """The named colours covering at least `min_share` of the garment, most common first."""
+    pixels = rgb[mask].astype(np.float32)
+    if len(pixels) == 0:
+        return []
+    if len(pixels) > 4000:
+        pixels = pixels[:: len(pixels) // 4000]
+    # Redmean distance: a cheap approximation of perceived colour difference.
+    rbar = (pixels[:, None, 0] + _RGB[None, :, 0]) / 2
+    d = pixels[:, None, :] - _RGB[None, :, :]
+    distance = (2 + rbar / 256) * d[..., 0] ** 2 + 4 * d[..., 1] ** 2 + (2 + (255 - rbar) / 256) * d[..., 2] ** 2
+    counts = np.bincount(distance.argmin(1), minlength=len(_NAMES)) / len(pixels)
+    order = np.argsort(-counts)
+    chosen = [_NAMES[i] for i in order[:max_colours] if counts[i] >= min_share]
+    return chosen or [_NAMES[order[0]]]
