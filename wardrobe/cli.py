@@ -82,8 +82,7 @@ def _prediction_json(prediction) -> dict:
 
 
 def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool) -> None:
-    from wardrobe.services import PhotoResult
-    from wardrobe.vision.card import ModelError
+    from wardrobe.services import ModelError, PhotoResult
 
     service = wardrobe()
     entries = service.find_inputs(paths)
@@ -324,19 +323,15 @@ def train(
     Ctrl-C and run it later, to resume where it stopped.
     """
     from wardrobe import config
-    from wardrobe.vision.fmnist import DatasetNotFound
+    from wardrobe.services import DatasetNotFound, train_classifier
 
     if stem not in ("conv", "paper"):
         fail(f"--stem must be conv or paper, not {stem!r}", EXIT_USAGE)
     run_dir = (runs_dir or config.home_dir(state.home) / "runs") / run
     out_dir = out or config.model_dir(state.model)
-    from wardrobe.vision import train as training
-
     try:
-        if not export_only:
-            settings = training.TrainConfig(epochs=epochs, batch_size=batch_size, stem=stem, limit=limit)
-            training.train(settings, run_dir, data_dir=data)
-        card = training.export(run_dir, out_dir, data_dir=data)
+        card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only,
+                                epochs=epochs, batch_size=batch_size, stem=stem, limit=limit)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
     except FileNotFoundError as exc:

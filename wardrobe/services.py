@@ -13,7 +13,11 @@ from wardrobe import config
 from wardrobe.domain import Item, Prediction
 from wardrobe.store.library import PhotoLibrary, file_sha256
 from wardrobe.store.repository import Inventory, NewItem
+from wardrobe.vision.card import ModelError
+from wardrobe.vision.fmnist import DatasetNotFound
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
+
+__all__ = ["DatasetNotFound", "ModelError", "NotFound", "PhotoResult", "Wardrobe", "train_classifier"]
 
 BATCH_SIZE = 64
 
@@ -197,3 +201,13 @@ class Wardrobe:
         # The row is gone first; files follow (an orphan file is harmless, a row without its file is not).
         self.library.delete(item.photo_path, item.thumbnail_path)
         return item
+
+
+def train_classifier(run_dir: Path, out_dir: Path, data_dir: Path | None = None, export_only: bool = False,
+                     **settings) -> dict:
+    """Train (or resume) a run, then publish its best model to out_dir; returns the new model card."""
+    from wardrobe.vision import train as training
+
+    if not export_only:
+        training.train(training.TrainConfig(**settings), run_dir, data_dir=data_dir)
+    return training.export(run_dir, out_dir, data_dir=data_dir)

@@ -38,11 +38,9 @@ def _find_file(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def candidate_dirs(explicit: str | os.PathLike | None = None) -> list[Path]:
-    """The folders searched, in order: --data, $WARDROBE_FASHION_MNIST, Debian's package, Keras' cache."""
+def candidate_dirs() -> list[Path]:
+    """The folders searched when none is named, in order: $WARDROBE_FASHION_MNIST, Debian's package, Keras' cache."""
     dirs = []
-    if explicit:
-        dirs.append(Path(explicit))
     if os.environ.get("WARDROBE_FASHION_MNIST"):
         dirs.append(Path(os.environ["WARDROBE_FASHION_MNIST"]))
     dirs += [DEBIAN_DIR, KERAS_CACHE]
@@ -50,8 +48,11 @@ def candidate_dirs(explicit: str | os.PathLike | None = None) -> list[Path]:
 
 
 def locate(explicit: str | os.PathLike | None = None) -> Path:
-    """Return the first folder holding all four files, or raise DatasetNotFound saying how to get them."""
-    searched = candidate_dirs(explicit)
+    """Return the first folder holding all four files, or raise DatasetNotFound saying how to get them.
+
+    A folder the user named (--data) is the only one tried: silently training on other data would surprise.
+    """
+    searched = [Path(explicit)] if explicit else candidate_dirs()
     for folder in searched:
         if all(_find_file(folder, stem) for stem in FILES.values()):
             return folder

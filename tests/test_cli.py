@@ -1,0 +1,181 @@
+"""The command line as a user meets it: real subprocesses, real files, real SQLite, broken inputs."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image
+
+from conftest import REPO, garment_photo, run_cli
+
+
+@pytest.fixture
+def closet(tmp_path):
+    """A folder of three distinct photos, one nested, one with an upper-case suffix."""
+    folder = tmp_path / "closet"
+    (folder / "shoes").mkdir(parents=True)
+    garment_photo(folder / "blue.jpg")
+    garment_photo(folder / "RED.PNG", colour=(180, 20, 20))
+    garment_photo(folder / "shoes" / "green.webp", colour=(20, 150, 40))
+    return folder
+
+
+def no_heavy_imports(code: str) -> set:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(','.join(m for m in "
+                          "('tensorflow','keras','textual','numpy') if m in sys.modules))"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    return set(filter(None, out.split(",")))
+
+
+def test_help_and_light_commands_do_not_import_tensorflow(tmp_path):
+    for argv in (["--help"], ["list"], ["show", "1"], ["relabel", "1", "coat"], ["remove", "1"], ["add", "--help"]):
+        code = (f"import os; os.environ['WARDROBE_HOME']={str(tmp_path)!r}\n"
+                f"from wardrobe.cli import app\ntry:\n    app({argv!r})\nexcept SystemExit:\n    pass")
+        loaded = no_heavy_imports(code)
+        assert "tensorflow" not in loaded and "keras" not in loaded and "textual" not in loaded, argv
+
+
+def test_help_teaches_exit_codes_and_version():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "Exit codes" in result.stdout and "add" in result.stdout
+    assert run_cli("--version").stdout.startswith("wardrobe ")
+
+
+def test_add_list_show_relabel_remove_round_trip(use_tiny_model, closet, private_home):
+    added = run_cli("add", "--json", str(closet))
+    assert added.returncode == 0, added.stderr
+    records = json.loads(added.stdout)  # stdout is JSON alone
+    assert [r["path"].rsplit("/", 1)[1] for r in records] == ["RED.PNG", "blue.jpg", "green.webp"]
+    for record in records:
+        assert set(record) >= {"path", "id", "label", "category", "confidence", "top"}
+        assert len(record["top"]) == 3 and 0 <= record["label"] <= 9
+    stored = sorted(p.name for p in (private_home / "photos").rglob("*.*"))
+    assert stored == sorted(_sha(r["path"]) + os.path.splitext(r["path"])[1].lower() for r in records)
+
+    again = run_cli("add", str(closet / "blue.jpg"))
+    assert again.returncode == 0 and "already in the inventory" in again.stdout
+
+    listing = json.loads(run_cli("list", "--json").stdout)
+    assert len(listing) == 3
+    first = listing[0]["id"]
+    assert run_cli("relabel", str(first), "ankle-boot").returncode == 0
+    shown = json.loads(run_cli("show", str(first), "--json").stdout)
+    assert shown["category"] == "Ankle boot" and shown["user_label"] == 9
+    assert [i["id"] for i in json.loads(run_cli("list", "--category", "9", "--json").stdout)] == [first]
+    assert run_cli("remove", str(first)).returncode == 0
+    assert len(json.loads(run_cli("list", "--json").stdout)) == 2
+    assert not (private_home / shown["photo"]).exists()
+
+
+def _sha(path):
+    import hashlib
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def test_bad_inputs_each_get_one_line_and_the_rest_still_work(use_tiny_model, tmp_path, closet):
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    truncated = tmp_path / "cut.jpg"
+    truncated.write_bytes((closet / "blue.jpg").read_bytes()[:-3000])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    good = closet / "blue.jpg"
+    result = run_cli("add", str(text), str(tmp_path / "missing.jpg"), str(good), str(empty), str(truncated))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("wardrobe: ")]
+    assert len(errors) == 4
+    for path in (text, tmp_path / "missing.jpg", empty, truncated):
+        assert any(str(path) in line for line in errors), path
+    assert "blue.jpg" in result.stdout
+    assert len(json.loads(run_cli("list", "--json").stdout)) == 1
+
+
+def test_classify_json_reports_errors_in_input_order(use_tiny_model, tmp_path, closet):
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    result = run_cli("classify", "--json", str(closet / "blue.jpg"), str(text))
+    assert result.returncode == 1
+    records = json.loads(result.stdout)
+    assert records[0]["path"].endswith("blue.jpg") and "category" in records[0]
+    assert records[1] == {"path": str(text), "error": records[1]["error"]} and "not an image" in records[1]["error"]
+    assert json.loads(run_cli("list", "--json").stdout) == []  # classify stores nothing
+
+
+def test_unknown_category_and_unknown_id(use_tiny_model, closet):
+    result = run_cli("add", "--label", "hat", str(closet))
+    assert result.returncode == 2 and "unknown category 'hat'" in result.stderr
+    assert run_cli("show", "42").returncode == 3
+    assert run_cli("relabel", "42", "coat").returncode == 3
+    assert run_cli("relabel", "42", "hat").returncode == 2
+
+
+def test_add_with_label_keeps_the_users_category(use_tiny_model, closet):
+    result = run_cli("add", "--label", "sandal", str(closet / "blue.jpg"))
+    assert result.returncode == 0 and "Sandal (your label)" in result.stdout
+    [item] = json.loads(run_cli("list", "--json").stdout)
+    assert item["user_label"] == 5
+
+
+def test_missing_and_tampered_model_are_refused(tiny_model, tmp_path, closet):
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(tiny_model, copy)
+    weights = next(copy.glob("*.keras"))
+    with open(weights, "r+b") as f:
+        f.seek(weights.stat().st_size // 2)
+        f.write(b"tampered")
+    result = run_cli("add", str(closet), env={"WARDROBE_MODEL": str(copy)})
+    assert result.returncode == 4
+    assert "does not match its card" in result.stderr and "git checkout" in result.stderr
+    weights.unlink()
+    result = run_cli("classify", str(closet), env={"WARDROBE_MODEL": str(copy)})
+    assert result.returncode == 4 and "model file missing" in result.stderr
+    result = run_cli("classify", str(closet), env={"WARDROBE_MODEL": str(tmp_path / "nowhere")})
+    assert result.returncode == 4 and "card missing" in result.stderr
+
+
+def test_kill_during_a_200_photo_add_leaves_only_whole_items(use_tiny_model, tmp_path, private_home):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(200):
+        garment_photo(folder / f"p{i:03}.jpg", size=(120, 160), colour=(i, 255 - i, (7 * i) % 255))
+    process = subprocess.Popen([sys.executable, "-m", "wardrobe", "add", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
+    db = private_home / "inventory.sqlite3"
+    deadline = time.time() + 90
+    count = 0
+    while time.time() < deadline and process.poll() is None:
+        if db.exists():
+            try:
+                count = sqlite3.connect(db).execute("SELECT count(*) FROM items").fetchone()[0]
+            except sqlite3.OperationalError:
+                count = 0
+            if count:
+                break
+        time.sleep(0.05)
+    assert process.poll() is None, "add finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = con.execute("SELECT photo_file, thumbnail_file, probabilities FROM items").fetchall()
+    assert 0 < len(rows) < 200
+    for photo, thumb, probabilities in rows:
+        assert (private_home / photo).is_file() and (private_home / thumb).is_file()
+        assert len(json.loads(probabilities)) == 10
+    resumed = run_cli("add", str(folder))
+    assert resumed.returncode == 0
+    assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 200
+    assert f"already there {len(rows)}" in resumed.stderr
+
+
+def test_demo_adds_the_shipped_samples(use_tiny_model):
+    result = run_cli("demo")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 10 and "added 10" in result.stderr

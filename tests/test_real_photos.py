@@ -1,0 +1,36 @@
+"""Real closet photos from ../shared/photos (CC0): every one opens and converts, and `add` takes a folder of them."""
+
+import json
+
+import pytest
+
+from conftest import SHARED_PHOTOS, run_cli
+from wardrobe.vision.photo import PHOTO_SUFFIXES, open_photo, to_fmnist
+
+pytestmark = pytest.mark.photos
+VALIDATION = SHARED_PHOTOS / "validation"
+needs_photos = pytest.mark.skipif(not VALIDATION.is_dir(), reason=f"real photos not found at {VALIDATION}")
+
+
+@needs_photos
+def test_every_validation_photo_converts():
+    photos = sorted(p for p in VALIDATION.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
+    assert len(photos) > 300
+    for path in photos:
+        converted = to_fmnist(open_photo(path))
+        assert converted.pixels.shape == (28, 28)
+        assert 0.01 <= converted.mask.mean() <= 1.0, path
+        assert converted.pixels.max() > 0, path
+
+
+@needs_photos
+def test_add_a_folder_of_real_photos(use_tiny_model, tmp_path):
+    folder = tmp_path / "closet"
+    for garment in ("pants", "shoes", "dress"):
+        (folder / garment).mkdir(parents=True)
+        for photo in sorted((VALIDATION / garment).glob("*.jpg"))[:4]:
+            (folder / garment / photo.name).symlink_to(photo)
+    result = run_cli("add", "--json", str(folder))
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert len(records) == 12 and all("id" in r and r["colours"] for r in records)

@@ -1,0 +1,89 @@
+"""Training on tiny Fashion-MNIST-shaped files: checkpoints, resume, the published model and its card."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+from wardrobe.vision import fmnist
+from wardrobe.vision.card import ModelError, verified_artifact
+from wardrobe.vision.train import RunFolder, TrainConfig, augment, export, train
+
+TINY = dict(batch_size=32, blocks=(1, 1, 1, 1), width=4, val_per_class=5, learning_rate=0.05)
+
+
+def test_reads_idx_files_and_holds_out_a_stratified_validation_split(tiny_fmnist):
+    data = fmnist.load(tiny_fmnist)
+    assert data["train_images"].shape == (300, 28, 28) and data["test_labels"].shape == (100,)
+    train_idx, val_idx = fmnist.split_validation(data["train_labels"], per_class=5)
+    assert len(val_idx) == 50 and not set(train_idx) & set(val_idx)
+    assert np.bincount(data["train_labels"][val_idx]).tolist() == [5] * 10
+
+
+def test_missing_dataset_says_how_to_get_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(fmnist, "candidate_dirs", lambda: [tmp_path])
+    with pytest.raises(fmnist.DatasetNotFound, match="apt-get install dataset-fashion-mnist"):
+        fmnist.load()
+
+
+def test_truncated_idx_file_is_refused(tmp_path, tiny_fmnist):
+    import gzip
+
+    bad = tmp_path / "labels.gz"
+    bad.write_bytes(gzip.compress(gzip.decompress((tiny_fmnist / "t10k-labels-idx1-ubyte.gz").read_bytes())[:50]))
+    with pytest.raises(ValueError, match="truncated"):
+        fmnist.read_idx(bad)
+
+
+def test_augmentation_keeps_shape_and_changes_images():
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, size=(64, 28, 28), dtype=np.uint8)
+    out = augment(images, rng, TrainConfig())
+    assert out.shape == images.shape and out.dtype == np.uint8
+    assert (out != images).any(axis=(1, 2)).mean() > 0.5
+    untouched = augment(images, rng, TrainConfig(translate=0, flip=False, erase_probability=0))
+    assert (untouched == images).all()
+
+
+def test_train_resume_and_export(tiny_fmnist, tmp_path):
+    run_dir, out_dir = tmp_path / "run", tmp_path / "model"
+    train(TrainConfig(epochs=1, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
+    run = RunFolder(run_dir)
+    assert [r["epoch"] for r in run.read_history()] == [1]
+    assert run.checkpoint.is_file() and run.best.is_file()
+    # The same run asked for more epochs resumes with its stored settings, so this stays at 1...
+    train(TrainConfig(epochs=3, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
+    assert len(run.read_history()) == 1
+    # ...and a run stopped after epoch 1 of 2 continues at epoch 2.
+    cfg = json.loads(run.config.read_text())
+    run.config.write_text(json.dumps({**cfg, "epochs": 2}))
+    train(TrainConfig(epochs=2, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
+    with open(run.history) as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["epoch"]) for r in rows] == [1, 2]
+    assert float(rows[1]["elapsed"]) >= float(rows[0]["elapsed"])
+
+    card = export(run_dir, out_dir, data_dir=tiny_fmnist)
+    path, checked = verified_artifact(out_dir)
+    assert checked == card and path.is_file()
+    assert card["test_images"] == 100 and 0 <= card["test_accuracy"] <= 1
+    assert card["epochs"] in (1, 2) and card["class_names"][9] == "Ankle boot"
+    assert card["preprocessing_version"] and card["versions"]["keras"]
+    # Publishing again replaces the file and leaves no stale weights behind.
+    export(run_dir, out_dir, data_dir=tiny_fmnist)
+    assert len(list(out_dir.glob("*.keras"))) == 1
+
+
+def test_card_without_artifact_is_refused(tmp_path):
+    (tmp_path / "card.json").write_text("{}")
+    with pytest.raises(ModelError, match="not a wardrobe model card"):
+        verified_artifact(tmp_path)
+
+
+def test_train_command_without_data_says_how_to_get_it(tmp_path):
+    result = run_cli("train", "--data", str(tmp_path), "--epochs", "1", "--runs-dir", str(tmp_path / "runs"),
+                     "--out", str(tmp_path / "model"))
+    assert result.returncode == 5
+    assert "Fashion-MNIST" in result.stderr and "--data DIR" in result.stderr
