@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class Wardrobe:
         self.library = PhotoLibrary(self.home)
         self._inventory: Inventory | None = None
         self._classifier = None
+        self._classifier_lock = threading.Lock()
 
     @property
     def inventory(self) -> Inventory:
@@ -89,10 +91,11 @@ class Wardrobe:
     @property
     def classifier(self):
         """The network, loaded once per process on first use (this is where TensorFlow is imported)."""
-        if self._classifier is None:
-            from wardrobe.vision.classifier import Classifier
+        with self._classifier_lock:
+            if self._classifier is None:
+                from wardrobe.vision.classifier import Classifier
 
-            self._classifier = Classifier(self.model_dir)
+                self._classifier = Classifier(self.model_dir)
         return self._classifier
 
     def close(self) -> None:
@@ -117,11 +120,21 @@ class Wardrobe:
         yield from self._process(entries, store=True, label=label, progress=progress)
 
     def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
+        batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
+        if any(problem is None for _, problem in entries) and self._classifier is None:
+            # Import TensorFlow and load the model while the first photos are being converted.
+            loading = ThreadPoolExecutor(max_workers=1)
+            self._loading = loading.submit(lambda: self.classifier)
+            loading.shutdown(wait=False)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for start in range(0, len(entries), BATCH_SIZE):
-                batch = entries[start : start + BATCH_SIZE]
-                todo = [p for p, problem in batch if problem is None]
-                prepared = {id(p): r for p, r in zip(todo, pool.map(lambda p: _prepare(p, store), todo))}
+            def submit(batch):
+                return {id(path): pool.submit(_prepare, path, store) for path, problem in batch if problem is None}
+
+            # The workers convert batch k+1 while this thread runs the network on batch k.
+            upcoming = submit(batches[0]) if batches else {}
+            for k, batch in enumerate(batches):
+                current, upcoming = upcoming, (submit(batches[k + 1]) if k + 1 < len(batches) else {})
+                prepared = {key: future.result() for key, future in current.items()}
                 yield from self._finish_batch(batch, prepared, store, label)
                 if progress:
                     progress(len(batch))
