@@ -179,3 +179,49 @@ def test_demo_adds_the_shipped_samples(use_tiny_model):
     result = run_cli("demo")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == 10 and "added 10" in result.stderr
+
+
+def test_every_awkward_photo_in_one_add(use_tiny_model, tmp_path):
+    """Odd-but-valid photos are added; broken ones get one stderr line each; exit 1 says some failed."""
+    from test_photo import _png_claiming
+
+    folder = tmp_path / "awkward"
+    folder.mkdir()
+    base = garment_photo(tmp_path / "base.png")
+    Image.open(base).convert("CMYK").save(folder / "cmyk.jpg")
+    gray16 = (Image.open(base).convert("I").point(lambda v: v * 257)).convert("I;16")
+    gray16.save(folder / "deep.png")
+    rgba = Image.open(base).convert("RGBA")
+    rgba.convert("P").save(folder / "palette.png", transparency=0)
+    frames = [Image.open(base), Image.new("RGB", (300, 400), (0, 0, 0))]
+    frames[0].save(folder / "anim.webp", save_all=True, append_images=frames[1:], duration=100)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.open(base).save(folder / "sideways.jpg", exif=exif.tobytes())
+    (folder / "bomb.png").write_bytes(_png_claiming(30000, 30000))
+    (folder / "text.jpg").write_text("hello")
+    (folder / "cut.jpg").write_bytes((folder / "sideways.jpg").read_bytes()[:1500])
+
+    result = run_cli("add", "--json", str(folder))
+    assert result.returncode == 1
+    records = {r["path"].rsplit("/", 1)[1]: r for r in json.loads(result.stdout)}
+    assert {name for name, r in records.items() if "error" in r} == {"bomb.png", "text.jpg", "cut.jpg"}
+    assert {name for name, r in records.items() if "id" in r} == {
+        "cmyk.jpg", "deep.png", "palette.png", "anim.webp", "sideways.jpg"}
+    errors = [line for line in result.stderr.splitlines() if line.startswith("wardrobe: ")]
+    assert len(errors) == 3 and any("bomb.png: image too large" in line for line in errors)
+
+
+def test_two_adds_at_once_both_land(use_tiny_model, tmp_path):
+    folders = []
+    for k in range(2):
+        folder = tmp_path / f"f{k}"
+        folder.mkdir()
+        for i in range(70):
+            garment_photo(folder / f"{i}.png", size=(100, 130), colour=(k * 100 + i, 50, 200 - i))  # lossless: distinct
+        folders.append(folder)
+    processes = [subprocess.Popen([sys.executable, "-m", "wardrobe", "add", str(f)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for f in folders]
+    for process in processes:
+        assert process.wait(timeout=180) == 0, process.stderr.read()
+    assert len(json.loads(run_cli("list", "--json").stdout)) == 140
