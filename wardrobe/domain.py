@@ -32,6 +32,26 @@ SLOTS: dict[int, str] = {
     9: "footwear",
 }
 
+# Named garment colours (sRGB); vision names each item's dominant colours with these, outfits reason about them.
+PALETTE: dict[str, tuple[int, int, int]] = {
+    "black": (20, 20, 20),
+    "white": (240, 240, 240),
+    "grey": (128, 128, 128),
+    "navy": (30, 40, 90),
+    "blue": (50, 100, 200),
+    "light blue": (150, 190, 230),
+    "red": (200, 30, 40),
+    "pink": (235, 150, 180),
+    "orange": (240, 130, 30),
+    "yellow": (240, 220, 60),
+    "green": (50, 140, 60),
+    "olive": (110, 110, 50),
+    "brown": (110, 70, 40),
+    "beige": (215, 195, 160),
+    "purple": (120, 60, 150),
+}
+NEUTRALS = frozenset({"black", "white", "grey", "navy", "beige"})
+
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

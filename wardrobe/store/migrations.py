@@ -54,6 +54,44 @@ def m001_initial(conn: Connection) -> None:
         )"""))
 
 
+@migration
+def m002_outfits_and_taste(conn: Connection) -> None:
+    conn.execute(text("""
+        CREATE TABLE outfits (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            item_ids JSON NOT NULL,
+            key TEXT NOT NULL,
+            score REAL NOT NULL,
+            explore BOOLEAN NOT NULL DEFAULT 0,
+            proposed_at DATETIME NOT NULL
+        )"""))
+    conn.execute(text("CREATE INDEX ix_outfits_user_time ON outfits (user_id, proposed_at)"))
+    conn.execute(text("""
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            outfit_id INTEGER NOT NULL REFERENCES outfits (id) ON DELETE CASCADE,
+            value INTEGER NOT NULL CHECK (value IN (-1, 1)),
+            created_at DATETIME NOT NULL
+        )"""))
+    conn.execute(text("CREATE INDEX ix_ratings_user ON ratings (user_id)"))
+    conn.execute(text("""
+        CREATE TABLE wears (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            worn_at DATETIME NOT NULL
+        )"""))
+    conn.execute(text("CREATE INDEX ix_wears_item ON wears (item_id, worn_at)"))
+    conn.execute(text("""
+        CREATE TABLE preference_models (
+            user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+            params JSON NOT NULL,
+            updated_at DATETIME NOT NULL
+        )"""))
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply the migrations this database has not seen; return their names."""
     conn.execute(text(

@@ -97,6 +97,16 @@ class Inventory:
         with self.sessions() as s:
             return s.scalar(sa.select(ItemRow.embedding).where(ItemRow.id == item_id))
 
+    def with_embeddings(self, item_ids: Iterable[int]) -> list[tuple[Item, bytes | None]]:
+        """The items with these ids (any state), each with its embedding blob."""
+        ids = sorted(set(item_ids))
+        found = []
+        with self.sessions() as s:
+            for start in range(0, len(ids), 500):
+                rows = s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(ids[start : start + 500])))
+                found.extend((item_from_row(row), row.embedding) for row in rows)
+        return found
+
     def list(self, label: int | None = None, state: str | None = None) -> list[Item]:
         """Items in id order; filtered by effective label (user's label, else prediction) and state."""
         query = sa.select(ItemRow).order_by(ItemRow.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -50,3 +50,46 @@ class CorrectionRow(Base):
     label: Mapped[int]
     source: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+
+
+class OutfitRow(Base):
+    """An outfit as it was proposed to a user (ratings point at it)."""
+
+    __tablename__ = "outfits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_ids: Mapped[list] = mapped_column(JSON)
+    key: Mapped[str] = mapped_column(Text)
+    score: Mapped[float]
+    explore: Mapped[bool] = mapped_column(Boolean, default=False)
+    proposed_at: Mapped[datetime]
+
+
+class RatingRow(Base):
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    outfit_id: Mapped[int] = mapped_column(ForeignKey("outfits.id", ondelete="CASCADE"))
+    value: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class WearRow(Base):
+    __tablename__ = "wears"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    worn_at: Mapped[datetime]
+
+
+class PreferenceModelRow(Base):
+    """A user's learned taste as plain numbers (JSON), never a pickle."""
+
+    __tablename__ = "preference_models"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    params: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime]

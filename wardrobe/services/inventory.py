@@ -1,4 +1,4 @@
-"""The use cases behind the CLI and the TUI: add, classify, list, show, relabel, remove, train."""
+"""Inventory use cases: add, classify, list, show, relabel, remove, train the classifier."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from wardrobe.vision.card import ModelError
 from wardrobe.vision.fmnist import DatasetNotFound
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
 
-__all__ = ["DatasetNotFound", "ModelError", "NotFound", "PhotoResult", "Wardrobe", "train_classifier"]
 
 BATCH_SIZE = 64
 

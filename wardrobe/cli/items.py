@@ -1,0 +1,155 @@
+"""Commands over the inventory's items: list, show, relabel, remove, categories."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import typer
+
+from wardrobe.cli.common import EXIT_NOT_FOUND, _category, app, fail, wardrobe
+from wardrobe.domain import CATEGORIES, category_slug
+
+def _item_json(item) -> dict:
+    return {
+        "id": item.id, "label": item.label, "category": item.category,
+        "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
+        "confidence": round(item.confidence, 4), "user_label": item.user_label,
+        "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
+        "state": item.state, "original_name": item.original_name, "added_at": item.added_at.isoformat(),
+        "photo": item.photo_path, "thumbnail": item.thumbnail_path,
+        "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
+    }
+
+
+@app.command("list")
+def list_items(
+    category: Optional[str] = typer.Option(None, "--category", "-c", metavar="CATEGORY", help="Only this category."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """List the inventory: id, category, confidence, colours, file name."""
+    label = _category(category) if category is not None else None
+    service = wardrobe()
+    items = service.items(label=label)
+    service.close()
+    if as_json:
+        print(json.dumps([_item_json(i) for i in items], indent=2))
+        return
+    if not items:
+        print("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if label is None
+              else f"no {CATEGORIES[label]} in the inventory", file=sys.stderr)
+        return
+    print(f"{'id':>5}  {'category':<14} {'conf':>5}  {'colours':<22} photo")
+    for item in items:
+        mark = "*" if item.user_label is not None else " "
+        print(f"{item.id:>5}  {item.category:<13}{mark} {item.confidence:5.0%}  {', '.join(item.colours):<22} "
+              f"{item.original_name}")
+    print(f"{len(items)} items (* = your label)", file=sys.stderr)
+
+
+@app.command()
+def show(
+    item_id: int = typer.Argument(..., metavar="ID"),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
+) -> None:
+    """Show one item: its categories, probabilities, colours and where its photo is kept."""
+    from wardrobe.services import NotFound
+
+    service = wardrobe()
+    try:
+        item = service.item(item_id)
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps(_item_json(item), indent=2))
+        return
+    print(f"item {item.id}: {item.category}" + (" (your label)" if item.user_label is not None else ""))
+    print(f"  predicted   {CATEGORIES[item.predicted_label]} {item.confidence:.1%}")
+    ranked = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
+    print("  top 3       " + ", ".join(f"{CATEGORIES[i]} {p:.1%}" for i, p in ranked))
+    print(f"  colours     {', '.join(item.colours) or '-'}")
+    print(f"  state       {item.state}")
+    print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {item.original_name}")
+    print(f"  photo       {service.home / item.photo_path}")
+    print(f"  model       {item.model_version} (conversion {item.conversion_version})")
+
+
+@app.command()
+def relabel(
+    item_id: int = typer.Argument(..., metavar="ID"),
+    category: str = typer.Argument(..., metavar="CATEGORY", help="A name (t-shirt, trouser, ankle-boot...) or 0-9."),
+) -> None:
+    """Correct an item's category. Your label wins over the prediction and is kept for retraining."""
+    from wardrobe.services import NotFound
+
+    label = _category(category)
+    service = wardrobe()
+    try:
+        item = service.relabel(item_id, label)
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        service.close()
+    print(f"item {item.id} is now {item.category} (predicted {CATEGORIES[item.predicted_label]})")
+
+
+@app.command()
+def remove(item_id: int = typer.Argument(..., metavar="ID")) -> None:
+    """Remove an item and its stored photo from the inventory."""
+    from wardrobe.services import NotFound
+
+    service = wardrobe()
+    try:
+        item = service.remove(item_id)
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        service.close()
+    print(f"removed item {item.id} ({item.category}, {item.original_name})")
+
+
+@app.command()
+def categories() -> None:
+    """List the ten categories with the names and numbers commands accept."""
+    for i, name in enumerate(CATEGORIES):
+        print(f"{i}  {category_slug(i):<12} {name}")
+
+
+
+
+def _set_state(item_ids: list[int], new_state: str, verb: str) -> None:
+    from wardrobe.services import NotFound
+    from wardrobe.services.outfits import set_state
+
+    service = wardrobe()
+    try:
+        found = set_state(service, item_ids, new_state)
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        service.close()
+    print(f"{verb}: {', '.join(map(str, found))}")
+
+
+ITEMS_ARG = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them.")
+
+
+@app.command()
+def laundry(item_ids: list[int] = ITEMS_ARG) -> None:
+    """Put items in the laundry: they are not proposed until `wardrobe restore`."""
+    _set_state(item_ids, "laundry", "in the laundry")
+
+
+@app.command()
+def retire(item_ids: list[int] = ITEMS_ARG) -> None:
+    """Retire items you no longer wear: kept in the inventory, never proposed."""
+    _set_state(item_ids, "retired", "retired")
+
+
+@app.command()
+def restore(item_ids: list[int] = ITEMS_ARG) -> None:
+    """Bring items back from the laundry or retirement."""
+    _set_state(item_ids, "active", "active again")

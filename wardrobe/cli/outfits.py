@@ -1,0 +1,129 @@
+"""Outfit commands for scripts: suggest, rate, wear, users, retrain."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import typer
+
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state, wardrobe
+from wardrobe.domain import CATEGORIES
+
+EXIT_CANNOT_DRESS = 6
+
+
+def _stylist(service):
+    from wardrobe.services import Stylist
+
+    return Stylist(service, state.user or "default")
+
+
+@app.command()
+def suggest(
+    n: int = typer.Option(3, "--n", "-n", min=1, max=50, help="How many outfits."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Propose outfits from the active items, best first; rate them with `wardrobe rate ID like|dislike`.
+
+    A share of proposals explores outfits the model is unsure of, marked "explore"; outfits
+    shown recently are not repeated. Exit code 6: the closet cannot make an outfit yet.
+    """
+    from wardrobe.services.outfits import CannotDress
+
+    service = wardrobe()
+    try:
+        proposals = _stylist(service).suggest(n)
+    except CannotDress as exc:
+        fail(str(exc), EXIT_CANNOT_DRESS)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps([{"id": p.id, "probability": round(p.probability, 4), "explore": p.explore,
+                           "items": [{"id": i.id, "label": i.label, "category": i.category, "colours": i.colours}
+                                     for i in p.items]} for p in proposals], indent=2))
+        return
+    for p in proposals:
+        print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))
+        for item in p.items:
+            print(f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {item.original_name}")
+
+
+@app.command()
+def rate(
+    outfit_id: int = typer.Argument(..., metavar="OUTFIT_ID"),
+    verdict: str = typer.Argument(..., metavar="like|dislike"),
+) -> None:
+    """Like or dislike a proposed outfit; your taste model learns from it at once."""
+    from wardrobe.services import NotFound
+
+    verdict = verdict.strip().lower()
+    if verdict not in ("like", "dislike", "+", "-"):
+        fail(f"verdict must be like or dislike, not {verdict!r}", EXIT_USAGE)
+    service = wardrobe()
+    try:
+        _stylist(service).rate(outfit_id, verdict in ("like", "+"))
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        service.close()
+    print(f"outfit {outfit_id}: {'liked' if verdict in ('like', '+') else 'disliked'}")
+
+
+@app.command()
+def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM...")) -> None:
+    """Log that you wore these items today (recently worn items are proposed less)."""
+    from wardrobe.services import NotFound
+
+    service = wardrobe()
+    try:
+        found = _stylist(service).wear(item_ids)
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        service.close()
+    print(f"worn today: {', '.join(map(str, found))}")
+
+
+@app.command()
+def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")) -> None:
+    """List users with their ratings and wear counts. A new --user NAME is created on first use."""
+    from wardrobe.services.outfits import all_users
+
+    service = wardrobe()
+    try:
+        rows = all_users(service)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        print(f"{row['name']:<20} {row['ratings']:>5} ratings ({row['likes']} liked)  {row['wears']:>5} wears")
+
+
+@app.command()
+def retrain(
+    user: Optional[str] = typer.Option(None, "--user", "-u", metavar="NAME", help="Only this user [default: all]."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Rebuild every user's preference model from all their stored likes and dislikes."""
+    from wardrobe.services import Stylist
+    from wardrobe.services.outfits import all_users
+
+    service = wardrobe()
+    try:
+        names = [user or state.user] if (user or state.user) else [u["name"] for u in all_users(service)]
+        known = {u["name"] for u in all_users(service)}
+        if names[0] not in known:
+            fail(f"no user named {names[0]!r}; `wardrobe users` lists them", EXIT_NOT_FOUND)
+        results = [Stylist(service, name).retrain() for name in names]
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps(results, indent=2))
+        return
+    for r in results:
+        agreement = "" if r["train_agreement"] is None else f", fits {r['train_agreement']:.0%} of them"
+        print(f"{r['user']}: rebuilt from {r['ratings']} ratings ({r['likes']} liked){agreement}", file=sys.stderr)

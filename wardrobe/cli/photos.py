@@ -1,0 +1,161 @@
+"""Commands that take photos: add, classify, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from wardrobe.cli.common import EXIT_INTERRUPTED, EXIT_MODEL, EXIT_PHOTOS, _category, app, fail, state, wardrobe
+from wardrobe.domain import CATEGORIES
+
+def _prediction_json(prediction) -> dict:
+    return {
+        "label": prediction.label,
+        "category": CATEGORIES[prediction.label],
+        "confidence": round(prediction.confidence, 4),
+        "top": [{"label": i, "category": CATEGORIES[i], "probability": round(p, 4)} for i, p in prediction.top(3)],
+    }
+
+
+def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool) -> None:
+    from wardrobe.services import ModelError, PhotoResult
+
+    service = wardrobe()
+    entries = service.find_inputs(paths)
+    counts = {"added": 0, "classified": 0, "duplicates": 0, "failed": 0}
+    out: list[dict] = []
+
+    def report(result: PhotoResult) -> None:
+        if result.error:
+            counts["failed"] += 1
+            print(f"wardrobe: {result.path}: {result.error}", file=sys.stderr)
+            out.append({"path": str(result.path), "error": result.error})
+            return
+        record = {"path": str(result.path)}
+        if result.duplicate_of is not None:
+            counts["duplicates"] += 1
+            record.update({"id": result.duplicate_of, "duplicate": True})
+            if not as_json:
+                print(f"{result.duplicate_of:>5}  already in the inventory: {result.path}")
+            out.append(record)
+            return
+        counts["added" if store else "classified"] += 1
+        record.update(_prediction_json(result.prediction))
+        if result.item:
+            record = {"path": str(result.path), "id": result.item.id, **_prediction_json(result.prediction),
+                      "colours": result.colours}
+        out.append(record)
+        if not as_json:
+            p = result.prediction
+            ident = f"{result.item.id:>5}  " if result.item else ""
+            shown = CATEGORIES[label] + " (your label)" if (store and label is not None) else CATEGORIES[p.label]
+            print(f"{ident}{shown:<24} {p.confidence:6.1%}  {result.path}")
+
+    progress = _progress(len(entries), "adding" if store else "classifying")
+    try:
+        with progress as advance:
+            for result in (service.add(entries, label=label, progress=advance) if store
+                           else service.classify(entries, progress=advance)):
+                report(result)
+    except ModelError as exc:
+        fail(str(exc), EXIT_MODEL)
+    except KeyboardInterrupt:
+        print("wardrobe: interrupted; the items added so far are kept", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps(out, indent=2))
+    else:
+        done = f"added {counts['added']}" if store else f"classified {counts['classified']}"
+        extra = f", already there {counts['duplicates']}" if store else ""
+        print(f"{done}{extra}, failed {counts['failed']}", file=sys.stderr)
+    if counts["failed"]:
+        raise typer.Exit(EXIT_PHOTOS)
+
+
+class _progress:
+    """A progress bar on stderr for long work, only when stderr is a terminal and there is much to do."""
+
+    def __init__(self, total: int, verb: str, threshold: int = 20):
+        self.total, self.verb = total, verb
+        self.enabled = total >= threshold and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn(self.verb), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), redirect_stdout=sys.stdout.isatty(), transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task(self.verb, total=self.total)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.bar.__exit__(*exc)
+        return False
+
+
+PHOTOS_ARG = typer.Argument(..., metavar="PHOTO|FOLDER...", help="Photos, or folders searched recursively "
+                            "for .jpg .jpeg .png .webp.", show_default=False)
+
+
+@app.command()
+def add(
+    paths: list[Path] = PHOTOS_ARG,
+    label: Optional[str] = typer.Option(None, "--label", "-l", metavar="CATEGORY",
+                                        help="The category you already know, e.g. dress or 3 (kept as your label)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON array on stdout instead of lines."),
+) -> None:
+    """Classify photos and add them to the inventory.
+
+    One line per photo: item id, category, confidence, path. A photo already in the
+    inventory is reported with its id and not stored twice.
+
+    Example: wardrobe add ~/Pictures/closet --label shirt
+    """
+    _run_photos(paths, store=True, label=_category(label) if label is not None else None, as_json=as_json)
+
+
+@app.command()
+def classify(
+    paths: list[Path] = PHOTOS_ARG,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON array on stdout instead of lines."),
+) -> None:
+    """Predict the category of photos without storing anything."""
+    _run_photos(paths, store=False, label=None, as_json=as_json)
+
+
+@app.command()
+def demo(
+    keep: bool = typer.Option(False, "--keep", help="Keep the demo inventory (printed) instead of deleting it."),
+) -> None:
+    """Add the sample photos shipped in data/samples to a fresh inventory and show what each became."""
+    import shutil
+    import tempfile
+
+    from wardrobe import config
+
+    samples = config.PACKAGE_ROOT.parent / "data" / "samples"
+    if not samples.is_dir():
+        fail(f"{samples}: sample photos not found (they ship with the repository)", EXIT_PHOTOS)
+    home = Path(tempfile.mkdtemp(prefix="wardrobe-demo-"))
+    state.home = home
+    print(f"fresh inventory in {home}", file=sys.stderr)
+    try:
+        _run_photos([samples], store=True, label=None, as_json=False)
+    finally:
+        if keep:
+            print(f"kept: wardrobe --home {home} list", file=sys.stderr)
+        else:
+            shutil.rmtree(home, ignore_errors=True)
+
+

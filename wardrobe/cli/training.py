@@ -1,0 +1,55 @@
+"""`wardrobe train`: train the ResNet-50 on Fashion-MNIST and publish it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state
+
+@app.command()
+def train(
+    epochs: int = typer.Option(30, "--epochs", min=1, help="Epochs in the run (fixed when the run starts)."),
+    batch_size: int = typer.Option(128, "--batch-size", min=1, help="Images per step (the paper used 128)."),
+    data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
+                                        help="Folder with the four Fashion-MNIST IDX files [default: searched]."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR",
+                                       help="Where to publish the best model and its card [default: the --model folder]."),
+    run: str = typer.Option("default", "--run", metavar="NAME", help="Run name: the same name resumes the run."),
+    runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", metavar="DIR",
+                                            help="Folder of run checkpoints [default: HOME/runs]."),
+    stem: str = typer.Option("conv", "--stem", help="conv: He et al.'s conv1 first; paper: BN, ReLU, max-pool only."),
+    limit: int = typer.Option(0, "--limit", min=0, help="Train on only this many images (smoke tests)."),
+    export_only: bool = typer.Option(False, "--export-only", help="Publish the run's best model so far; no training."),
+) -> None:
+    """Train the ResNet-50 on Fashion-MNIST, then publish the best model with its card.
+
+    5,000 training images are held out for validation; the model with the best validation
+    accuracy is published, and the test set is read once, to put its accuracy on the card.
+    Every epoch is checkpointed under --runs-dir/NAME: run the same command again, or press
+    Ctrl-C and run it later, to resume where it stopped.
+    """
+    from wardrobe import config
+    from wardrobe.services import DatasetNotFound, train_classifier
+
+    if stem not in ("conv", "paper"):
+        fail(f"--stem must be conv or paper, not {stem!r}", EXIT_USAGE)
+    run_dir = (runs_dir or config.home_dir(state.home) / "runs") / run
+    out_dir = out or config.model_dir(state.model)
+    try:
+        card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only,
+                                epochs=epochs, batch_size=batch_size, stem=stem, limit=limit)
+    except DatasetNotFound as exc:
+        fail(str(exc), EXIT_DATA)
+    except FileNotFoundError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except KeyboardInterrupt:
+        print(f"\nwardrobe: interrupted; resume with the same command (run {run!r} in {run_dir})", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    print(f"published {out_dir / card['artifacts']['keras']['file']}: epoch {card['epochs']}, "
+          f"validation accuracy {card['validation_accuracy']:.4f}, test accuracy {card['test_accuracy']:.4f}")
+
+

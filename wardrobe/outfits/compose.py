@@ -1,0 +1,112 @@
+"""Valid outfits: (top + bottom, or a one-piece) + footwear, optionally an outer layer and a bag."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wardrobe.domain import SLOTS
+
+# Columns of an outfit row: indices into the closet's items, -1 where the outfit has nothing.
+MAIN, BOTTOM, FOOTWEAR, OUTER, BAG = range(5)
+COLUMNS = ("main", "bottom", "footwear", "outer", "bag")
+OPTIONAL_SHARE = 0.4  # how often a sampled outfit carries a coat, and a bag, when the closet has them
+
+
+@dataclass(frozen=True)
+class ClosetItem:
+    """What the recommender knows of one wearable item."""
+
+    id: int
+    label: int
+    colours: tuple[str, ...] = ()
+    embedding: np.ndarray | None = None
+    days_since_worn: float | None = None
+
+    @property
+    def slot(self) -> str:
+        return SLOTS[self.label]
+
+
+class Closet:
+    """The wearable items of one user, grouped by outfit slot, with random valid outfits drawn from them."""
+
+    def __init__(self, items: list[ClosetItem]):
+        self.items = list(items)
+        self.ids = np.array([i.id for i in self.items], dtype=np.int64)
+        by_slot: dict[str, list[int]] = {}
+        for index, item in enumerate(self.items):
+            by_slot.setdefault(item.slot, []).append(index)
+        self.slot = {name: np.array(by_slot.get(name, []), dtype=np.int64)
+                     for name in ("top", "bottom", "one-piece", "outer", "footwear", "bag")}
+
+    def missing(self) -> str | None:
+        """Why no outfit can be made, or None when one can."""
+        if not len(self.slot["footwear"]):
+            return "no footwear (sandal, sneaker or ankle boot) in the closet"
+        if not (len(self.slot["top"]) and len(self.slot["bottom"])) and not len(self.slot["one-piece"]):
+            return "neither a top with trousers nor a dress in the closet"
+        return None
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """n random valid outfits as rows of item indices (see COLUMNS)."""
+        rows = np.full((n, 5), -1, dtype=np.int64)
+        if self.missing():
+            return rows[:0]
+        tops, bottoms, dresses = self.slot["top"], self.slot["bottom"], self.slot["one-piece"]
+        separates = len(tops) * len(bottoms)
+        # Separates and one-pieces in proportion to how many of each the closet allows, neither below 20%.
+        share = 0.0 if not len(dresses) else 1.0 if not separates else float(
+            np.clip(len(dresses) / (len(dresses) + np.sqrt(separates)), 0.2, 0.8))
+        one_piece = rng.random(n) < share
+        k = int(one_piece.sum())
+        if k:
+            rows[one_piece, MAIN] = rng.choice(dresses, k)
+        if n - k:
+            rows[~one_piece, MAIN] = rng.choice(tops, n - k)
+            rows[~one_piece, BOTTOM] = rng.choice(bottoms, n - k)
+        rows[:, FOOTWEAR] = rng.choice(self.slot["footwear"], n)
+        for column, slot in ((OUTER, "outer"), (BAG, "bag")):
+            if len(self.slot[slot]):
+                carry = rng.random(n) < OPTIONAL_SHARE
+                rows[carry, column] = rng.choice(self.slot[slot], int(carry.sum()))
+        return rows
+
+    def neighbours(self, row: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+        """n outfits that differ from `row` in one piece: swapped, or an optional piece added or dropped."""
+        out = np.repeat(row[None, :], n, axis=0)
+        is_one_piece = row[BOTTOM] < 0
+        choices = [(MAIN, "one-piece" if is_one_piece else "top"), (FOOTWEAR, "footwear"),
+                   (OUTER, "outer"), (BAG, "bag")] + ([] if is_one_piece else [(BOTTOM, "bottom")])
+        choices = [(c, s) for c, s in choices if len(self.slot[s])]
+        for r in range(n):
+            column, slot = choices[rng.integers(len(choices))]
+            if column in (OUTER, BAG) and out[r, column] >= 0 and rng.random() < 0.3:
+                out[r, column] = -1
+            else:
+                out[r, column] = rng.choice(self.slot[slot])
+        return out
+
+    def key(self, row: np.ndarray) -> str:
+        """The outfit's identity: its item ids, sorted."""
+        return "-".join(str(i) for i in sorted(int(self.ids[j]) for j in row if j >= 0))
+
+    def item_ids(self, row: np.ndarray) -> list[int]:
+        return [int(self.ids[j]) for j in row if j >= 0]
+
+    def row_for(self, item_ids: list[int]) -> np.ndarray | None:
+        """The row of an outfit given by item ids, or None if one of them is no longer wearable."""
+        position = {int(i): k for k, i in enumerate(self.ids)}
+        row = np.full(5, -1, dtype=np.int64)
+        for item_id in item_ids:
+            if item_id not in position:
+                return None
+            index = position[item_id]
+            slot = self.items[index].slot
+            column = {"top": MAIN, "one-piece": MAIN, "bottom": BOTTOM, "footwear": FOOTWEAR,
+                      "outer": OUTER, "bag": BAG}.get(slot)
+            if column is None:
+                return None
+            row[column] = index
+        return row

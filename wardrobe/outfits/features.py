@@ -1,0 +1,127 @@
+"""Features of outfits for the preference model: pieces, colours and their pairs, contrast, likeness, recency."""
+
+from __future__ import annotations
+
+import colorsys
+import zlib
+
+import numpy as np
+
+from wardrobe.domain import CATEGORIES, NEUTRALS, PALETTE
+from wardrobe.outfits.compose import Closet
+
+COLOURS = list(PALETTE)
+ID_BUCKETS = 256  # item identities are hashed into this many features ("I like this jacket")
+PROJECTED = 64  # embeddings are projected to this many dimensions before comparing pieces
+_PAIRS = [(a, b) for a in range(5) for b in range(a + 1, 5)]
+_UPPER = np.triu_indices(len(COLOURS))
+_COLOUR_WEIGHTS = (1.0, 0.6, 0.3)  # first named colour counts most
+
+
+def _colour_attributes() -> tuple[np.ndarray, np.ndarray]:
+    lightness, chroma = [], []
+    for rgb in PALETTE.values():
+        h, light, s = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+        lightness.append(light)
+        chroma.append(s * (1 - abs(2 * light - 1)))
+    return np.array(lightness), np.array(chroma)
+
+
+_LIGHTNESS, _CHROMA = _colour_attributes()
+_NEUTRAL = np.array([name in NEUTRALS for name in COLOURS], dtype=np.float64)
+_PROJECTION = np.random.default_rng(20261125).standard_normal((2048, PROJECTED)) / np.sqrt(PROJECTED)
+
+
+def feature_names() -> list[str]:
+    names = [f"count:{c}" for c in CATEGORIES]
+    names += [f"colour:{c}" for c in COLOURS]
+    names += [f"pair:{COLOURS[a]}+{COLOURS[b]}" for a, b in zip(*_UPPER)]
+    names += ["contrast:range", "contrast:std", "chroma:mean", "chroma:bright_pieces", "colours:non_neutral"]
+    names += ["likeness:mean", "likeness:max", "recency:mean", "recency:max"]
+    names += ["form:one_piece", "form:outer", "form:bag", "form:pieces"]
+    names += [f"item:{b}" for b in range(ID_BUCKETS)]
+    return names
+
+
+class ItemTable:
+    """Per-item arrays of one closet, computed once and gathered per outfit."""
+
+    def __init__(self, closet: Closet):
+        n = len(closet.items)
+        self.category = np.zeros((n + 1, len(CATEGORIES)))  # row n stays zero: the "no piece" row
+        self.colour = np.zeros((n + 1, len(COLOURS)))
+        self.embedding = np.zeros((n + 1, PROJECTED))
+        self.has_embedding = np.zeros(n + 1, dtype=bool)
+        self.recency = np.zeros(n + 1)
+        self.bucket = np.zeros(n + 1, dtype=np.int64)
+        for i, item in enumerate(closet.items):
+            self.category[i, item.label] = 1
+            for weight, name in zip(_COLOUR_WEIGHTS, item.colours):
+                if name in PALETTE:
+                    self.colour[i, COLOURS.index(name)] = weight
+            total = self.colour[i].sum()
+            if total:
+                self.colour[i] /= total
+            if item.days_since_worn is not None:
+                self.recency[i] = np.exp(-item.days_since_worn / 7.0)
+            self.bucket[i] = zlib.crc32(str(item.id).encode()) % ID_BUCKETS
+        with_embedding = [i for i, item in enumerate(closet.items)
+                          if item.embedding is not None and len(item.embedding) == 2048]
+        if with_embedding:
+            projected = np.stack([closet.items[i].embedding for i in with_embedding]).astype(np.float64) @ _PROJECTION
+            norms = np.linalg.norm(projected, axis=1)
+            ok = norms > 0
+            rows = np.array(with_embedding)[ok]
+            self.embedding[rows] = projected[ok] / norms[ok, None]
+            self.has_embedding[rows] = True
+        self.size = n
+
+
+def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
+    """Feature matrix (len(rows), len(feature_names())) for outfit rows of item indices (-1 = none)."""
+    rows = np.asarray(rows)
+    present = rows >= 0
+    index = np.where(present, rows, table.size)
+    pieces = present.sum(1).clip(min=1)
+    colour = table.colour[index]  # (n, 5, C)
+
+    parts = [table.category[index].sum(1)]
+    parts.append(colour.sum(1) / pieces[:, None])
+    pair_sum = np.zeros((len(rows), len(COLOURS), len(COLOURS)))
+    for a, b in _PAIRS:
+        outer = colour[:, a, :, None] * colour[:, b, None, :]
+        pair_sum += outer + outer.transpose(0, 2, 1)
+    n_pairs = (pieces * (pieces - 1) / 2).clip(min=1)
+    parts.append(pair_sum[:, _UPPER[0], _UPPER[1]] / n_pairs[:, None])
+
+    lightness = colour @ _LIGHTNESS  # (n, 5): each piece's mean lightness
+    chroma = colour @ _CHROMA
+    light_masked = np.where(present, lightness, np.nan)
+    with np.errstate(all="ignore"):
+        spread = np.nan_to_num(np.nanmax(light_masked, 1) - np.nanmin(light_masked, 1))
+        std = np.nan_to_num(np.nanstd(light_masked, 1))
+    non_neutral = ((colour @ (1 - _NEUTRAL)) > 0.5).sum(1)
+    parts.append(np.stack([spread, std, (chroma * present).sum(1) / pieces, ((chroma > 0.35) & present).sum(1),
+                           non_neutral], axis=1))
+
+    embedding = table.embedding[index]
+    has = table.has_embedding[index]
+    likeness = []
+    for a, b in _PAIRS:
+        both = has[:, a] & has[:, b]
+        likeness.append(np.where(both, (embedding[:, a] * embedding[:, b]).sum(1), np.nan))
+    likeness = np.stack(likeness, 1)
+    with np.errstate(all="ignore"):
+        like_mean = np.nan_to_num(np.nanmean(likeness, 1))
+        like_max = np.nan_to_num(np.nanmax(likeness, 1))
+    recency = table.recency[index]
+    parts.append(np.stack([like_mean, like_max, recency.sum(1) / pieces, recency.max(1)], axis=1))
+
+    parts.append(np.stack([(present[:, 0] & ~present[:, 1]).astype(float), present[:, 3], present[:, 4],
+                           present.sum(1) / 5.0], axis=1).astype(float))
+    buckets = np.zeros((len(rows), ID_BUCKETS))
+    for column in range(5):
+        on = present[:, column]
+        np.add.at(buckets, (np.flatnonzero(on), table.bucket[index[on, column]]), 1.0)
+    parts.append(buckets)
+    return np.concatenate(parts, axis=1)

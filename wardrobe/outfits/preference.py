@@ -1,0 +1,125 @@
+"""A user's taste: a logistic model over outfit features (scikit-learn), learned online, stored as plain numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wardrobe.outfits.features import COLOURS, feature_names
+
+PRIOR_WEIGHT = 2.0  # ratings after which the learned model and the built-in prior weigh the same
+CLASHES = {frozenset(p) for p in [("red", "pink"), ("red", "orange"), ("orange", "pink"), ("red", "green"),
+                                   ("purple", "yellow"), ("orange", "purple"), ("green", "pink")]}
+
+
+class PreferenceModel:
+    """P(like | outfit features), blended with a sensible prior until the user has rated enough.
+
+    Scoring is a dot product in numpy; scikit-learn's SGDClassifier is imported only to learn.
+    """
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        self.names = feature_names()
+        self.coef = np.zeros(len(self.names))
+        self.intercept = 0.0
+        self.t = 1.0
+        self.ratings = 0
+
+    # -- learning ---------------------------------------------------------------------------------------
+
+    def _classifier(self):
+        """An SGDClassifier continuing from this model's weights."""
+        from sklearn.linear_model import SGDClassifier
+
+        
+        classifier = SGDClassifier(loss="log_loss", penalty="l2", alpha=1e-3, learning_rate="constant", eta0=0.1,
+                                   random_state=0)
+        classifier.partial_fit(np.zeros((2, len(self.names))), np.array([0, 1]), classes=np.array([0, 1]))
+        classifier.coef_[0] = self.coef
+        classifier.intercept_[0] = self.intercept
+        classifier.t_ = self.t
+        return classifier
+
+    def _keep(self, classifier) -> None:
+        self.coef = classifier.coef_[0].copy()
+        self.intercept = float(classifier.intercept_[0])
+        self.t = float(classifier.t_)
+
+    def learn(self, features: np.ndarray, liked: np.ndarray, replay: tuple[np.ndarray, np.ndarray] | None = None,
+              passes: int = 3) -> None:
+        """Online update from new ratings (rows of features, liked as 1/0).
+
+        `replay`, earlier ratings, are revisited once in a random order after the new ones: one
+        stochastic step per rating is a noisy teacher, and revisiting keeps old lessons from fading.
+        """
+        features, liked = np.atleast_2d(features), np.atleast_1d(liked).astype(int)
+        classifier = self._classifier()
+        for _ in range(passes):
+            classifier.partial_fit(features, liked)
+        if replay is not None and len(replay[1]):
+            order = np.random.default_rng(self.ratings).permutation(len(replay[1]))
+            classifier.partial_fit(replay[0][order], np.asarray(replay[1])[order].astype(int))
+        self._keep(classifier)
+        self.ratings += len(liked)
+
+    def fit(self, features: np.ndarray, liked: np.ndarray, epochs: int = 30) -> None:
+        """Rebuild from all stored feedback (what `wardrobe retrain` does)."""
+        self.__init__()
+        if len(liked):
+            classifier = self._classifier()
+            rng = np.random.default_rng(0)
+            for _ in range(epochs):
+                order = rng.permutation(len(liked))
+                classifier.partial_fit(features[order], np.asarray(liked)[order].astype(int))
+            self._keep(classifier)
+            self.ratings = int(len(liked))
+
+    # -- scoring ----------------------------------------------------------------------------------------
+
+    def prior_logit(self, features: np.ndarray) -> np.ndarray:
+        """What makes sense before any rating: few loud colours, no classic clashes, pieces not just worn."""
+        index = {name: i for i, name in enumerate(self.names)}
+        non_neutral = features[:, index["colours:non_neutral"]]
+        clash = np.zeros(len(features))
+        for pair in CLASHES:
+            a, b = sorted(pair, key=COLOURS.index)
+            clash += features[:, index[f"pair:{a}+{b}"]] > 0
+        contrast = features[:, index["contrast:range"]]
+        recency = features[:, index["recency:mean"]]
+        return 1.0 - 0.8 * np.maximum(non_neutral - 2, 0) - 0.7 * clash + 0.5 * np.minimum(contrast, 0.5) - 1.5 * recency
+
+    def learned_logit(self, features: np.ndarray) -> np.ndarray:
+        return features @ self.coef + self.intercept
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """Blended logit: the prior fades as ratings accumulate."""
+        w = self.ratings / (self.ratings + PRIOR_WEIGHT)
+        return w * self.learned_logit(features) + (1 - w) * self.prior_logit(features)
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.score(features)))
+
+    # -- storage as data --------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "version": self.VERSION,
+            "features": self.names,
+            "coef": [round(float(v), 6) for v in self.coef],
+            "intercept": self.intercept,
+            "t": self.t,
+            "ratings": self.ratings,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "PreferenceModel":
+        """Rebuild from stored numbers; a model made with other features starts afresh (retrain rebuilds it)."""
+        model = cls()
+        if not data or data.get("version") != cls.VERSION or data.get("features") != model.names:
+            return model
+        model.coef = np.asarray(data["coef"], dtype=np.float64)
+        model.intercept = float(data["intercept"])
+        model.t = float(data.get("t", 1.0))
+        model.ratings = int(data.get("ratings", 0))
+        return model

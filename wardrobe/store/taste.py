@@ -1,0 +1,147 @@
+"""Users, proposed outfits, ratings, wear log and stored preference models (as JSON numbers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from wardrobe.domain import Item
+from wardrobe.store.repository import item_from_row, utcnow
+from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
+
+STATES = ("active", "laundry", "retired")
+
+
+@dataclass
+class Wearable:
+    item: Item
+    embedding: bytes | None
+    last_worn: datetime | None
+
+
+@dataclass
+class Rated:
+    outfit_id: int
+    item_ids: list[int]
+    value: int
+    created_at: datetime
+
+
+class TasteStore:
+    """Everything about who likes what. Each method is one short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+
+    # -- users ----------------------------------------------------------------------------------------------
+
+    def user_id(self, name: str, create: bool = True) -> int | None:
+        with self.sessions.begin() as s:
+            found = s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
+            if found is not None or not create:
+                return found
+            row = UserRow(name=name, created_at=utcnow())
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def users(self) -> list[dict]:
+        likes = sa.func.sum(sa.case((RatingRow.value > 0, 1), else_=0))
+        query = (sa.select(UserRow.id, UserRow.name, sa.func.count(RatingRow.id), likes)
+                 .outerjoin(RatingRow, RatingRow.user_id == UserRow.id).group_by(UserRow.id).order_by(UserRow.id))
+        with self.sessions() as s:
+            wears = dict(s.execute(sa.select(WearRow.user_id, sa.func.count()).group_by(WearRow.user_id)).all())
+            return [{"id": uid, "name": name, "ratings": n, "likes": int(l or 0), "wears": wears.get(uid, 0)}
+                    for uid, name, n, l in s.execute(query).all()]
+
+    # -- the closet as the recommender sees it ---------------------------------------------------------------
+
+    def wearable(self, user_id: int) -> list[Wearable]:
+        """Active items (not in the laundry, not retired) with embeddings and when this user last wore them."""
+        last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
+                .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
+        query = (sa.select(ItemRow, last.c.last).outerjoin(last, last.c.item_id == ItemRow.id)
+                 .where(ItemRow.state == "active").order_by(ItemRow.id))
+        with self.sessions() as s:
+            return [Wearable(item_from_row(row), row.embedding, worn) for row, worn in s.execute(query).all()]
+
+    def set_state(self, item_ids: list[int], state: str) -> list[int]:
+        """Set the state of these items; returns the ids that exist."""
+        if state not in STATES:
+            raise ValueError(f"state must be one of {STATES}")
+        with self.sessions.begin() as s:
+            found = list(s.scalars(sa.select(ItemRow.id).where(ItemRow.id.in_(item_ids))))
+            s.execute(sa.update(ItemRow).where(ItemRow.id.in_(found)).values(state=state))
+            return found
+
+    # -- outfits, ratings, wear -----------------------------------------------------------------------------
+
+    def record_outfits(self, user_id: int, outfits: list[tuple[list[int], str, float, bool]]) -> list[int]:
+        now = utcnow()
+        with self.sessions.begin() as s:
+            rows = [OutfitRow(user_id=user_id, item_ids=ids, key=key, score=score, explore=explore, proposed_at=now)
+                    for ids, key, score, explore in outfits]
+            s.add_all(rows)
+            s.flush()
+            return [row.id for row in rows]
+
+    def outfit(self, outfit_id: int) -> tuple[int, list[int]] | None:
+        with self.sessions() as s:
+            row = s.get(OutfitRow, outfit_id)
+            return (row.user_id, list(row.item_ids)) if row else None
+
+    def recent_keys(self, user_id: int, limit: int = 100) -> list[str]:
+        with self.sessions() as s:
+            return list(s.scalars(sa.select(OutfitRow.key).where(OutfitRow.user_id == user_id)
+                                  .order_by(OutfitRow.id.desc()).limit(limit)))
+
+    def add_rating(self, user_id: int, outfit_id: int, value: int, model: dict | None = None) -> None:
+        """Store a rating and, in the same transaction, the model updated from it."""
+        with self.sessions.begin() as s:
+            s.add(RatingRow(user_id=user_id, outfit_id=outfit_id, value=value, created_at=utcnow()))
+            if model is not None:
+                self._save_model(s, user_id, model)
+
+    def ratings(self, user_id: int, limit: int | None = None) -> list[Rated]:
+        """This user's ratings, oldest first (the last `limit` if given)."""
+        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
+                 .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id).where(RatingRow.user_id == user_id)
+                 .order_by(RatingRow.id.desc()))
+        if limit:
+            query = query.limit(limit)
+        with self.sessions() as s:
+            return [Rated(o, list(ids), v, t) for o, ids, v, t in reversed(s.execute(query).all())]
+
+    def add_wears(self, user_id: int, item_ids: list[int]) -> list[int]:
+        now = utcnow()
+        with self.sessions.begin() as s:
+            found = list(s.scalars(sa.select(ItemRow.id).where(ItemRow.id.in_(item_ids))))
+            s.add_all(WearRow(user_id=user_id, item_id=i, worn_at=now) for i in found)
+            return found
+
+    def wears(self, user_id: int, limit: int = 200) -> list[tuple[int, datetime]]:
+        with self.sessions() as s:
+            return [tuple(r) for r in s.execute(sa.select(WearRow.item_id, WearRow.worn_at)
+                                                .where(WearRow.user_id == user_id)
+                                                .order_by(WearRow.id.desc()).limit(limit)).all()]
+
+    # -- preference models ----------------------------------------------------------------------------------
+
+    def load_model(self, user_id: int) -> dict | None:
+        with self.sessions() as s:
+            return s.scalar(sa.select(PreferenceModelRow.params).where(PreferenceModelRow.user_id == user_id))
+
+    def save_model(self, user_id: int, params: dict) -> None:
+        with self.sessions.begin() as s:
+            self._save_model(s, user_id, params)
+
+    @staticmethod
+    def _save_model(s: Session, user_id: int, params: dict) -> None:
+        row = s.get(PreferenceModelRow, user_id)
+        if row is None:
+            s.add(PreferenceModelRow(user_id=user_id, params=params, updated_at=utcnow()))
+        else:
+            row.params, row.updated_at = params, utcnow()
