@@ -1,0 +1,127 @@
+"""Outfits: validity of every proposal, features, the preference model as data, learning, the service."""
+
+import json
+
+import numpy as np
+import pytest
+
+from wardrobe.domain import SLOTS
+from wardrobe.outfits.compose import Closet, ClosetItem
+from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
+from wardrobe.outfits.preference import PreferenceModel
+from wardrobe.outfits.recommend import propose
+
+COLOURS = ["black", "white", "red", "blue", "green", "beige"]
+
+
+def make_closet(counts: dict[int, int], seed: int = 0) -> Closet:
+    rng = np.random.default_rng(seed)
+    items, next_id = [], 1
+    for label, count in counts.items():
+        for _ in range(count):
+            colours = tuple(rng.choice(COLOURS, 2, replace=False))
+            items.append(ClosetItem(next_id, label, colours, rng.standard_normal(2048).astype(np.float32)))
+            next_id += 1
+    return Closet(items)
+
+
+FULL = {0: 6, 1: 4, 2: 3, 3: 3, 4: 2, 5: 2, 6: 3, 7: 2, 8: 2, 9: 2}
+
+
+def slots_of(closet, row):
+    return sorted(SLOTS[closet.items[j].label] for j in row if j >= 0)
+
+
+def assert_valid(closet, row):
+    slots = slots_of(closet, row)
+    assert slots.count("footwear") == 1
+    separates = slots.count("top") == 1 and slots.count("bottom") == 1 and "one-piece" not in slots
+    one_piece = slots.count("one-piece") == 1 and "top" not in slots and "bottom" not in slots
+    assert separates or one_piece, slots
+    assert slots.count("outer") <= 1 and slots.count("bag") <= 1
+
+
+@pytest.mark.parametrize("counts", [FULL, {0: 2, 1: 1, 7: 1}, {3: 2, 5: 1, 8: 1}, {3: 1, 0: 1, 1: 1, 9: 1, 4: 1}])
+def test_every_sampled_outfit_is_valid(counts):
+    closet = make_closet(counts)
+    rng = np.random.default_rng(1)
+    rows = closet.sample(500, rng)
+    for row in rows:
+        assert_valid(closet, row)
+    for row in rows[:20]:
+        for neighbour in closet.neighbours(row, 10, rng):
+            assert_valid(closet, neighbour)
+
+
+@pytest.mark.parametrize("counts,why", [({0: 3, 1: 3}, "no footwear"), ({0: 3, 7: 2, 4: 1}, "neither a top")])
+def test_a_closet_that_cannot_dress_says_why(counts, why):
+    closet = make_closet(counts)
+    assert why in closet.missing()
+    assert len(closet.sample(10, np.random.default_rng(0))) == 0
+
+
+def test_features_match_their_names_and_ignore_piece_order():
+    closet = make_closet(FULL)
+    rows = closet.sample(50, np.random.default_rng(0))
+    features = outfit_features(ItemTable(closet), rows)
+    assert features.shape == (50, len(feature_names()))
+    assert np.isfinite(features).all()
+    names = feature_names()
+    # Counting pieces per category gives back the number of pieces.
+    assert np.allclose(features[:, :10].sum(1), (rows >= 0).sum(1))
+    assert np.allclose(features[:, names.index("form:pieces")] * 5, (rows >= 0).sum(1))
+
+
+def test_preference_model_is_stored_as_plain_json_and_round_trips():
+    closet = make_closet(FULL)
+    features = outfit_features(ItemTable(closet), closet.sample(20, np.random.default_rng(0)))
+    model = PreferenceModel()
+    model.learn(features[:10], np.array([1, 0] * 5))
+    text = json.dumps(model.to_dict())  # only numbers and names: no pickle anywhere
+    again = PreferenceModel.from_dict(json.loads(text))
+    assert np.allclose(model.score(features), again.score(features), atol=1e-4)
+    assert again.ratings == 10
+
+
+def test_a_model_from_other_features_starts_afresh():
+    data = PreferenceModel().to_dict()
+    data["features"] = data["features"][:-1]
+    assert PreferenceModel.from_dict(data).ratings == 0
+
+
+def test_it_learns_a_colour_taste_and_proposals_follow():
+    closet = make_closet(FULL, seed=3)
+    table = ItemTable(closet)
+    rng = np.random.default_rng(0)
+    red = {i for i, item in enumerate(closet.items) if "red" in item.colours}
+
+    def liked(rows):
+        return np.array([int(any(j in red for j in row if j >= 0)) for row in rows])
+
+    model = PreferenceModel()
+    before = np.mean([liked([p.row for p in propose(closet, model, 10, rng, table=table)]).mean() for _ in range(5)])
+    for _ in range(4):
+        rows = np.array([p.row for p in propose(closet, model, 10, rng, table=table)])
+        model.learn(outfit_features(table, rows), liked(rows))
+    after = np.mean([liked([p.row for p in propose(closet, model, 10, rng, table=table)]).mean() for _ in range(5)])
+    assert after > before + 0.2, (before, after)
+
+
+def test_proposals_are_distinct_valid_and_skip_recent_ones():
+    closet = make_closet(FULL)
+    rng = np.random.default_rng(0)
+    first = propose(closet, PreferenceModel(), 10, rng)
+    assert len({p.key for p in first}) == 10
+    for p in first:
+        assert_valid(closet, p.row)
+        assert not p.explore  # before any rating the prior is trusted
+    again = propose(closet, PreferenceModel(), 10, rng, recent_keys={p.key for p in first})
+    assert not {p.key for p in first} & {p.key for p in again}
+
+
+def test_exploration_appears_once_there_are_ratings():
+    closet = make_closet(FULL)
+    model = PreferenceModel()
+    model.ratings = 5
+    proposals = propose(closet, model, 10, np.random.default_rng(0))
+    assert sum(p.explore for p in proposals) == 3
