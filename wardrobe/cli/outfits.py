@@ -127,3 +127,11 @@ def retrain(
     for r in results:
         agreement = "" if r["train_agreement"] is None else f", fits {r['train_agreement']:.0%} of them"
         print(f"{r['user']}: rebuilt from {r['ratings']} ratings ({r['likes']} liked){agreement}", file=sys.stderr)
+
+
+@app.command()
+def tui() -> None:
+    """Open the terminal UI: rate proposed outfits, browse and tidy the closet, see history and statistics."""
+    from wardrobe.tui.app import make_app
+
+    make_app(state.home, state.model, state.user or "default").run()

@@ -40,12 +40,12 @@ def _closet_item(w: Wearable, now: datetime | None) -> ClosetItem:
 class Stylist:
     """One user's outfits and taste, over a Wardrobe's inventory."""
 
-    def __init__(self, wardrobe: Wardrobe, user: str = "default"):
+    def __init__(self, wardrobe: Wardrobe, user: str = "default", seed: int | None = None):
         self.wardrobe = wardrobe
         self.user = user
         self.taste = TasteStore(wardrobe.inventory.sessions)
         self.user_id = self.taste.user_id(user)
-        self.rng = np.random.default_rng()
+        self.rng = np.random.default_rng(seed)
 
     def model(self) -> PreferenceModel:
         return PreferenceModel.from_dict(self.taste.load_model(self.user_id))

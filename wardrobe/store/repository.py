@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
 from wardrobe.store.database import open_engine, session_factory
@@ -103,7 +103,8 @@ class Inventory:
         found = []
         with self.sessions() as s:
             for start in range(0, len(ids), 500):
-                rows = s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(ids[start : start + 500])))
+                rows = s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(ids[start : start + 500]))
+                                 .options(undefer(ItemRow.embedding)))
                 found.extend((item_from_row(row), row.embedding) for row in rows)
         return found
 

@@ -34,7 +34,8 @@ class ItemRow(Base):
     conversion_version: Mapped[str] = mapped_column(String(40))
     model_version: Mapped[str] = mapped_column(String(80))
     user_label: Mapped[int | None]
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # 8 KB per item: loaded only by the queries that ask for it (undefer), not by every listing.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     colours: Mapped[list] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20), default="active")
 

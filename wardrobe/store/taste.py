@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
 from wardrobe.store.repository import item_from_row, utcnow
@@ -64,7 +64,7 @@ class TasteStore:
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
         query = (sa.select(ItemRow, last.c.last).outerjoin(last, last.c.item_id == ItemRow.id)
-                 .where(ItemRow.state == "active").order_by(ItemRow.id))
+                 .where(ItemRow.state == "active").order_by(ItemRow.id).options(undefer(ItemRow.embedding)))
         with self.sessions() as s:
             return [Wearable(item_from_row(row), row.embedding, worn) for row, worn in s.execute(query).all()]
 

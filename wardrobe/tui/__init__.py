@@ -1,0 +1,1 @@
+"""The Textual terminal UI: outfits to rate, the closet, history and statistics."""

@@ -1,0 +1,63 @@
+"""The wardrobe Textual app: one factory for the CLI and the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from wardrobe.tui.closet_screen import ClosetScreen
+from wardrobe.tui.dialogs import AskUser
+from wardrobe.tui.outfits_screen import OutfitScreen
+from wardrobe.tui.stats_screen import StatsScreen
+
+
+class WardrobeApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "wardrobe"
+    MODES = {"outfits": OutfitScreen, "closet": ClosetScreen, "stats": StatsScreen}
+    DEFAULT_MODE = "outfits"
+    BINDINGS = [
+        Binding("o", "switch_mode('outfits')", "Outfits"),
+        Binding("c", "switch_mode('closet')", "Closet"),
+        Binding("h", "switch_mode('stats')", "History"),
+        Binding("u", "switch_user", "User"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    ENABLE_COMMAND_PALETTE = False  # the footer's room is for the keys that matter at 80 columns
+
+    def __init__(self, wardrobe, user: str = "default", seed: int | None = None):
+        super().__init__()
+        from wardrobe.services import Stylist
+
+        self.wardrobe = wardrobe
+        self.seed = seed
+        self.stylist = Stylist(wardrobe, user, seed)
+        self.sub_title = f"user: {user}"
+
+    def action_switch_user(self) -> None:
+        from wardrobe.services import Stylist
+        from wardrobe.services.outfits import all_users
+
+        def done(name: str | None) -> None:
+            if name:
+                self.stylist = Stylist(self.wardrobe, name, self.seed)
+                self.sub_title = f"user: {name}"
+                outfits = self.get_screen("outfits") if self.current_mode != "outfits" else self.screen
+                if isinstance(outfits, OutfitScreen):
+                    outfits.queue.clear()
+                    outfits.current = None
+                    outfits.refill()
+                self.notify(f"now rating as {name}")
+
+        self.push_screen(AskUser([u["name"] for u in all_users(self.wardrobe)]), done)
+
+
+def make_app(home: Path | None = None, model: Path | None = None, user: str = "default",
+             seed: int | None = None) -> WardrobeApp:
+    """The app for the CLI and the tests (a seed makes proposals repeatable, for snapshots)."""
+    from wardrobe.services import Wardrobe
+
+    return WardrobeApp(Wardrobe(home, model), user, seed)

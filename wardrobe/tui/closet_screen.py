@@ -1,0 +1,149 @@
+"""The closet screen: every item in a table, filters, the selected photo, relabel, laundry, retire, delete."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from wardrobe.domain import CATEGORIES
+from wardrobe.tui.dialogs import Confirm, PickCategory
+from wardrobe.tui.photo import Photo
+
+UNSURE = 0.5  # below this confidence an item is flagged for review
+STATE_FILTERS = (None, "active", "laundry", "retired")
+
+
+class ClosetScreen(Screen):
+    BINDINGS = [
+        Binding("f", "cycle_category", "Kind"),
+        Binding("v", "cycle_state", "State"),
+        Binding("r", "relabel", "Relabel"),
+        Binding("L", "laundry", "Laundry"),
+        Binding("x", "retire", "Retire"),
+        Binding("delete", "delete", "Del"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.category: int | None = None
+        self.state_filter: str | None = None
+        self.items: dict[int, object] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield DataTable(id="closet-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="closet-side"):
+                yield Photo(id="closet-photo")
+                yield Label("", id="closet-details")
+        yield Label("", id="closet-filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("id", "category", "conf", "colours", "state")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, keep: int | None = None) -> None:
+        """Re-read the items; the cursor stays on `keep`, else on the item it was on."""
+        table = self.query_one(DataTable)
+        if keep is None and (current := self.selected()) is not None:
+            keep = current.id
+        table.clear()
+        items = self.app.wardrobe.items(label=self.category, state=self.state_filter)
+        self.items = {item.id: item for item in items}
+        for item in items:
+            unsure = item.user_label is None and item.confidence < UNSURE
+            style = "bold red" if unsure else "none"
+            category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
+            table.add_row(str(item.id), Text(category, style=style, justify="left"), f"{item.confidence:.0%}",
+                          ", ".join(item.colours), item.state, key=str(item.id))
+        ids = [item.id for item in items]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
+        what = CATEGORIES[self.category] if self.category is not None else "all categories"
+        self.query_one("#closet-filter", Label).update(
+            f"{len(items)} items: {what}, {self.state_filter or 'any state'}   (? unsure, * your label)")
+        self.show_selected()
+
+    def selected(self):
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.items.get(int(key))
+
+    def show_selected(self) -> None:
+        item = self.selected()
+        photo = self.query_one("#closet-photo", Photo)
+        details = self.query_one("#closet-details", Label)
+        if item is None:
+            photo.show(None)
+            details.update("")
+            return
+        photo.show(self.app.wardrobe.home / item.thumbnail_path)
+        top = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
+        details.update(f"#{item.id} {item.category}\n{item.original_name}\n" +
+                       "\n".join(f"{CATEGORIES[i]} {p:.0%}" for i, p in top))
+
+    def on_data_table_row_highlighted(self, _event) -> None:
+        self.show_selected()
+
+    def action_cycle_category(self) -> None:
+        self.category = 0 if self.category is None else (self.category + 1 if self.category < 9 else None)
+        self.reload()
+
+    def action_cycle_state(self) -> None:
+        self.state_filter = STATE_FILTERS[(STATE_FILTERS.index(self.state_filter) + 1) % len(STATE_FILTERS)]
+        self.reload()
+
+    def action_relabel(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+
+        def done(label: int | None) -> None:
+            if label is not None:
+                self.app.wardrobe.relabel(item.id, label)
+                self.notify(f"#{item.id} is now {CATEGORIES[label]}")
+                self.reload(keep=item.id)
+
+        self.app.push_screen(PickCategory(), done)
+
+    def _set_state(self, state: str) -> None:
+        from wardrobe.services.outfits import set_state
+
+        item = self.selected()
+        if item is not None:
+            set_state(self.app.wardrobe, [item.id], state)
+            self.reload(keep=item.id)
+
+    def action_laundry(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self._set_state("active" if item.state == "laundry" else "laundry")
+
+    def action_retire(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self._set_state("active" if item.state == "retired" else "retired")
+
+    def action_delete(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+
+        def done(yes: bool) -> None:
+            if yes:
+                self.app.wardrobe.remove(item.id)
+                self.notify(f"deleted #{item.id}")
+                self.reload()
+
+        self.app.push_screen(Confirm(f"Delete item #{item.id} ({item.category}) and its photo?"), done)

@@ -1,0 +1,115 @@
+"""The outfit screen: today's proposal piece by piece; like, dislike, skip or wear it."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from wardrobe.domain import CATEGORIES
+from wardrobe.tui.photo import Photo
+
+
+class PieceCard(Vertical):
+    """One piece of the outfit: photo, category, colours."""
+
+    def __init__(self, item, photo_path):
+        super().__init__(classes="piece")
+        self.item, self.photo_path = item, photo_path
+
+    def compose(self) -> ComposeResult:
+        yield Photo(self.photo_path)
+        yield Label(CATEGORIES[self.item.label], classes="category")
+        yield Label(f"#{self.item.id}", classes="colours")
+        yield Label(", ".join(self.item.colours) or "-", classes="colours")
+
+
+class OutfitScreen(Screen):
+    BINDINGS = [
+        Binding("l", "rate(True)", "Like"),
+        Binding("d", "rate(False)", "Dislike"),
+        Binding("s", "skip", "Skip"),
+        Binding("w", "wore", "Wore it"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.queue: list = []
+        self.current = None
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Looking for an outfit...", id="outfit-title")
+        yield Horizontal(id="pieces")
+        yield Static("", id="outfit-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refill()
+
+    def on_screen_resume(self) -> None:
+        if self.current is None:
+            self.refill()
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def refill(self) -> None:
+        from wardrobe.services.outfits import CannotDress
+
+        try:
+            proposals = self.app.stylist.suggest(5)
+        except CannotDress as exc:
+            self.app.call_from_thread(self.show_message, str(exc) + ". Add photos with `wardrobe add`.")
+            return
+        self.app.call_from_thread(self.receive, proposals)
+
+    def receive(self, proposals: list) -> None:
+        self.queue.extend(proposals)
+        if self.current is None:
+            self.advance()
+
+    def show_message(self, text: str) -> None:
+        self.query_one("#outfit-title", Static).update(text)
+
+    def advance(self) -> None:
+        """Show the next proposal at once; fetch more in the background when the queue runs low."""
+        self.current = self.queue.pop(0) if self.queue else None
+        pieces = self.query_one("#pieces", Horizontal)
+        pieces.remove_children()
+        if self.current is None:
+            self.show_message("Looking for an outfit...")
+        else:
+            p = self.current
+            explore = "  [i](something new)[/i]" if p.explore else ""
+            self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it{explore}")
+            home = self.app.wardrobe.home
+            pieces.mount_all(PieceCard(item, home / item.thumbnail_path) for item in p.items)
+        if len(self.queue) < 2:
+            self.refill()
+
+    def action_rate(self, like: bool) -> None:
+        if self.current is None:
+            return
+        outfit = self.current
+        self.save_rating(outfit.id, like)
+        self.query_one("#outfit-status", Static).update(f"{'Liked' if like else 'Disliked'} outfit {outfit.id}")
+        self.advance()
+
+    @work(thread=True, group="rate")
+    def save_rating(self, outfit_id: int, like: bool) -> None:
+        self.app.stylist.rate(outfit_id, like)
+
+    def action_skip(self) -> None:
+        if self.current is not None:
+            self.query_one("#outfit-status", Static).update(f"Skipped outfit {self.current.id}")
+            self.advance()
+
+    def action_wore(self) -> None:
+        if self.current is None:
+            return
+        ids = [item.id for item in self.current.items]
+        self.app.stylist.wear(ids)
+        self.query_one("#outfit-status", Static).update(f"Logged: you wore {', '.join(map(str, ids))} today")
