@@ -158,3 +158,16 @@ def test_runs_in_a_real_terminal(home, tmp_path):
             pytest.fail("q did not quit the app")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("l", "d")
+        await settle(pilot, app)
+        db(home).execute("DELETE FROM preference_models").connection.commit()
+        await pilot.press("R")
+        await settle(pilot, app)
+    params = db(home).execute("SELECT params FROM preference_models").fetchone()
+    assert params is not None and '"ratings": 2' in params[0]

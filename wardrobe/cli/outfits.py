@@ -131,7 +131,11 @@ def retrain(
 
 @app.command()
 def tui() -> None:
-    """Open the terminal UI: rate proposed outfits, browse and tidy the closet, see history and statistics."""
+    """Open the terminal UI: rate proposed outfits, browse and tidy the closet, see history and statistics.
+
+    Photos use the terminal's graphics protocol (Sixel, Kitty) when it has one, else half blocks;
+    WARDROBE_IMAGES=halfblock forces half blocks.
+    """
     from wardrobe.tui.app import make_app
 
-    make_app(state.home, state.model, state.user or "default").run()
+    make_app(state.home, state.model, state.user or "default", graphics=True).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -23,19 +24,30 @@ class WardrobeApp(App):
         Binding("c", "switch_mode('closet')", "Closet"),
         Binding("h", "switch_mode('stats')", "History"),
         Binding("u", "switch_user", "User"),
+        Binding("R", "retrain", "Retrain", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
     ENABLE_COMMAND_PALETTE = False  # the footer's room is for the keys that matter at 80 columns
 
-    def __init__(self, wardrobe, user: str = "default", seed: int | None = None):
+    def __init__(self, wardrobe, user: str = "default", seed: int | None = None, graphics=None):
         super().__init__()
         from wardrobe.services import Stylist
 
         self.wardrobe = wardrobe
         self.seed = seed
+        self.graphics = graphics  # a textual-image widget class, or None for half blocks
         self.stylist = Stylist(wardrobe, user, seed)
         self.sub_title = f"user: {user}"
+
+    def action_retrain(self) -> None:
+        self.notify(f"rebuilding {self.stylist.user}'s taste from all ratings...")
+        self.retrain_worker()
+
+    @work(thread=True, exclusive=True, group="retrain")
+    def retrain_worker(self) -> None:
+        result = self.stylist.retrain()
+        self.call_from_thread(self.notify, f"taste rebuilt from {result['ratings']} ratings ({result['likes']} liked)")
 
     def action_switch_user(self) -> None:
         from wardrobe.services import Stylist
@@ -56,8 +68,13 @@ class WardrobeApp(App):
 
 
 def make_app(home: Path | None = None, model: Path | None = None, user: str = "default",
-             seed: int | None = None) -> WardrobeApp:
-    """The app for the CLI and the tests (a seed makes proposals repeatable, for snapshots)."""
-    from wardrobe.services import Wardrobe
+             seed: int | None = None, graphics: bool = False) -> WardrobeApp:
+    """The app for the CLI and the tests (a seed makes proposals repeatable, for snapshots).
 
-    return WardrobeApp(Wardrobe(home, model), user, seed)
+    graphics=True draws photos with the terminal's graphics protocol when it has one (the CLI does);
+    tests keep the half blocks, which look the same everywhere.
+    """
+    from wardrobe.services import Wardrobe
+    from wardrobe.tui.photo import graphics_widget
+
+    return WardrobeApp(Wardrobe(home, model), user, seed, graphics_widget() if graphics else None)

@@ -10,18 +10,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from wardrobe.domain import CATEGORIES
-from wardrobe.tui.photo import Photo
+from wardrobe.tui.photo import photo_widget
 
 
 class PieceCard(Vertical):
     """One piece of the outfit: photo, category, colours."""
 
-    def __init__(self, item, photo_path):
+    def __init__(self, item, photo_path, graphics=None):
         super().__init__(classes="piece")
-        self.item, self.photo_path = item, photo_path
+        self.item, self.photo_path, self.graphics = item, photo_path, graphics
 
     def compose(self) -> ComposeResult:
-        yield Photo(self.photo_path)
+        yield photo_widget(self.photo_path, self.graphics, classes="photo")
         yield Label(CATEGORIES[self.item.label], classes="category")
         yield Label(f"#{self.item.id}", classes="colours")
         yield Label(", ".join(self.item.colours) or "-", classes="colours")
@@ -86,7 +86,7 @@ class OutfitScreen(Screen):
             explore = "  [i](something new)[/i]" if p.explore else ""
             self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it{explore}")
             home = self.app.wardrobe.home
-            pieces.mount_all(PieceCard(item, home / item.thumbnail_path) for item in p.items)
+            pieces.mount_all(PieceCard(item, home / item.thumbnail_path, self.app.graphics) for item in p.items)
         if len(self.queue) < 2:
             self.refill()
 

@@ -1,4 +1,4 @@
-"""A photo drawn in the terminal with half blocks: each cell shows two pixels, top and bottom."""
+"""Photos in the terminal: a graphics protocol (Sixel, Kitty's TGP) where the terminal has one, half blocks where not."""
 
 from __future__ import annotations
 
@@ -51,3 +51,30 @@ class Photo(Widget):
 
     def render(self) -> Text:
         return half_blocks(self.path, max(self.size.width, 1), max(self.size.height, 1))
+
+
+def graphics_widget():
+    """The textual-image widget class when this terminal speaks Sixel or TGP, else None (use half blocks).
+
+    textual-image asks the terminal what it supports when imported, which only works before Textual
+    takes over the terminal: call this before the app runs.
+    """
+    import os
+
+    if os.environ.get("WARDROBE_IMAGES", "auto") == "halfblock":
+        return None
+    try:
+        from textual_image import renderable
+        from textual_image.widget import Image
+    except Exception:  # no such package, or a terminal that answered strangely: half blocks always work
+        return None
+    if renderable.Image in (renderable.SixelImage, renderable.TGPImage):
+        return Image
+    return None
+
+
+def photo_widget(path: Path | None, graphics=None, **kwargs) -> Widget:
+    """A widget showing the photo at path: graphics protocol widget if given, else half blocks."""
+    if graphics is not None and path is not None and Path(path).is_file():
+        return graphics(str(path), **kwargs)
+    return Photo(path, **kwargs)

@@ -54,6 +54,7 @@ class StatsScreen(Screen):
         worn = Counter(i for i, _ in wears)
         names = {item.id: f"#{item.id} {item.category}" for item in items}
         lines += ["", "[b]Most worn[/b]"] + [f"{names.get(i, f'#{i}')} x{n}" for i, n in worn.most_common(3)]
+        lines += ["", "[b]Least worn[/b]"] + [f"{names.get(i, f'#{i}')} x{n}" for i, n in worn.most_common()[:-4:-1]]
         never = [names[i.id] for i in items if i.id not in worn][:3]
         lines += ["", "[b]Never worn[/b]"] + (never or ["-"])
         self.query_one("#stats", Static).update("\n".join(lines))
