@@ -24,9 +24,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from wardrobe.outfits.compose import Closet  # noqa: E402
+from wardrobe.outfits.compose import Closet  # noqa: E402,F401
 from wardrobe.services import Stylist, Wardrobe  # noqa: E402
-from wardrobe.services.outfits import _closet_item  # noqa: E402
 
 
 class SyntheticUser:
@@ -76,7 +75,7 @@ def main() -> None:
     started = time.perf_counter()
     for u in range(args.users):
         stylist = Stylist(wardrobe, f"sim-{u:02d}-{int(time.time())}")
-        closet = Closet([_closet_item(w, None) for w in stylist.taste.wearable(stylist.user_id)])
+        closet = stylist.closet()
         user = SyntheticUser(closet, np.random.default_rng(1000 + u))
         rng = np.random.default_rng(u)
         rounds = {"ours": [], "random": [], "oracle": []}

@@ -171,3 +171,12 @@ async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):
         await settle(pilot, app)
     params = db(home).execute("SELECT params FROM preference_models").fetchone()
     assert params is not None and '"ratings": 2' in params[0]
+
+
+async def test_an_empty_closet_says_what_is_missing(private_home):
+    app = make_app(private_home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        title = str(app.screen.query_one("#outfit-title").render())
+        assert "no footwear" in title and "wardrobe add" in title
+        assert not app.screen.fetching

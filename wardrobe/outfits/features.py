@@ -15,6 +15,7 @@ ID_BUCKETS = 256  # item identities are hashed into this many features ("I like 
 PROJECTED = 64  # embeddings are projected to this many dimensions before comparing pieces
 _PAIRS = [(a, b) for a in range(5) for b in range(a + 1, 5)]
 _UPPER = np.triu_indices(len(COLOURS))
+_COLOUR_INDEX = {name: i for i, name in enumerate(COLOURS)}
 _COLOUR_WEIGHTS = (1.0, 0.6, 0.3)  # first named colour counts most
 
 
@@ -32,6 +33,15 @@ _NEUTRAL = np.array([name in NEUTRALS for name in COLOURS], dtype=np.float64)
 _PROJECTION = np.random.default_rng(20261125).standard_normal((2048, PROJECTED)) / np.sqrt(PROJECTED)
 
 
+def project(embedding: np.ndarray) -> np.ndarray:
+    """A 2048-d ResNet embedding reduced to PROJECTED dimensions (random projection keeps cosines close).
+
+    Already-projected vectors pass through, so callers may cache projections between calls.
+    """
+    embedding = np.asarray(embedding, dtype=np.float64)
+    return embedding if embedding.shape[-1] == PROJECTED else embedding @ _PROJECTION
+
+
 def feature_names() -> list[str]:
     names = [f"count:{c}" for c in CATEGORIES]
     names += [f"colour:{c}" for c in COLOURS]
@@ -44,37 +54,39 @@ def feature_names() -> list[str]:
 
 
 class ItemTable:
-    """Per-item arrays of one closet, computed once and gathered per outfit."""
+    """Per-item arrays of one closet, computed once and gathered per outfit (row n is the empty piece)."""
 
     def __init__(self, closet: Closet):
-        n = len(closet.items)
-        self.category = np.zeros((n + 1, len(CATEGORIES)))  # row n stays zero: the "no piece" row
+        items = closet.items
+        n = len(items)
+        self.size = n
+        self.category = np.zeros((n + 1, len(CATEGORIES)))
+        self.category[np.arange(n), [item.label for item in items]] = 1
         self.colour = np.zeros((n + 1, len(COLOURS)))
+        for i, item in enumerate(items):
+            for weight, name in zip(_COLOUR_WEIGHTS, item.colours):
+                column = _COLOUR_INDEX.get(name)
+                if column is not None:
+                    self.colour[i, column] = weight
+        totals = self.colour.sum(1, keepdims=True)
+        np.divide(self.colour, totals, out=self.colour, where=totals > 0)
+        self.recency = np.zeros(n + 1)
+        days = np.array([np.nan if item.days_since_worn is None else item.days_since_worn for item in items])
+        if n:
+            self.recency[:n] = np.where(np.isnan(days), 0.0, np.exp(-np.nan_to_num(days) / 7.0))
+        self.bucket = np.zeros(n + 1, dtype=np.int64)
+        self.bucket[:n] = [zlib.crc32(str(item.id).encode()) % ID_BUCKETS for item in items]
         self.embedding = np.zeros((n + 1, PROJECTED))
         self.has_embedding = np.zeros(n + 1, dtype=bool)
-        self.recency = np.zeros(n + 1)
-        self.bucket = np.zeros(n + 1, dtype=np.int64)
-        for i, item in enumerate(closet.items):
-            self.category[i, item.label] = 1
-            for weight, name in zip(_COLOUR_WEIGHTS, item.colours):
-                if name in PALETTE:
-                    self.colour[i, COLOURS.index(name)] = weight
-            total = self.colour[i].sum()
-            if total:
-                self.colour[i] /= total
-            if item.days_since_worn is not None:
-                self.recency[i] = np.exp(-item.days_since_worn / 7.0)
-            self.bucket[i] = zlib.crc32(str(item.id).encode()) % ID_BUCKETS
-        with_embedding = [i for i, item in enumerate(closet.items)
-                          if item.embedding is not None and len(item.embedding) == 2048]
+        with_embedding = [i for i, item in enumerate(items)
+                          if item.embedding is not None and len(item.embedding) in (2048, PROJECTED)]
         if with_embedding:
-            projected = np.stack([closet.items[i].embedding for i in with_embedding]).astype(np.float64) @ _PROJECTION
+            projected = np.stack([project(items[i].embedding) for i in with_embedding])
             norms = np.linalg.norm(projected, axis=1)
             ok = norms > 0
             rows = np.array(with_embedding)[ok]
             self.embedding[rows] = projected[ok] / norms[ok, None]
             self.has_embedding[rows] = True
-        self.size = n
 
 
 def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 
 from wardrobe.domain import Item
 from wardrobe.outfits.compose import Closet, ClosetItem
-from wardrobe.outfits.features import ItemTable, outfit_features
+from wardrobe.outfits.features import ItemTable, outfit_features, project
 from wardrobe.outfits.preference import PreferenceModel
 from wardrobe.outfits.recommend import propose
 from wardrobe.services.inventory import NotFound, Wardrobe
@@ -31,10 +31,11 @@ class CannotDress(Exception):
     """The closet cannot make a valid outfit; the message says what is missing."""
 
 
-def _closet_item(w: Wearable, now: datetime | None) -> ClosetItem:
-    embedding = np.frombuffer(w.embedding, dtype=np.float32) if w.embedding else None
+def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None = None) -> ClosetItem:
+    if embedding is None and w.embedding:
+        embedding = np.frombuffer(w.embedding, dtype=np.float32)
     days = (now - w.last_worn).total_seconds() / 86400 if (now and w.last_worn) else None
-    return ClosetItem(w.item.id, w.item.label, tuple(w.item.colours), embedding, days)
+    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days)
 
 
 class Stylist:
@@ -46,28 +47,36 @@ class Stylist:
         self.taste = TasteStore(wardrobe.inventory.sessions)
         self.user_id = self.taste.user_id(user)
         self.rng = np.random.default_rng(seed)
+        self._projected: dict[int, np.ndarray] = {}  # item id -> projected embedding, kept between calls
+
+    def closet(self) -> Closet:
+        """The active items as the recommender sees them; embeddings are read and projected once per item."""
+        wearables = self.taste.wearable(self.user_id, skip_embeddings=set(self._projected))
+        for w in wearables:
+            if w.id not in self._projected and w.embedding:
+                self._projected[w.id] = project(np.frombuffer(w.embedding, dtype=np.float32))
+        now = utcnow()
+        return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables])
 
     def model(self) -> PreferenceModel:
         return PreferenceModel.from_dict(self.taste.load_model(self.user_id))
 
     def suggest(self, n: int = 3) -> list[OutfitProposal]:
         """n outfits for today, best first, recorded so they can be rated by id."""
-        wearables = self.taste.wearable(self.user_id)
-        now = utcnow()
-        closet = Closet([_closet_item(w, now) for w in wearables])
+        closet = self.closet()
         if (why := closet.missing()) is not None:
             raise CannotDress(f"cannot make an outfit yet: {why}")
         liked = [r.item_ids for r in self.taste.ratings(self.user_id, limit=50) if r.value > 0]
         proposals = propose(closet, self.model(), n, self.rng, set(self.taste.recent_keys(self.user_id)), liked)
         ids = self.taste.record_outfits(self.user_id, [(p.item_ids, p.key, p.probability, p.explore) for p in proposals])
-        by_id = {w.item.id: w.item for w in wearables}
+        by_id = self.wardrobe.inventory.by_ids(i for p in proposals for i in p.item_ids)
         return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore)
                 for i, p in zip(ids, proposals)]
 
     def _features(self, outfits: list[list[int]]) -> np.ndarray:
         """Features of rated outfits from their items as they are now (recency is left to the prior)."""
         wanted = {i for ids in outfits for i in ids}
-        known = {item.id: _closet_item(Wearable(item, blob, None), None)
+        known = {item.id: _closet_item(Wearable(item.id, item.label, item.colours, None, blob), None)
                  for item, blob in self.wardrobe.inventory.with_embeddings(wanted)}
         closet = Closet(list(known.values()))
         rows = [closet.row_for([i for i in ids if i in known]) for ids in outfits]

@@ -97,6 +97,11 @@ class Inventory:
         with self.sessions() as s:
             return s.scalar(sa.select(ItemRow.embedding).where(ItemRow.id == item_id))
 
+    def by_ids(self, item_ids: Iterable[int]) -> dict[int, Item]:
+        ids = sorted(set(item_ids))
+        with self.sessions() as s:
+            return {row.id: item_from_row(row) for row in s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(ids)))}
+
     def with_embeddings(self, item_ids: Iterable[int]) -> list[tuple[Item, bytes | None]]:
         """The items with these ids (any state), each with its embedding blob."""
         ids = sorted(set(item_ids))

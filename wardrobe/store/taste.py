@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker, undefer
+from sqlalchemy.orm import Session, sessionmaker
 
-from wardrobe.domain import Item
-from wardrobe.store.repository import item_from_row, utcnow
+from wardrobe.store.repository import utcnow
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
 
 STATES = ("active", "laundry", "retired")
@@ -17,9 +16,13 @@ STATES = ("active", "laundry", "retired")
 
 @dataclass
 class Wearable:
-    item: Item
-    embedding: bytes | None
+    """What the recommender needs of one active item (a plain row: listing thousands must stay cheap)."""
+
+    id: int
+    label: int
+    colours: list[str]
     last_worn: datetime | None
+    embedding: bytes | None = None
 
 
 @dataclass
@@ -59,14 +62,27 @@ class TasteStore:
 
     # -- the closet as the recommender sees it ---------------------------------------------------------------
 
-    def wearable(self, user_id: int) -> list[Wearable]:
-        """Active items (not in the laundry, not retired) with embeddings and when this user last wore them."""
+    def wearable(self, user_id: int, skip_embeddings: set[int] = frozenset()) -> list[Wearable]:
+        """Active items (not in the laundry, not retired) with when this user last wore them.
+
+        Embeddings (8 KB each) are read for every item except those in `skip_embeddings`, which a caller
+        that keeps them between calls already has.
+        """
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
-        query = (sa.select(ItemRow, last.c.last).outerjoin(last, last.c.item_id == ItemRow.id)
-                 .where(ItemRow.state == "active").order_by(ItemRow.id).options(undefer(ItemRow.embedding)))
+        label = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
+        query = (sa.select(ItemRow.id, label, ItemRow.colours, last.c.last)
+                 .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active").order_by(ItemRow.id))
         with self.sessions() as s:
-            return [Wearable(item_from_row(row), row.embedding, worn) for row, worn in s.execute(query).all()]
+            found = [Wearable(i, lab, colours or [], worn) for i, lab, colours, worn in s.execute(query).all()]
+            wanted = [w.id for w in found if w.id not in skip_embeddings]
+            blobs: dict[int, bytes] = {}
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                blobs.update(s.execute(sa.select(ItemRow.id, ItemRow.embedding).where(ItemRow.id.in_(chunk))).all())
+        for w in found:
+            w.embedding = blobs.get(w.id)
+        return found
 
     def set_state(self, item_ids: list[int], state: str) -> list[int]:
         """Set the state of these items; returns the ids that exist."""

@@ -48,25 +48,34 @@ class OutfitScreen(Screen):
         yield Static("", id="outfit-status")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.refill()
-
     def on_screen_resume(self) -> None:
         if self.current is None:
             self.refill()
 
-    @work(thread=True, exclusive=True, group="suggest")
     def refill(self) -> None:
+        """Ask for more proposals in the background, unless a request is already on its way."""
+        if not self.fetching:
+            self.fetching = True
+            self.fetch(self.app.stylist)
+
+    @work(thread=True, group="suggest")
+    def fetch(self, stylist) -> None:
         from wardrobe.services.outfits import CannotDress
 
         try:
-            proposals = self.app.stylist.suggest(5)
+            proposals = stylist.suggest(5)
         except CannotDress as exc:
             self.app.call_from_thread(self.show_message, str(exc) + ". Add photos with `wardrobe add`.")
-            return
-        self.app.call_from_thread(self.receive, proposals)
+            proposals = []
+        self.app.call_from_thread(self.receive, proposals, stylist)
 
-    def receive(self, proposals: list) -> None:
+    def receive(self, proposals: list, stylist=None) -> None:
+        self.fetching = False
+        if stylist is not None and stylist is not self.app.stylist:
+            self.refill()  # those were for the user we just switched away from
+            return
+        if not proposals:
+            return  # the closet cannot dress yet: the message says why; no retry loop
         self.queue.extend(proposals)
         if self.current is None:
             self.advance()
