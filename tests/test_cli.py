@@ -40,6 +40,13 @@ def test_help_and_light_commands_do_not_import_tensorflow(tmp_path):
         assert "tensorflow" not in loaded and "keras" not in loaded and "textual" not in loaded, argv
 
 
+def test_add_and_classify_run_without_tensorflow(use_tiny_model, closet):
+    for argv in (["add", str(closet)], ["classify", "--json", str(closet)]):
+        code = (f"from wardrobe.cli import app\ntry:\n    app({argv!r})\nexcept SystemExit as e:\n"
+                f"    assert not e.code, e.code")
+        assert "tensorflow" not in no_heavy_imports(code), argv
+
+
 def test_help_teaches_exit_codes_and_version():
     result = run_cli("--help")
     assert result.returncode == 0 and "Exit codes" in result.stdout and "add" in result.stdout
@@ -126,7 +133,7 @@ def test_missing_and_tampered_model_are_refused(tiny_model, tmp_path, closet):
 
     copy = tmp_path / "model"
     shutil.copytree(tiny_model, copy)
-    weights = next(copy.glob("*.keras"))
+    weights = next(copy.glob("*.tflite"))
     with open(weights, "r+b") as f:
         f.seek(weights.stat().st_size // 2)
         f.write(b"tampered")

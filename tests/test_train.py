@@ -8,6 +8,7 @@ import pytest
 
 from conftest import run_cli
 from wardrobe.vision import fmnist
+from wardrobe.vision.artifacts import load_keras
 from wardrobe.vision.card import ModelError, verified_artifact
 from wardrobe.vision.train import RunFolder, TrainConfig, augment, export, train
 
@@ -66,14 +67,19 @@ def test_train_resume_and_export(tiny_fmnist, tmp_path):
     assert float(rows[1]["elapsed"]) >= float(rows[0]["elapsed"])
 
     card = export(run_dir, out_dir, data_dir=tiny_fmnist)
-    path, checked = verified_artifact(out_dir)
+    path, checked = verified_artifact(out_dir, "litert")
     assert checked == card and path.is_file()
     assert card["test_images"] == 100 and 0 <= card["test_accuracy"] <= 1
+    # Every artifact was measured against the float32 model it came from.
+    for kind in ("weights", "litert"):
+        assert card["artifacts"][kind]["agreement_with_float32"] >= 0.95, card["artifacts"][kind]
+    model, _ = load_keras(out_dir)
+    assert model.count_params() == card["parameters"]
     assert card["epochs"] in (1, 2) and card["class_names"][9] == "Ankle boot"
     assert card["preprocessing_version"] and card["versions"]["keras"]
     # Publishing again replaces the file and leaves no stale weights behind.
     export(run_dir, out_dir, data_dir=tiny_fmnist)
-    assert len(list(out_dir.glob("*.keras"))) == 1
+    assert sorted(p.suffix for p in out_dir.iterdir()) == [".json", ".npz", ".tflite"]
 
 
 def test_card_without_artifact_is_refused(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ import numpy as np
 
 from wardrobe import config
 from wardrobe.domain import Item, Prediction
-from wardrobe.store.library import PhotoLibrary, file_sha256
+from wardrobe.store.library import PhotoLibrary, file_sha256, thumbnail_jpeg
 from wardrobe.store.repository import Inventory, NewItem
 from wardrobe.vision.card import ModelError
 from wardrobe.vision.fmnist import DatasetNotFound
@@ -43,7 +42,7 @@ class _Prepared:
     path: Path
     sha256: str = ""
     pixels: np.ndarray | None = None
-    image: object = None
+    thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -66,7 +65,7 @@ def _prepare(path: Path, with_photo: bool) -> _Prepared:
     prepared.pixels = converted.pixels
     prepared.colours = dominant_colours(converted.work, converted.mask)
     if with_photo:
-        prepared.image = image
+        prepared.thumbnail = thumbnail_jpeg(image)
     return prepared
 
 
@@ -79,7 +78,6 @@ class Wardrobe:
         self.library = PhotoLibrary(self.home)
         self._inventory: Inventory | None = None
         self._classifier = None
-        self._classifier_lock = threading.Lock()
 
     @property
     def inventory(self) -> Inventory:
@@ -89,12 +87,11 @@ class Wardrobe:
 
     @property
     def classifier(self):
-        """The network, loaded once per process on first use (this is where TensorFlow is imported)."""
-        with self._classifier_lock:
-            if self._classifier is None:
-                from wardrobe.vision.classifier import Classifier
+        """The LiteRT network, loaded once per process on first use."""
+        if self._classifier is None:
+            from wardrobe.vision.classifier import Classifier
 
-                self._classifier = Classifier(self.model_dir)
+            self._classifier = Classifier(self.model_dir)
         return self._classifier
 
     def close(self) -> None:
@@ -120,11 +117,6 @@ class Wardrobe:
 
     def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
-        if any(problem is None for _, problem in entries) and self._classifier is None:
-            # Import TensorFlow and load the model while the first photos are being converted.
-            loading = ThreadPoolExecutor(max_workers=1)
-            self._loading = loading.submit(lambda: self.classifier)
-            loading.shutdown(wait=False)
         with ThreadPoolExecutor(max_workers=2) as pool:
             def submit(batch):
                 return {id(path): pool.submit(_prepare, path, store) for path, problem in batch if problem is None}
@@ -174,7 +166,7 @@ class Wardrobe:
         if store:
             new_items = []
             for (result, p), probs, embedding in zip(good, probabilities, embeddings):
-                photo_file, thumb_file = self.library.store(p.path, p.sha256, p.image)
+                photo_file, thumb_file = self.library.store(p.path, p.sha256, p.thumbnail)
                 new_items.append(NewItem(
                     sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
                     original_name=p.path.name, predicted_label=int(np.argmax(probs)),
@@ -182,7 +174,7 @@ class Wardrobe:
                     model_version=self.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label,
                 ))
-                p.image = None
+                p.thumbnail = b""
             for (result, p), item in zip(good, self.inventory.add_items(new_items)):
                 result.item = item
                 for twin in twins[p.sha256]:

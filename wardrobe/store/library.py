@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import tempfile
@@ -35,16 +36,14 @@ class PhotoLibrary:
     def _place(self, folder: Path, sha256: str, suffix: str) -> Path:
         return folder / sha256[:2] / f"{sha256}{suffix}"
 
-    def store(self, source: Path, sha256: str, image: Image.Image) -> tuple[str, str]:
+    def store(self, source: Path, sha256: str, thumbnail_jpeg: bytes) -> tuple[str, str]:
         """Copy the photo and write its thumbnail; return both paths relative to home. Idempotent."""
         photo = self._place(self.photos, sha256, source.suffix.lower() or ".img")
         if not photo.exists():
             _atomic_copy(source, photo)
         thumb = self._place(self.thumbnails, sha256, ".jpg")
         if not thumb.exists():
-            small = image.copy()
-            small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            _atomic_save(small, thumb)
+            _atomic_write(thumbnail_jpeg, thumb)
         return str(photo.relative_to(self.home)), str(thumb.relative_to(self.home))
 
     def delete(self, *relative: str) -> None:
@@ -69,10 +68,19 @@ def _atomic_copy(source: Path, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _atomic_save(image: Image.Image, target: Path) -> None:
+def thumbnail_jpeg(image: Image.Image) -> bytes:
+    """The thumbnail the library keeps for a photo, as JPEG bytes (made in worker threads)."""
+    small = image.copy()
+    small.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+    buffer = io.BytesIO()
+    small.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _atomic_write(data: bytes, target: Path) -> None:
     tmp = _temp_beside(target)
     try:
-        image.save(tmp, format="JPEG", quality=85)
+        tmp.write_bytes(data)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)

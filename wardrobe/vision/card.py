@@ -52,7 +52,7 @@ def read_card(model_dir: Path) -> dict:
     return card
 
 
-def verified_artifact(model_dir: Path, kind: str = "keras") -> tuple[Path, dict]:
+def verified_artifact(model_dir: Path, kind: str = "litert") -> tuple[Path, dict]:
     """Return (path, card) for the card's artifact of this kind after checking its sha256, or raise ModelError."""
     model_dir = Path(model_dir)
     card = read_card(model_dir)
@@ -78,23 +78,26 @@ def restore_hint(model_dir: Path) -> str:
     )
 
 
-def publish(model_dir: Path, artifact: Path, kind: str, card: dict) -> Path:
-    """Move a finished artifact into model_dir under a content-named file and switch the card to it atomically.
+def publish(model_dir: Path, staged: dict[str, Path], card: dict) -> dict:
+    """Move finished artifacts into model_dir under content-named files, then switch the card to them atomically.
 
-    The artifact is renamed first and the card replaced last, so a crash at any point leaves the
-    old card pointing at its old, intact file. Files no card mentions any more are removed afterwards.
+    The files are renamed first and the card replaced last, so a crash at any point leaves the old
+    card pointing at its old, intact files. Files no card mentions any more are removed afterwards.
     """
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
-    digest = sha256_file(artifact)
-    final = model_dir / f"{card.get('name', 'model')}-{digest[:12]}{''.join(artifact.suffixes)}"
-    os.replace(artifact, final)
-    card = dict(card)
-    card["artifacts"] = {**card.get("artifacts", {}), kind: {"file": final.name, "sha256": digest,
-                                                            "bytes": final.stat().st_size}}
+    name = card.get("name", "model")
+    artifacts = dict(card.get("artifacts", {}))
+    for kind, path in staged.items():
+        digest = sha256_file(path)
+        final = model_dir / f"{name}-{kind}-{digest[:12]}{''.join(Path(path).suffixes)}"
+        os.replace(path, final)
+        artifacts[kind] = {**artifacts.get(kind, {}), "file": final.name, "sha256": digest,
+                           "bytes": final.stat().st_size}
+    card = {**card, "artifacts": artifacts}
     atomic_write_text(model_dir / CARD_NAME, json.dumps(card, indent=2) + "\n")
-    keep = {entry["file"] for entry in card["artifacts"].values()} | {CARD_NAME}
-    for old in model_dir.glob(f"{card.get('name', 'model')}-*"):
+    keep = {entry["file"] for entry in artifacts.values()} | {CARD_NAME}
+    for old in model_dir.glob(f"{name}-*"):
         if old.name not in keep:
             old.unlink(missing_ok=True)
-    return final
+    return read_card(model_dir)

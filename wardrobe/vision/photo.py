@@ -113,9 +113,11 @@ def _border_mask(image: np.ndarray) -> np.ndarray:
 
     b = max(2, min(image.shape[:2]) // 20)
     sides = [image[:b].reshape(-1, 3), image[-b:].reshape(-1, 3), image[:, :b].reshape(-1, 3), image[:, -b:].reshape(-1, 3)]
-    references = np.array([np.median(side, axis=0) for side in sides])
-    distance = np.min(np.linalg.norm(image[:, :, None, :] - references[None, None], axis=-1), axis=-1)
-    distance = ndimage.uniform_filter(distance, 3)
+    references = np.array([np.median(side, axis=0) for side in sides], dtype=np.float32)
+    squared = np.full(image.shape[:2], np.inf, dtype=np.float32)
+    for reference in references:
+        np.minimum(squared, ((image - reference) ** 2).sum(axis=-1), out=squared)
+    distance = ndimage.uniform_filter(np.sqrt(squared), 3)
     return distance > max(_otsu(distance), 18.0)
 
 

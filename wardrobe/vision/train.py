@@ -16,6 +16,7 @@ import numpy as np
 from wardrobe.domain import CATEGORIES
 from wardrobe.vision import card as cards
 from wardrobe.vision import fmnist
+from wardrobe.vision.artifacts import publish_model
 from wardrobe.vision.backend import import_keras
 from wardrobe.vision.photo import CONVERSION_VERSION
 
@@ -289,10 +290,15 @@ def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
     model.set_weights(trained.get_weights())
 
     data = fmnist.load(data_dir)
-    probs = model.predict(data["test_images"][..., None].astype("float32"), batch_size=256, verbose=0)
-    test_accuracy = float(np.mean(probs.argmax(1) == data["test_labels"]))
+    test_x = data["test_images"][..., None].astype("float32")
+
+    def evaluate(predict):
+        probabilities = predict(test_x)
+        return float(np.mean(probabilities.argmax(1) == data["test_labels"])), probabilities
+
+    test_accuracy, _ = evaluate(lambda x: model.predict(x, batch_size=256, verbose=0))
     _, val_idx = fmnist.split_validation(data["train_labels"], config.val_per_class, config.seed)
-    return publish_model(model, out_dir, {
+    return publish_model(model, out_dir, evaluate=evaluate, metrics={
         "validation_accuracy": round(best["val_accuracy"], 4),
         "validation_images": int(len(val_idx[: max(config.limit // 5, 10)] if config.limit else val_idx)),
         "test_accuracy": round(test_accuracy, 4),
@@ -303,36 +309,3 @@ def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
         "train_accuracy": round(best["accuracy"], 4),
         "training": asdict(config),
     })
-
-
-def publish_model(model, out_dir: Path, metrics: dict, name: str = "resnet50") -> dict:
-    """Save an uncompiled model into out_dir under a content-named file and write its card; returns the card."""
-    import platform
-
-    keras = import_keras()
-    embedding = model.get_layer("embedding").output
-    card = {
-        "name": name,
-        "architecture": model.name,
-        "parameters": int(model.count_params()),
-        "class_names": list(CATEGORIES),
-        "input": {"shape": [28, 28, 1], "dtype": "float32", "range": [0, 255],
-                  "meaning": "Fashion-MNIST-domain grayscale: garment bright on black, rescaled inside the model"},
-        "output": {"probabilities": "predictions", "embedding": {"layer": "embedding", "size": int(embedding.shape[-1])}},
-        "preprocessing_version": CONVERSION_VERSION,
-        **metrics,
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-        "versions": {"python": platform.python_version(), "keras": keras.__version__,
-                     "backend": keras.backend.backend(), "numpy": np.__version__},
-        "artifacts": {},
-    }
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
-
-        card["versions"]["tensorflow"] = tf.__version__
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged = out_dir / ".staged.keras"
-    model.save(staged)
-    cards.publish(out_dir, staged, "keras", card)
-    return cards.read_card(out_dir)
