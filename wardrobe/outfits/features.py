@@ -30,16 +30,23 @@ def _colour_attributes() -> tuple[np.ndarray, np.ndarray]:
 
 _LIGHTNESS, _CHROMA = _colour_attributes()
 _NEUTRAL = np.array([name in NEUTRALS for name in COLOURS], dtype=np.float64)
-_PROJECTION = np.random.default_rng(20261125).standard_normal((2048, PROJECTED)) / np.sqrt(PROJECTED)
+_PROJECTIONS: dict[int, np.ndarray] = {}
+
+
+def _projection(size: int) -> np.ndarray:
+    if size not in _PROJECTIONS:
+        rng = np.random.default_rng(20261125 + size)
+        _PROJECTIONS[size] = rng.standard_normal((size, PROJECTED)) / np.sqrt(PROJECTED)
+    return _PROJECTIONS[size]
 
 
 def project(embedding: np.ndarray) -> np.ndarray:
-    """A 2048-d ResNet embedding reduced to PROJECTED dimensions (random projection keeps cosines close).
+    """An embedding (2048-d for the ResNet-50) reduced to PROJECTED dimensions (random projection keeps cosines close).
 
     Already-projected vectors pass through, so callers may cache projections between calls.
     """
     embedding = np.asarray(embedding, dtype=np.float64)
-    return embedding if embedding.shape[-1] == PROJECTED else embedding @ _PROJECTION
+    return embedding if embedding.shape[-1] == PROJECTED else embedding @ _projection(embedding.shape[-1])
 
 
 def feature_names() -> list[str]:
@@ -79,7 +86,7 @@ class ItemTable:
         self.embedding = np.zeros((n + 1, PROJECTED))
         self.has_embedding = np.zeros(n + 1, dtype=bool)
         with_embedding = [i for i, item in enumerate(items)
-                          if item.embedding is not None and len(item.embedding) in (2048, PROJECTED)]
+                          if item.embedding is not None and len(item.embedding) > 0]
         if with_embedding:
             projected = np.stack([project(items[i].embedding) for i in with_embedding])
             norms = np.linalg.norm(projected, axis=1)

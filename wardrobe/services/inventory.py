@@ -213,5 +213,5 @@ def train_classifier(run_dir: Path, out_dir: Path, data_dir: Path | None = None,
     from wardrobe.vision import train as training
 
     if not export_only:
-        training.train(training.TrainConfig(**settings), run_dir, data_dir=data_dir)
+        training.train(training.TrainConfig.for_arch(**settings), run_dir, data_dir=data_dir)
     return training.export(run_dir, out_dir, data_dir=data_dir)

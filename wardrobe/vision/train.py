@@ -20,6 +20,12 @@ from wardrobe.vision.artifacts import publish_model
 from wardrobe.vision.backend import import_keras
 from wardrobe.vision.photo import CONVERSION_VERSION
 
+# Named architectures: the paper's ResNet-50, and a light one for phones (ResNet-26 at a quarter of the width).
+ARCHITECTURES = {
+    "resnet50": {"blocks": (3, 4, 6, 3), "width": 64},
+    "lite": {"blocks": (2, 2, 2, 2), "width": 16},
+}
+
 HISTORY_FIELDS = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "learning_rate", "seconds", "elapsed"]
 
 
@@ -29,6 +35,7 @@ class TrainConfig:
 
     epochs: int = 30
     batch_size: int = 128
+    arch: str = "resnet50"
     stem: str = "conv"
     learning_rate: float = 0.1
     warmup_epochs: float = 1.0
@@ -42,6 +49,13 @@ class TrainConfig:
     blocks: tuple[int, ...] = (3, 4, 6, 3)  # bottleneck blocks per stage: [3, 4, 6, 3] is ResNet-50
     width: int = 64  # filters of the first stage's bottleneck
     limit: int = 0  # use only this many training images (tests, smoke runs); 0 = all
+
+    @classmethod
+    def for_arch(cls, arch: str, **settings) -> "TrainConfig":
+        """Settings for a named architecture (its blocks and width), with the given overrides."""
+        if arch not in ARCHITECTURES:
+            raise ValueError(f"unknown architecture {arch!r}; choose from {', '.join(ARCHITECTURES)}")
+        return cls(arch=arch, **{**ARCHITECTURES[arch], **settings})
 
     @classmethod
     def from_dict(cls, data: dict) -> "TrainConfig":
@@ -298,7 +312,7 @@ def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
 
     test_accuracy, _ = evaluate(lambda x: model.predict(x, batch_size=256, verbose=0))
     _, val_idx = fmnist.split_validation(data["train_labels"], config.val_per_class, config.seed)
-    return publish_model(model, out_dir, evaluate=evaluate, metrics={
+    return publish_model(model, out_dir, name=config.arch, evaluate=evaluate, metrics={
         "validation_accuracy": round(best["val_accuracy"], 4),
         "validation_images": int(len(val_idx[: max(config.limit // 5, 10)] if config.limit else val_idx)),
         "test_accuracy": round(test_accuracy, 4),

@@ -1,0 +1,94 @@
+"""`wardrobe evaluate`: the classifier on Fashion-MNIST's test set, or the whole pipeline on labelled photos."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from wardrobe.cli.common import EXIT_DATA, EXIT_MODEL, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state
+
+
+def _fmt(value, pattern="{:.4f}") -> str:
+    return "-" if value is None else pattern.format(value)
+
+
+@app.command()
+def evaluate(
+    photos: Optional[Path] = typer.Option(None, "--photos", metavar="DIR",
+                                          help="Score the whole pipeline on DIR's subfolders of labelled photos."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", metavar="FILE",
+                                           help="JSON: folder -> correct classes and outfit slot "
+                                                "[default: data/photo-folders.json; folders named after a category "
+                                                "need no entry]."),
+    data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
+                                        help="Folder with the Fashion-MNIST IDX files [default: searched]."),
+    engine: str = typer.Option("keras", "--engine", help="keras: the float32 network (TensorFlow); litert: the "
+                               "shipped LiteRT model the app runs."),
+    figures: Optional[Path] = typer.Option(None, "--figures", metavar="DIR",
+                                           help="Also draw the confusion matrix as a PNG in DIR."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Measure the classifier.
+
+    Without --photos: accuracy on the 10,000 Fashion-MNIST test images, per-class precision
+    and recall, the most confused pairs and the paper's Table 1 beside ours.
+    With --photos DIR: slot and class accuracy on real photos sorted into subfolders
+    (e.g. ../shared/photos/validation), per folder, with what each folder was taken for.
+    """
+    from wardrobe.services import DatasetNotFound, ModelError
+    from wardrobe.services.evaluation import evaluate_photo_folder, evaluate_test_set
+
+    if engine not in ("keras", "litert"):
+        fail(f"--engine must be keras or litert, not {engine!r}", EXIT_USAGE)
+    try:
+        if photos is not None:
+            if not photos.is_dir():
+                fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
+            result = evaluate_photo_folder(photos, state.model, mapping)
+        else:
+            result = evaluate_test_set(state.model, data, engine, figures)
+    except DatasetNotFound as exc:
+        fail(str(exc), EXIT_DATA)
+    except ModelError as exc:
+        fail(str(exc), EXIT_MODEL)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if as_json:
+        print(json.dumps(result, indent=2))
+    elif photos is not None:
+        _print_photos(result)
+    else:
+        _print_test_set(result)
+
+
+def _print_test_set(r: dict) -> None:
+    print(f"Fashion-MNIST test set: accuracy {r['accuracy']:.4f} on {r['images']:,} images "
+          f"({r['images_per_s']:.0f} images/s, {r['engine']})")
+    print(f"\n{'class':<12} {'precision':>9} {'recall':>7}")
+    for c in r["per_class"]:
+        print(f"{c['category']:<12} {c['precision']:>9.4f} {c['recall']:>7.4f}")
+    print("\nmost confused: " + "; ".join(f"{m['true']} as {m['predicted']} {m['count']}" for m in r["most_confused"]))
+    print(f"\n{'':<14} {'epochs':>6} {'train acc':>9} {'test acc':>8} {'time':>10}")
+    for row in r["table"]["paper"]:
+        print(f"{'paper':<14} {row['epochs']:>6} {_fmt(row['train_accuracy']):>9} {_fmt(row['test_accuracy']):>8} "
+              f"{'-':>10}")
+    for row in r["table"]["ours"]:
+        time = "-" if row["time"] is None else f"{row['time'] / 60:.0f} min"
+        print(f"{'wardrobe':<14} {_fmt(row['epochs'], '{}'):>6} {_fmt(row['train_accuracy']):>9} "
+              f"{_fmt(row['test_accuracy']):>8} {time:>10}")
+    if r.get("confusion_png"):
+        print(f"\nconfusion matrix: {r['confusion_png']}", file=sys.stderr)
+
+
+def _print_photos(r: dict) -> None:
+    print(f"{r['photos']} photos: slot accuracy {_fmt(r['slot_accuracy'], '{:.3f}')} ({r['slot_scored']} scored), "
+          f"class accuracy {_fmt(r['class_accuracy'], '{:.3f}')} ({r['class_scored']} scored)")
+    print(f"\n{'folder':<12} {'photos':>6} {'slot':>6} {'class':>6}  taken for")
+    for name, f in r["folders"].items():
+        taken = ", ".join(f"{k} {v}" for k, v in list(f["predicted"].items())[:4])
+        print(f"{name:<12} {f['photos']:>6} {_fmt(f['slot_accuracy'], '{:.2f}'):>6} "
+              f"{_fmt(f['class_accuracy'], '{:.2f}'):>6}  {taken}")

@@ -1,0 +1,88 @@
+"""Small PNG charts drawn with Pillow: line charts for training history, a heat map for confusion matrices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+COLOURS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189)]
+
+
+def _font(size: int = 14):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1
+        return ImageFont.load_default()
+
+
+def line_chart(path: Path, series: dict[str, tuple[list[float], list[float]]], title: str, xlabel: str,
+               ylabel: str, size=(800, 500)) -> Path:
+    """series: name -> (xs, ys). Axes fit the data; a legend names each line."""
+    width, height = size
+    left, right, top, bottom = 80, 20, 50, 60
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    font, small = _font(16), _font(12)
+    xs = [x for xs_, _ in series.values() for x in xs_]
+    ys = [y for _, ys_ in series.values() for y in ys_ if y is not None]
+    if not xs or not ys:
+        draw.text((left, top), "no data", fill="black", font=font)
+        image.save(path)
+        return path
+    x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
+    pad = (max(ys) - min(ys)) * 0.05 or 0.01
+    y0, y1 = min(ys) - pad, max(ys) + pad
+
+    def point(x, y):
+        return (left + (x - x0) / (x1 - x0) * (width - left - right),
+                height - bottom - (y - y0) / (y1 - y0) * (height - top - bottom))
+
+    draw.rectangle([left, top, width - right, height - bottom], outline="black")
+    for tick in np.linspace(y0, y1, 6):
+        _, py = point(x0, tick)
+        draw.line([left - 5, py, width - right, py], fill=(225, 225, 225))
+        draw.text((8, py - 7), f"{tick:.3f}" if y1 - y0 < 10 else f"{tick:.0f}", fill="black", font=small)
+    for tick in np.linspace(x0, x1, min(11, int(x1 - x0) + 1)):
+        px, _ = point(tick, y0)
+        draw.line([px, height - bottom, px, height - bottom + 5], fill="black")
+        draw.text((px - 8, height - bottom + 8), f"{tick:.0f}", fill="black", font=small)
+    for k, (name, (sx, sy)) in enumerate(series.items()):
+        colour = COLOURS[k % len(COLOURS)]
+        pts = [point(x, y) for x, y in zip(sx, sy) if y is not None]
+        if len(pts) > 1:
+            draw.line(pts, fill=colour, width=3)
+        for px, py in pts:
+            draw.ellipse([px - 3, py - 3, px + 3, py + 3], fill=colour)
+        draw.rectangle([left + 15, top + 12 + 20 * k, left + 35, top + 24 + 20 * k], fill=colour)
+        draw.text((left + 42, top + 10 + 20 * k), name, fill="black", font=small)
+    draw.text((left, 15), title, fill="black", font=font)
+    draw.text(((width - left) // 2, height - 25), xlabel, fill="black", font=small)
+    draw.text((8, top - 22), ylabel, fill="black", font=small)
+    image.save(path)
+    return path
+
+
+def confusion_png(path: Path, matrix: np.ndarray, labels: list[str], title: str) -> Path:
+    """A row-normalised confusion matrix as a heat map with counts in the cells."""
+    n = len(labels)
+    cell, left, top = 56, 110, 70
+    image = Image.new("RGB", (left + n * cell + 20, top + n * cell + 110), "white")
+    draw = ImageDraw.Draw(image)
+    font, small = _font(16), _font(11)
+    rows = matrix.sum(1, keepdims=True).clip(min=1)
+    share = matrix / rows
+    for i in range(n):
+        for j in range(n):
+            shade = int(255 - 200 * share[i, j])
+            colour = (shade, shade, 255) if i == j else (255, shade, shade)
+            x, y = left + j * cell, top + i * cell
+            draw.rectangle([x, y, x + cell, y + cell], fill=colour, outline=(200, 200, 200))
+            draw.text((x + 8, y + 20), str(int(matrix[i, j])), fill="black", font=small)
+        draw.text((5, top + i * cell + 20), labels[i][:14], fill="black", font=small)
+        draw.text((left + i * cell + 2, top + n * cell + 8 + 14 * (i % 2)), labels[i][:9], fill="black", font=small)
+    draw.text((left, 20), title, fill="black", font=font)
+    draw.text((5, top - 18), "true \\ predicted", fill="black", font=small)
+    image.save(path)
+    return path
