@@ -232,3 +232,24 @@ def test_two_adds_at_once_both_land(use_tiny_model, tmp_path):
     for process in processes:
         assert process.wait(timeout=180) == 0, process.stderr.read()
     assert len(json.loads(run_cli("list", "--json").stdout)) == 140
+
+
+def test_explain_draws_what_the_network_saw(use_tiny_model, closet, tmp_path, private_home):
+    added = json.loads(run_cli("add", "--json", str(closet / "blue.jpg")).stdout)
+    shown = run_cli("show", str(added[0]["id"]), "--explain")
+    assert shown.returncode == 0, shown.stderr
+    picture = private_home / "explain" / f"item-{added[0]['id']}.png"
+    assert f"explained   {picture}" in shown.stdout
+    assert Image.open(picture).size[0] > 600
+    result = run_cli("classify", "--json", "--explain", str(tmp_path / "why"), str(closet))
+    records = json.loads(result.stdout)
+    assert all(Image.open(r["explain_png"]).size[0] > 600 for r in records)
+    assert all(isinstance(r["unsure"], bool) for r in records)
+
+
+def test_unsure_items_are_flagged_in_list(use_tiny_model, closet):
+    records = json.loads(run_cli("add", "--json", str(closet)).stdout)
+    listed = json.loads(run_cli("list", "--json").stdout)
+    assert [i["unsure"] for i in listed] == [r["unsure"] for r in records]
+    only = json.loads(run_cli("list", "--unsure", "--json").stdout)
+    assert [i["id"] for i in only] == [i["id"] for i in listed if i["unsure"]]

@@ -29,3 +29,17 @@ def test_prediction_top_is_sorted():
     p = Prediction((0.1, 0.5, 0.0, 0.3, 0.1, 0, 0, 0, 0, 0))
     assert p.label == 1 and p.confidence == 0.5
     assert p.top(2) == [(1, 0.5), (3, 0.3)]
+
+
+def test_unsure_is_said_plainly():
+    from wardrobe.domain import describe, is_unsure
+
+    sure = [0.0] * 10
+    sure[4] = 0.9
+    sure[2] = 0.1
+    assert not is_unsure(sure) and describe(sure) == "Coat"
+    tied = [0.0] * 10
+    tied[2], tied[4], tied[0] = 0.41, 0.38, 0.21
+    assert is_unsure(tied) and describe(tied) == "unsure: Pullover 41% / Coat 38%"
+    low = [0.1] * 10
+    assert is_unsure(low)

@@ -90,6 +90,24 @@ def category_slug(label: int) -> str:
     return _slug(CATEGORIES[label]).replace("t-shirt-top", "t-shirt")
 
 
+UNSURE_BELOW = 0.5  # top probability under this, or a runner-up within UNSURE_MARGIN, is "unsure"
+UNSURE_MARGIN = 0.1
+
+
+def is_unsure(probabilities) -> bool:
+    """Low confidence, or two classes nearly tied: the item deserves a look (a hat, a skirt, a bad photo)."""
+    ranked = sorted(probabilities, reverse=True)
+    return ranked[0] < UNSURE_BELOW or (len(ranked) > 1 and ranked[0] - ranked[1] < UNSURE_MARGIN)
+
+
+def describe(probabilities) -> str:
+    """'Coat' when sure, 'unsure: Pullover 41% / Coat 38%' when not."""
+    order = sorted(range(len(probabilities)), key=lambda i: -probabilities[i])
+    if not is_unsure(probabilities):
+        return CATEGORIES[order[0]]
+    return "unsure: " + " / ".join(f"{CATEGORIES[i]} {probabilities[i]:.0%}" for i in order[:2])
+
+
 @dataclass(frozen=True)
 class Prediction:
     """What the classifier said about one image."""
@@ -108,6 +126,10 @@ class Prediction:
     def top(self, k: int = 3) -> list[tuple[int, float]]:
         order = sorted(range(len(self.probabilities)), key=lambda i: -self.probabilities[i])
         return [(i, self.probabilities[i]) for i in order[:k]]
+
+    @property
+    def unsure(self) -> bool:
+        return is_unsure(self.probabilities)
 
 
 @dataclass
@@ -140,3 +162,8 @@ class Item:
     @property
     def confidence(self) -> float:
         return self.probabilities[self.predicted_label]
+
+    @property
+    def unsure(self) -> bool:
+        """Flagged for review: the prediction is unsure and the user has not labelled it."""
+        return self.user_label is None and is_unsure(self.probabilities)

@@ -8,14 +8,14 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, _category, app, fail, wardrobe
-from wardrobe.domain import CATEGORIES, category_slug
+from wardrobe.cli.common import EXIT_MODEL, EXIT_NOT_FOUND, _category, app, fail, wardrobe
+from wardrobe.domain import CATEGORIES, category_slug, describe
 
 def _item_json(item) -> dict:
     return {
         "id": item.id, "label": item.label, "category": item.category,
         "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
-        "confidence": round(item.confidence, 4), "user_label": item.user_label,
+        "confidence": round(item.confidence, 4), "user_label": item.user_label, "unsure": item.unsure,
         "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
         "state": item.state, "original_name": item.original_name, "added_at": item.added_at.isoformat(),
         "photo": item.photo_path, "thumbnail": item.thumbnail_path,
@@ -26,47 +26,59 @@ def _item_json(item) -> dict:
 @app.command("list")
 def list_items(
     category: Optional[str] = typer.Option(None, "--category", "-c", metavar="CATEGORY", help="Only this category."),
+    unsure: bool = typer.Option(False, "--unsure", help="Only items flagged for review (unsure, not yet labelled)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the inventory: id, category, confidence, colours, file name."""
+    """List the inventory: id, category, confidence, colours, file name; ? marks unsure items."""
     label = _category(category) if category is not None else None
     service = wardrobe()
     items = service.items(label=label)
     service.close()
     if as_json:
-        print(json.dumps([_item_json(i) for i in items], indent=2))
+        print(json.dumps([_item_json(i) for i in items if i.unsure or not unsure], indent=2))
         return
     if not items:
         print("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if label is None
               else f"no {CATEGORIES[label]} in the inventory", file=sys.stderr)
         return
     print(f"{'id':>5}  {'category':<14} {'conf':>5}  {'colours':<22} photo")
+    if unsure:
+        items = [item for item in items if item.unsure]
     for item in items:
-        mark = "*" if item.user_label is not None else " "
+        mark = "*" if item.user_label is not None else "?" if item.unsure else " "
         print(f"{item.id:>5}  {item.category:<13}{mark} {item.confidence:5.0%}  {', '.join(item.colours):<22} "
               f"{item.original_name}")
-    print(f"{len(items)} items (* = your label)", file=sys.stderr)
+    print(f"{len(items)} items (* your label, ? unsure: check with `wardrobe show ID --explain`, "
+          f"fix with `wardrobe relabel ID CATEGORY`)", file=sys.stderr)
 
 
 @app.command()
 def show(
     item_id: int = typer.Argument(..., metavar="ID"),
+    explain: bool = typer.Option(False, "--explain", help="Also draw what the network saw (photo, garment mask, "
+                                 "28x28 input, top 3) as a PNG; its path is printed."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
 ) -> None:
     """Show one item: its categories, probabilities, colours and where its photo is kept."""
-    from wardrobe.services import NotFound
+    from wardrobe.services import ModelError, NotFound
 
     service = wardrobe()
+    picture = None
     try:
         item = service.item(item_id)
+        if explain:
+            _, _, picture = service.explain_item(item_id)
     except NotFound as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    except ModelError as exc:
+        fail(str(exc), EXIT_MODEL)
     finally:
         service.close()
     if as_json:
-        print(json.dumps(_item_json(item), indent=2))
+        print(json.dumps({**_item_json(item), **({"explain_png": str(picture)} if picture else {})}, indent=2))
         return
-    print(f"item {item.id}: {item.category}" + (" (your label)" if item.user_label is not None else ""))
+    print(f"item {item.id}: {item.category}" + (" (your label)" if item.user_label is not None else "")
+          + (f"  [{describe(item.probabilities)}]" if item.unsure else ""))
     print(f"  predicted   {CATEGORIES[item.predicted_label]} {item.confidence:.1%}")
     ranked = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
     print("  top 3       " + ", ".join(f"{CATEGORIES[i]} {p:.1%}" for i, p in ranked))
@@ -75,6 +87,8 @@ def show(
     print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {item.original_name}")
     print(f"  photo       {service.home / item.photo_path}")
     print(f"  model       {item.model_version} (conversion {item.conversion_version})")
+    if picture:
+        print(f"  explained   {picture}")
 
 
 @app.command()

@@ -11,18 +11,20 @@ from typing import Optional
 import typer
 
 from wardrobe.cli.common import EXIT_INTERRUPTED, EXIT_MODEL, EXIT_PHOTOS, _category, app, fail, state, wardrobe
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import CATEGORIES, describe
 
 def _prediction_json(prediction) -> dict:
     return {
         "label": prediction.label,
         "category": CATEGORIES[prediction.label],
         "confidence": round(prediction.confidence, 4),
+        "unsure": prediction.unsure,
         "top": [{"label": i, "category": CATEGORIES[i], "probability": round(p, 4)} for i, p in prediction.top(3)],
     }
 
 
-def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool) -> None:
+def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool,
+                explain: Optional[Path] = None) -> None:
     from wardrobe.services import ModelError, PhotoResult
 
     service = wardrobe()
@@ -46,6 +48,11 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
             return
         counts["added" if store else "classified"] += 1
         record.update(_prediction_json(result.prediction))
+        if explain is not None:
+            target = explain / f"{len(out):04d}-{result.path.stem}.png"
+            record["explain_png"] = str(service.explain(result.path, target)[1])
+            if not as_json:
+                print(f"      explained: {target}", file=sys.stderr)
         if result.item:
             record = {"path": str(result.path), "id": result.item.id, **_prediction_json(result.prediction),
                       "colours": result.colours}
@@ -53,7 +60,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         if not as_json:
             p = result.prediction
             ident = f"{result.item.id:>5}  " if result.item else ""
-            shown = CATEGORIES[label] + " (your label)" if (store and label is not None) else CATEGORIES[p.label]
+            shown = CATEGORIES[label] + " (your label)" if (store and label is not None) else describe(p.probabilities)
             print(f"{ident}{shown:<24} {p.confidence:6.1%}  {result.path}")
 
     progress = _progress(len(entries), "adding" if store else "classifying")
@@ -128,10 +135,12 @@ def add(
 @app.command()
 def classify(
     paths: list[Path] = PHOTOS_ARG,
+    explain: Optional[Path] = typer.Option(None, "--explain", metavar="DIR", help="Also draw, per photo, what the "
+                                           "network saw (photo, garment mask, 28x28 input, top 3) as a PNG in DIR."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON array on stdout instead of lines."),
 ) -> None:
     """Predict the category of photos without storing anything."""
-    _run_photos(paths, store=False, label=None, as_json=as_json)
+    _run_photos(paths, store=False, label=None, as_json=as_json, explain=explain)
 
 
 @app.command()

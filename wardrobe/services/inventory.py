@@ -181,6 +181,24 @@ class Wardrobe:
                     twin.duplicate_of = item.id
         return results
 
+    def explain(self, photo: Path, out: Path, title: str = "") -> tuple[Prediction, Path]:
+        """Classify one photo and draw what the network saw (photo, garment mask, 28x28 input, top 3) to out."""
+        from wardrobe.domain import CATEGORIES, describe
+        from wardrobe.vision.plots import explain_png
+
+        converted = to_fmnist(open_photo(photo))
+        probabilities, embeddings = self.classifier.predict(converted.pixels[None])
+        prediction = Prediction(tuple(float(v) for v in probabilities[0]))
+        top = [(CATEGORIES[i], p) for i, p in prediction.top(3)]
+        heading = f"{title or Path(photo).name}: {describe(prediction.probabilities)}"
+        return prediction, explain_png(out, converted.work, converted.mask, converted.pixels, top, heading)
+
+    def explain_item(self, item_id: int, out: Path | None = None) -> tuple[Item, Prediction, Path]:
+        item = self.item(item_id)
+        out = out or self.home / "explain" / f"item-{item.id}.png"
+        prediction, path = self.explain(self.home / item.photo_path, out, f"item {item.id} ({item.original_name})")
+        return item, prediction, path
+
     # -- the inventory -------------------------------------------------------------------------------------
 
     def items(self, label: int | None = None, state: str | None = None) -> list[Item]:

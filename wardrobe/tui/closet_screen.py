@@ -13,7 +13,6 @@ from wardrobe.domain import CATEGORIES
 from wardrobe.tui.dialogs import Confirm, PickCategory
 from wardrobe.tui.photo import Photo
 
-UNSURE = 0.5  # below this confidence an item is flagged for review
 STATE_FILTERS = (None, "active", "laundry", "retired")
 
 
@@ -60,7 +59,7 @@ class ClosetScreen(Screen):
         items = self.app.wardrobe.items(label=self.category, state=self.state_filter)
         self.items = {item.id: item for item in items}
         for item in items:
-            unsure = item.user_label is None and item.confidence < UNSURE
+            unsure = item.unsure
             style = "bold red" if unsure else "none"
             category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
             table.add_row(str(item.id), Text(category, style=style, justify="left"), f"{item.confidence:.0%}",

@@ -86,3 +86,38 @@ def confusion_png(path: Path, matrix: np.ndarray, labels: list[str], title: str)
     draw.text((5, top - 18), "true \\ predicted", fill="black", font=small)
     image.save(path)
     return path
+
+
+def explain_png(path: Path, photo: np.ndarray, mask: np.ndarray, pixels: np.ndarray,
+                top: list[tuple[str, float]], title: str) -> Path:
+    """What the network saw: the photo, the garment mask over it, the 28x28 input, the top-3 probabilities."""
+    panel = 224
+    image = Image.new("RGB", (3 * panel + 4 * 16 + 260, panel + 90), "white")
+    draw = ImageDraw.Draw(image)
+    font, small = _font(16), _font(13)
+
+    def fit(picture: Image.Image) -> Image.Image:
+        picture = picture.copy()
+        picture.thumbnail((panel, panel))
+        return picture
+
+    original = fit(Image.fromarray(photo))
+    tinted = photo.astype(np.float32).copy()
+    tinted[~mask] = tinted[~mask] * 0.25 + np.array([255, 0, 180]) * 0.15
+    overlay = fit(Image.fromarray(tinted.clip(0, 255).astype(np.uint8)))
+    seen = Image.fromarray(pixels).resize((panel, panel), Image.Resampling.NEAREST).convert("RGB")
+    for k, (picture, caption) in enumerate([(original, "photo"), (overlay, "garment found"),
+                                            (seen, "what the network sees (28x28)")]):
+        x = 16 + k * (panel + 16)
+        image.paste(picture, (x, 50))
+        draw.text((x, 50 + panel + 8), caption, fill="black", font=small)
+    x = 16 + 3 * (panel + 16)
+    for k, (name, p) in enumerate(top):
+        y = 60 + k * 50
+        draw.text((x, y), f"{name} {p:.0%}", fill="black", font=small)
+        draw.rectangle([x, y + 20, x + 220, y + 34], outline=(180, 180, 180))
+        draw.rectangle([x, y + 20, x + int(220 * p), y + 34], fill=COLOURS[0] if k == 0 else (160, 160, 160))
+    draw.text((16, 15), title, fill="black", font=font)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path)
+    return path
