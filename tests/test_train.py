@@ -93,3 +93,26 @@ def test_train_command_without_data_says_how_to_get_it(tmp_path):
                      "--out", str(tmp_path / "model"))
     assert result.returncode == 5
     assert "Fashion-MNIST" in result.stderr and "--data DIR" in result.stderr
+
+
+def test_diminishing_returns_finds_the_plateau():
+    from wardrobe.vision.history import diminishing_returns
+
+    curve = [0.80, 0.85, 0.88, 0.90, 0.91, 0.915, 0.918, 0.920, 0.921, 0.9215, 0.922, 0.9222, 0.9223, 0.9224,
+             0.9224, 0.9225, 0.9225, 0.9226, 0.9226, 0.9226, 0.9226, 0.9226, 0.9226]
+    history = [{"epoch": i + 1, "val_accuracy": v} for i, v in enumerate(curve)]
+    result = diminishing_returns(history, min_gain=0.002)
+    # After epoch 8 (0.920) the next 10 epochs still add 0.0026; after epoch 9 (0.921) only 0.0016.
+    assert result["epoch"] == 9
+    assert result["gain_next_window"] < 0.002
+    still_rising = diminishing_returns(history[:6], min_gain=0.002)
+    assert still_rising["epoch"] is None and still_rising["gain_last_window"] > 0.1
+
+
+def test_report_draws_the_papers_figures(tiny_fmnist, tmp_path):
+    train(TrainConfig(epochs=2, **TINY), tmp_path / "run", data_dir=tiny_fmnist, verbose=0)
+    result = run_cli("train", "--run", "run", "--runs-dir", str(tmp_path), "--report")
+    assert result.returncode == 0, result.stderr
+    assert "returns have not diminished yet" in result.stdout
+    for name in ("accuracy.png", "time.png"):
+        assert (tmp_path / "run" / "figures" / name).stat().st_size > 5000

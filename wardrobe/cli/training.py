@@ -26,6 +26,10 @@ def train(
                              "of the width (0.9 M parameters), for phones."),
     limit: int = typer.Option(0, "--limit", min=0, help="Train on only this many images (smoke tests)."),
     export_only: bool = typer.Option(False, "--export-only", help="Publish the run's best model so far; no training."),
+    report: bool = typer.Option(False, "--report", help="No training: print the run's history, draw its figures "
+                                "(accuracy and time per epoch) and say where returns diminished."),
+    min_gain: float = typer.Option(0.002, "--min-gain", metavar="ACC", help="For --report: returns have diminished "
+                                   "once the next 10 epochs add less than this to the best validation accuracy."),
 ) -> None:
     """Train the ResNet-50 on Fashion-MNIST, then publish the best model with its card.
 
@@ -43,6 +47,9 @@ def train(
         fail(f"--arch must be resnet50 or lite, not {arch!r}", EXIT_USAGE)
     run_dir = (runs_dir or config.home_dir(state.home) / "runs") / run
     out_dir = out or config.model_dir(state.model)
+    if report:
+        _report(run_dir, min_gain)
+        return
     try:
         card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only,
                                 arch=arch, epochs=epochs, batch_size=batch_size, stem=stem, limit=limit)
@@ -57,3 +64,24 @@ def train(
           f"validation accuracy {card['validation_accuracy']:.4f}, test accuracy {card['test_accuracy']:.4f}")
 
 
+
+
+def _report(run_dir: Path, min_gain: float) -> None:
+    from wardrobe.services.inventory import training_report
+
+    try:
+        result = training_report(run_dir, min_gain)
+    except FileNotFoundError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    print(f"{'epoch':>5} {'loss':>8} {'acc':>7} {'val loss':>8} {'val acc':>7} {'lr':>8} {'min':>6}")
+    for r in result["history"]:
+        print(f"{r['epoch']:>5} {r['loss']:>8.4f} {r['accuracy']:>7.4f} {r['val_loss']:>8.4f} {r['val_accuracy']:>7.4f} "
+              f"{r['learning_rate']:>8.4g} {r['elapsed'] / 60:>6.1f}")
+    d = result["diminishing_returns"]
+    if d["epoch"] is not None:
+        print(f"returns diminish after epoch {d['epoch']}: the next {d['window']} epochs added {d['gain_next_window']:.4f} "
+              f"(< {d['min_gain']}) to the best validation accuracy ({d['best_val_accuracy']:.4f})")
+    else:
+        print(f"returns have not diminished yet: the last {min(d['window'], d['epochs_seen'])} epochs added "
+              f"{d['gain_last_window']:.4f} (threshold {d['min_gain']} per {d['window']} epochs)")
+    print("figures: " + ", ".join(result["figures"]), file=sys.stderr)
