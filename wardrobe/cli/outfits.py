@@ -106,12 +106,21 @@ def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array
 @app.command()
 def retrain(
     user: Optional[str] = typer.Option(None, "--user", "-u", metavar="NAME", help="Only this user [default: all]."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    classifier: bool = typer.Option(False, "--classifier", help="Instead: fine-tune the photo classifier on your "
+                                    "corrected items (relabel, add --label); adopted only if it does better on "
+                                    "corrections held back from training. Needs TensorFlow and Fashion-MNIST."),
+    reset: bool = typer.Option(False, "--reset", help="With --classifier: go back to the shipped model."),
+    epochs: int = typer.Option(3, "--epochs", min=1, help="With --classifier: fine-tuning epochs."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Rebuild every user's preference model from all their stored likes and dislikes."""
+    """Rebuild every user's preference model from all their stored likes and dislikes (or, with
+    --classifier, adapt the photo classifier to your corrections)."""
     from wardrobe.services import Stylist
     from wardrobe.services.outfits import all_users
 
+    if classifier or reset:
+        _retrain_classifier(reset, epochs, as_json)
+        return
     service = wardrobe()
     try:
         names = [user or state.user] if (user or state.user) else [u["name"] for u in all_users(service)]
@@ -139,3 +148,36 @@ def tui() -> None:
     from wardrobe.tui.app import make_app
 
     make_app(state.home, state.model, state.user or "default", graphics=True).run()
+
+
+def _retrain_classifier(reset: bool, epochs: int, as_json: bool) -> None:
+    from wardrobe.services import DatasetNotFound, ModelError
+    from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
+
+    service = wardrobe()
+    try:
+        if reset:
+            removed = reset_classifier(service)
+            print("back to the shipped model" if removed else "already using the shipped model", file=sys.stderr)
+            return
+        result = retrain_classifier(service, epochs=epochs)
+    except NotEnoughCorrections as exc:
+        fail(str(exc), EXIT_USAGE)
+    except DatasetNotFound as exc:
+        fail(str(exc), 5)
+    except ModelError as exc:
+        fail(str(exc), 4)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    b, a = result["before"], result["after"]
+    print(f"held-back corrections: {b['held_back']:.1%} -> {a['held_back']:.1%}; Fashion-MNIST validation: "
+          f"{b['fmnist_validation']:.2%} -> {a['fmnist_validation']:.2%}")
+    if result["adopted"]:
+        print(f"adopted: the adapted model now classifies your photos ({result['reclassified']} items re-predicted); "
+              "`wardrobe retrain --classifier --reset` goes back to the shipped one")
+    else:
+        print("kept the current model: the adapted one was not better on your held-back corrections "
+              "(or forgot too much Fashion-MNIST)")

@@ -74,7 +74,7 @@ class Wardrobe:
 
     def __init__(self, home: Path | None = None, model_dir: Path | None = None):
         self.home = config.home_dir(home)
-        self.model_dir = config.model_dir(model_dir)
+        self.model_dir = config.model_dir(model_dir, personal=self.home / "model-personal")
         self.library = PhotoLibrary(self.home)
         self._inventory: Inventory | None = None
         self._classifier = None

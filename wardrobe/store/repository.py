@@ -124,6 +124,14 @@ class Inventory:
         with self.sessions() as s:
             return [item_from_row(row) for row in s.scalars(query)]
 
+    def update_predictions(self, predictions: list[tuple[int, list[float], bytes]], model_version: str) -> None:
+        """New probabilities and embeddings for items, from a new model; one transaction."""
+        with self.sessions.begin() as s:
+            for item_id, probabilities, embedding in predictions:
+                s.execute(sa.update(ItemRow).where(ItemRow.id == item_id).values(
+                    probabilities=probabilities, predicted_label=int(max(range(10), key=probabilities.__getitem__)),
+                    embedding=embedding, model_version=model_version))
+
     def relabel(self, item_id: int, label: int) -> Item | None:
         with self.sessions.begin() as s:
             row = s.get(ItemRow, item_id)
