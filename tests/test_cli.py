@@ -11,7 +11,7 @@ import time
 import pytest
 from PIL import Image
 
-from conftest import REPO, garment_photo, run_cli
+from conftest import garment_photo, run_cli
 
 
 @pytest.fixture

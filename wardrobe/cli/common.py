@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -45,6 +46,24 @@ def wardrobe():
     from wardrobe.services import Wardrobe
 
     return Wardrobe(state.home, state.model)
+
+
+@contextmanager
+def opened():
+    """The wardrobe for one command; service errors become one stderr line and their exit code."""
+    from wardrobe.services import DatasetNotFound, ModelError, NotFound
+
+    service = wardrobe()
+    try:
+        yield service
+    except NotFound as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except ModelError as exc:
+        fail(str(exc), EXIT_MODEL)
+    except DatasetNotFound as exc:
+        fail(str(exc), EXIT_DATA)
+    finally:
+        service.close()
 
 
 def _version(value: bool) -> None:

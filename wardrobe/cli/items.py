@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_MODEL, EXIT_NOT_FOUND, _category, app, fail, wardrobe
+from wardrobe.cli.common import _category, app, opened
 from wardrobe.domain import CATEGORIES, category_slug, describe
 
 def _item_json(item) -> dict:
@@ -31,9 +31,8 @@ def list_items(
 ) -> None:
     """List the inventory: id, category, confidence, colours, file name; ? marks unsure items."""
     label = _category(category) if category is not None else None
-    service = wardrobe()
-    items = service.items(label=label)
-    service.close()
+    with opened() as service:
+        items = service.items(label=label)
     if as_json:
         print(json.dumps([_item_json(i) for i in items if i.unsure or not unsure], indent=2))
         return
@@ -60,20 +59,11 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
 ) -> None:
     """Show one item: its categories, probabilities, colours and where its photo is kept."""
-    from wardrobe.services import ModelError, NotFound
-
-    service = wardrobe()
     picture = None
-    try:
+    with opened() as service:
         item = service.item(item_id)
         if explain:
             _, _, picture = service.explain_item(item_id)
-    except NotFound as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    except ModelError as exc:
-        fail(str(exc), EXIT_MODEL)
-    finally:
-        service.close()
     if as_json:
         print(json.dumps({**_item_json(item), **({"explain_png": str(picture)} if picture else {})}, indent=2))
         return
@@ -97,31 +87,17 @@ def relabel(
     category: str = typer.Argument(..., metavar="CATEGORY", help="A name (t-shirt, trouser, ankle-boot...) or 0-9."),
 ) -> None:
     """Correct an item's category. Your label wins over the prediction and is kept for retraining."""
-    from wardrobe.services import NotFound
-
     label = _category(category)
-    service = wardrobe()
-    try:
+    with opened() as service:
         item = service.relabel(item_id, label)
-    except NotFound as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    finally:
-        service.close()
     print(f"item {item.id} is now {item.category} (predicted {CATEGORIES[item.predicted_label]})")
 
 
 @app.command()
 def remove(item_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Remove an item and its stored photo from the inventory."""
-    from wardrobe.services import NotFound
-
-    service = wardrobe()
-    try:
+    with opened() as service:
         item = service.remove(item_id)
-    except NotFound as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    finally:
-        service.close()
     print(f"removed item {item.id} ({item.category}, {item.original_name})")
 
 
@@ -135,16 +111,10 @@ def categories() -> None:
 
 
 def _set_state(item_ids: list[int], new_state: str, verb: str) -> None:
-    from wardrobe.services import NotFound
     from wardrobe.services.outfits import set_state
 
-    service = wardrobe()
-    try:
+    with opened() as service:
         found = set_state(service, item_ids, new_state)
-    except NotFound as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    finally:
-        service.close()
     print(f"{verb}: {', '.join(map(str, found))}")
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state, wardrobe
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, opened, state
 from wardrobe.domain import CATEGORIES
 
 EXIT_CANNOT_DRESS = 6
@@ -32,13 +32,11 @@ def suggest(
     """
     from wardrobe.services.outfits import CannotDress
 
-    service = wardrobe()
-    try:
-        proposals = _stylist(service).suggest(n)
-    except CannotDress as exc:
-        fail(str(exc), EXIT_CANNOT_DRESS)
-    finally:
-        service.close()
+    with opened() as service:
+        try:
+            proposals = _stylist(service).suggest(n)
+        except CannotDress as exc:
+            fail(str(exc), EXIT_CANNOT_DRESS)
     if as_json:
         print(json.dumps([{"id": p.id, "probability": round(p.probability, 4), "explore": p.explore,
                            "items": [{"id": i.id, "label": i.label, "category": i.category, "colours": i.colours}
@@ -56,33 +54,19 @@ def rate(
     verdict: str = typer.Argument(..., metavar="like|dislike"),
 ) -> None:
     """Like or dislike a proposed outfit; your taste model learns from it at once."""
-    from wardrobe.services import NotFound
-
     verdict = verdict.strip().lower()
     if verdict not in ("like", "dislike", "+", "-"):
         fail(f"verdict must be like or dislike, not {verdict!r}", EXIT_USAGE)
-    service = wardrobe()
-    try:
+    with opened() as service:
         _stylist(service).rate(outfit_id, verdict in ("like", "+"))
-    except NotFound as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    finally:
-        service.close()
     print(f"outfit {outfit_id}: {'liked' if verdict in ('like', '+') else 'disliked'}")
 
 
 @app.command()
 def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM...")) -> None:
     """Log that you wore these items today (recently worn items are proposed less)."""
-    from wardrobe.services import NotFound
-
-    service = wardrobe()
-    try:
+    with opened() as service:
         found = _stylist(service).wear(item_ids)
-    except NotFound as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    finally:
-        service.close()
     print(f"worn today: {', '.join(map(str, found))}")
 
 
@@ -91,11 +75,8 @@ def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array
     """List users with their ratings and wear counts. A new --user NAME is created on first use."""
     from wardrobe.services.outfits import all_users
 
-    service = wardrobe()
-    try:
+    with opened() as service:
         rows = all_users(service)
-    finally:
-        service.close()
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -121,15 +102,12 @@ def retrain(
     if classifier or reset:
         _retrain_classifier(reset, epochs, as_json)
         return
-    service = wardrobe()
-    try:
+    with opened() as service:
         names = [user or state.user] if (user or state.user) else [u["name"] for u in all_users(service)]
         known = {u["name"] for u in all_users(service)}
         if names[0] not in known:
             fail(f"no user named {names[0]!r}; `wardrobe users` lists them", EXIT_NOT_FOUND)
         results = [Stylist(service, name).retrain() for name in names]
-    finally:
-        service.close()
     if as_json:
         print(json.dumps(results, indent=2))
         return
@@ -151,24 +129,17 @@ def tui() -> None:
 
 
 def _retrain_classifier(reset: bool, epochs: int, as_json: bool) -> None:
-    from wardrobe.services import DatasetNotFound, ModelError
     from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
 
-    service = wardrobe()
-    try:
+    with opened() as service:
         if reset:
             removed = reset_classifier(service)
             print("back to the shipped model" if removed else "already using the shipped model", file=sys.stderr)
             return
-        result = retrain_classifier(service, epochs=epochs)
-    except NotEnoughCorrections as exc:
-        fail(str(exc), EXIT_USAGE)
-    except DatasetNotFound as exc:
-        fail(str(exc), 5)
-    except ModelError as exc:
-        fail(str(exc), 4)
-    finally:
-        service.close()
+        try:
+            result = retrain_classifier(service, epochs=epochs)
+        except NotEnoughCorrections as exc:
+            fail(str(exc), EXIT_USAGE)
     if as_json:
         print(json.dumps(result, indent=2))
         return

@@ -13,8 +13,8 @@ from wardrobe import config
 from wardrobe.domain import Item, Prediction
 from wardrobe.store.library import PhotoLibrary, file_sha256, thumbnail_jpeg
 from wardrobe.store.repository import Inventory, NewItem
-from wardrobe.vision.card import ModelError
-from wardrobe.vision.fmnist import DatasetNotFound
+from wardrobe.vision.card import ModelError  # noqa: F401  (re-exported by wardrobe.services)
+from wardrobe.vision.fmnist import DatasetNotFound  # noqa: F401  (re-exported)
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
 
 

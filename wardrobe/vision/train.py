@@ -8,7 +8,6 @@ import math
 import sys
 import time
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,6 @@ from wardrobe.vision import card as cards
 from wardrobe.vision import fmnist
 from wardrobe.vision.artifacts import publish_model
 from wardrobe.vision.backend import import_keras
-from wardrobe.vision.photo import CONVERSION_VERSION
 
 # Named architectures: the paper's ResNet-50, and a light one for phones (ResNet-26 at a quarter of the width).
 ARCHITECTURES = {
