@@ -116,3 +116,18 @@ def test_report_draws_the_papers_figures(tiny_fmnist, tmp_path):
     assert "returns have not diminished yet" in result.stdout
     for name in ("accuracy.png", "time.png"):
         assert (tmp_path / "run" / "figures" / name).stat().st_size > 5000
+
+
+def test_photo_like_augmentation_keeps_shape_and_garment():
+    from wardrobe.vision.domain import photo_like
+
+    rng = np.random.default_rng(0)
+    images = np.zeros((16, 28, 28), dtype=np.uint8)
+    images[:, 6:22, 8:20] = 180
+    assert (photo_like(images, rng, 0.0) == images).all()
+    out = photo_like(images, rng, 1.0)
+    assert out.shape == images.shape and out.dtype == np.uint8
+    assert (out != images).any(axis=(1, 2)).all()
+    for o in out:  # re-trimmed: the garment still fills its longest edge, as converted photos do
+        extent = max(np.ptp(np.flatnonzero(o.max(0))), np.ptp(np.flatnonzero(o.max(1)))) + 1
+        assert extent >= 26

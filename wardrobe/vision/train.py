@@ -17,6 +17,7 @@ from wardrobe.vision import card as cards
 from wardrobe.vision import fmnist
 from wardrobe.vision.artifacts import publish_model
 from wardrobe.vision.backend import import_keras
+from wardrobe.vision.domain import photo_like
 
 # Named architectures: the paper's ResNet-50, and a light one for phones (ResNet-26 at a quarter of the width).
 ARCHITECTURES = {
@@ -42,6 +43,7 @@ class TrainConfig:
     translate: int = 2
     flip: bool = True
     erase_probability: float = 0.5
+    photo_like: float = 0.0  # share of images made to look like converted photos (vision/domain.py)
     val_per_class: int = 500
     seed: int = 0
     blocks: tuple[int, ...] = (3, 4, 6, 3)  # bottleneck blocks per stage: [3, 4, 6, 3] is ResNet-50
@@ -137,6 +139,8 @@ def _keras_parts():
             pick = self.order[index * self.config.batch_size : (index + 1) * self.config.batch_size]
             rng = np.random.default_rng((self.config.seed, self.epoch, index))
             x = augment(self.images[pick], rng, self.config)
+            if self.config.photo_like:
+                x = photo_like(x, rng, self.config.photo_like)
             y = np.eye(len(CATEGORIES), dtype="float32")[self.labels[pick]]
             return x[..., None].astype("float32"), y
 
