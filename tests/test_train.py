@@ -131,3 +131,14 @@ def test_photo_like_augmentation_keeps_shape_and_garment():
     for o in out:  # re-trimmed: the garment still fills its longest edge, as converted photos do
         extent = max(np.ptp(np.flatnonzero(o.max(0))), np.ptp(np.flatnonzero(o.max(1)))) + 1
         assert extent >= 26
+
+
+def test_train_command_trains_and_publishes_the_light_network(tiny_fmnist, tmp_path):
+    result = run_cli("train", "--arch", "lite", "--epochs", "1", "--batch-size", "64", "--data", str(tiny_fmnist),
+                     "--runs-dir", str(tmp_path / "runs"), "--run", "smoke", "--out", str(tmp_path / "model"),
+                     timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "published" in result.stdout and "test accuracy" in result.stdout
+    card = json.loads((tmp_path / "model" / "card.json").read_text())
+    assert card["name"] == "lite" and card["architecture"]["blocks"] == [2, 2, 2, 2]
+    assert card["architecture"]["width"] == 16 and card["parameters"] < 1_000_000

@@ -60,7 +60,7 @@ def train(
     except KeyboardInterrupt:
         print(f"\nwardrobe: interrupted; resume with the same command (run {run!r} in {run_dir})", file=sys.stderr)
         raise typer.Exit(EXIT_INTERRUPTED)
-    print(f"published {out_dir / card['artifacts']['keras']['file']}: epoch {card['epochs']}, "
+    print(f"published {out_dir / card['artifacts']['litert']['file']} (+ weights): epoch {card['epochs']}, "
           f"validation accuracy {card['validation_accuracy']:.4f}, test accuracy {card['test_accuracy']:.4f}")
 
 

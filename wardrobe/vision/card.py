@@ -32,6 +32,7 @@ def atomic_write_text(path: Path, text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a model card from other users of a shared install
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
