@@ -29,8 +29,8 @@ def private_home(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """A ResNet of the paper's shape but one block per stage and few filters, published with a real card."""
-    from wardrobe.vision.resnet import build_resnet50
     from wardrobe.vision.artifacts import publish_model
+    from wardrobe.vision.resnet import build_resnet50
 
     out = tmp_path_factory.mktemp("tiny-model")
     model = build_resnet50(blocks=(1, 1, 1, 1), base_filters=4, weight_decay=0)

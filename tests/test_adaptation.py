@@ -3,6 +3,7 @@
 import json
 
 from conftest import garment_photo, run_cli
+
 from wardrobe.vision.finetune import split_corrections
 
 

@@ -9,9 +9,8 @@ import sys
 import time
 
 import pytest
-from PIL import Image
-
 from conftest import garment_photo, run_cli
+from PIL import Image
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import sqlite3
 
 import numpy as np
 import pytest
-
 from conftest import run_cli
+
 from wardrobe.store.repository import Inventory, NewItem
 
 CLOSET = {0: 3, 1: 2, 3: 1, 4: 1, 7: 2, 8: 1}  # label: how many

@@ -3,8 +3,8 @@
 import json
 
 import numpy as np
-
 from conftest import garment_photo, run_cli
+
 from wardrobe.vision.evaluate import confusion, summarise
 
 

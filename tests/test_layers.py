@@ -20,3 +20,11 @@ def test_services_and_store_import_without_tensorflow():
             "print('tensorflow' in sys.modules, 'keras' in sys.modules, 'textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
+
+
+def test_ruff_is_clean():
+    ruff = Path(sys.executable).with_name("ruff")
+    assert ruff.exists(), "ruff is a test dependency: pip install -e '.[test]'"
+    result = subprocess.run([str(ruff), "check", "wardrobe", "tests", "benchmarks", "data"], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

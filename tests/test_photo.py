@@ -5,9 +5,9 @@ import zlib
 
 import numpy as np
 import pytest
+from conftest import garment_photo
 from PIL import Image
 
-from conftest import garment_photo
 from wardrobe.vision.photo import PhotoError, find_photos, open_photo, to_fmnist
 
 

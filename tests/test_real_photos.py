@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import SHARED_PHOTOS, run_cli
+
 from wardrobe.vision.photo import PHOTO_SUFFIXES, open_photo, to_fmnist
 
 pytestmark = pytest.mark.photos

@@ -5,8 +5,8 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import run_cli
+
 from wardrobe.vision import fmnist
 from wardrobe.vision.artifacts import load_keras
 from wardrobe.vision.card import ModelError, verified_artifact

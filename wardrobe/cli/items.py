@@ -11,6 +11,7 @@ import typer
 from wardrobe.cli.common import _category, app, opened
 from wardrobe.domain import CATEGORIES, category_slug, describe
 
+
 def _item_json(item) -> dict:
     return {
         "id": item.id, "label": item.label, "category": item.category,

@@ -13,6 +13,7 @@ import typer
 from wardrobe.cli.common import EXIT_INTERRUPTED, EXIT_MODEL, EXIT_PHOTOS, _category, app, fail, state, wardrobe
 from wardrobe.domain import CATEGORIES, describe
 
+
 def _prediction_json(prediction) -> dict:
     return {
         "label": prediction.label,
@@ -47,15 +48,16 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
             out.append(record)
             return
         counts["added" if store else "classified"] += 1
+        if result.item:
+            record["id"] = result.item.id
         record.update(_prediction_json(result.prediction))
+        if result.item:
+            record["colours"] = result.colours
         if explain is not None:
             target = explain / f"{len(out):04d}-{result.path.stem}.png"
             record["explain_png"] = str(service.explain(result.path, target)[1])
             if not as_json:
                 print(f"      explained: {target}", file=sys.stderr)
-        if result.item:
-            record = {"path": str(result.path), "id": result.item.id, **_prediction_json(result.prediction),
-                      "colours": result.colours}
         out.append(record)
         if not as_json:
             p = result.prediction

@@ -10,6 +10,7 @@ import typer
 
 from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state
 
+
 @app.command()
 def train(
     epochs: int = typer.Option(30, "--epochs", min=1, help="Epochs in the run (fixed when the run starts)."),

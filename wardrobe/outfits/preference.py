@@ -32,7 +32,7 @@ class PreferenceModel:
         """An SGDClassifier continuing from this model's weights."""
         from sklearn.linear_model import SGDClassifier
 
-        
+
         classifier = SGDClassifier(loss="log_loss", penalty="l2", alpha=1e-3, learning_rate="constant", eta0=0.1,
                                    random_state=0)
         classifier.partial_fit(np.zeros((2, len(self.names))), np.array([0, 1]), classes=np.array([0, 1]))

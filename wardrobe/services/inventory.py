@@ -17,7 +17,6 @@ from wardrobe.vision.card import ModelError  # noqa: F401  (re-exported by wardr
 from wardrobe.vision.fmnist import DatasetNotFound  # noqa: F401  (re-exported)
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
 
-
 BATCH_SIZE = 64
 
 

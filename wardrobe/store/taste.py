@@ -57,8 +57,8 @@ class TasteStore:
                  .outerjoin(RatingRow, RatingRow.user_id == UserRow.id).group_by(UserRow.id).order_by(UserRow.id))
         with self.sessions() as s:
             wears = dict(s.execute(sa.select(WearRow.user_id, sa.func.count()).group_by(WearRow.user_id)).all())
-            return [{"id": uid, "name": name, "ratings": n, "likes": int(l or 0), "wears": wears.get(uid, 0)}
-                    for uid, name, n, l in s.execute(query).all()]
+            return [{"id": uid, "name": name, "ratings": n, "likes": int(liked or 0), "wears": wears.get(uid, 0)}
+                    for uid, name, n, liked in s.execute(query).all()]
 
     # -- the closet as the recommender sees it ---------------------------------------------------------------
 
