@@ -87,6 +87,23 @@ def main() -> None:
             "agreement": round(float(np.mean(probabilities.argmax(1) == reference.argmax(1))), 4),
             "same_as_bare": bool(np.allclose(probabilities, bare, atol=1e-5)),
         })
+    # The shipped file through the app's own Classifier (what `wardrobe classify` calls), next to a bare loop.
+    from wardrobe.vision.card import verified_artifact
+    from wardrobe.vision.classifier import Classifier
+
+    shipped_path, _ = verified_artifact(args.model, "litert")
+    classifier = Classifier(args.model)
+    pixels = data["test_images"]
+    classifier.predict(pixels[:BATCH])
+    start = time.perf_counter()
+    shipped, _ = classifier.predict(pixels)
+    ours_s = time.perf_counter() - start
+    bare_s, _ = bare_invoke(shipped_path, x)
+    rows.append({"variant": "shipped, via Classifier", "mb": round(shipped_path.stat().st_size / 1e6, 1),
+                 "images_per_s": round(len(x) / ours_s), "bare_invoke_images_per_s": round(len(x) / bare_s),
+                 "overhead": round(ours_s / bare_s - 1, 3),
+                 "accuracy": round(float(np.mean(shipped.argmax(1) == y)), 4),
+                 "agreement": round(float(np.mean(shipped.argmax(1) == reference.argmax(1))), 4)})
     if args.json:
         print(json.dumps({"model": card["architecture"], "rows": rows}, indent=2))
         return
