@@ -49,19 +49,27 @@ def wardrobe():
 
 
 @contextmanager
-def opened():
-    """The wardrobe for one command; service errors become one stderr line and their exit code."""
+def service_errors():
+    """Service errors inside the block become one stderr line and their documented exit code."""
     from wardrobe.services import DatasetNotFound, ModelError, NotFound
 
-    service = wardrobe()
     try:
-        yield service
+        yield
     except NotFound as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except ModelError as exc:
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
+
+
+@contextmanager
+def opened():
+    """The wardrobe for one command, closed afterwards, with service_errors() mapping its errors."""
+    service = wardrobe()
+    try:
+        with service_errors():
+            yield service
     finally:
         service.close()
 

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_DATA, EXIT_MODEL, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, service_errors, state
 
 
 def _fmt(value, pattern="{:.4f}") -> str:
@@ -39,24 +39,20 @@ def evaluate(
     With --photos DIR: slot and class accuracy on real photos sorted into subfolders
     (e.g. ../shared/photos/validation), per folder, with what each folder was taken for.
     """
-    from wardrobe.services import DatasetNotFound, ModelError
     from wardrobe.services.evaluation import evaluate_photo_folder, evaluate_test_set
 
     if engine not in ("keras", "litert"):
         fail(f"--engine must be keras or litert, not {engine!r}", EXIT_USAGE)
-    try:
-        if photos is not None:
-            if not photos.is_dir():
-                fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
-            result = evaluate_photo_folder(photos, state.model, mapping)
-        else:
-            result = evaluate_test_set(state.model, data, engine, figures)
-    except DatasetNotFound as exc:
-        fail(str(exc), EXIT_DATA)
-    except ModelError as exc:
-        fail(str(exc), EXIT_MODEL)
-    except ValueError as exc:
-        fail(str(exc), EXIT_USAGE)
+    if photos is not None and not photos.is_dir():
+        fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
+    with service_errors():
+        try:
+            if photos is not None:
+                result = evaluate_photo_folder(photos, state.model, mapping)
+            else:
+                result = evaluate_test_set(state.model, data, engine, figures)
+        except ValueError as exc:  # an unreadable mapping file, or no labelled subfolder
+            fail(str(exc), EXIT_USAGE)
     if as_json:
         print(json.dumps(result, indent=2))
     elif photos is not None:
