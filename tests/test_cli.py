@@ -168,6 +168,11 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(use_tiny_model, tmp
     assert process.poll() is None, "add finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
+    # Worker processes converting photos must not outlive the killed command.
+    deadline = time.time() + 10
+    while time.time() < deadline and _children_of(process.pid):
+        time.sleep(0.2)
+    assert not _children_of(process.pid)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = con.execute("SELECT photo_file, thumbnail_file, probabilities FROM items").fetchall()
@@ -179,6 +184,24 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(use_tiny_model, tmp
     assert resumed.returncode == 0
     assert con.execute("SELECT count(*) FROM items").fetchone()[0] == 200
     assert f"already there {len(rows)}" in resumed.stderr
+
+
+def _children_of(pid: int) -> list[int]:
+    """Processes whose command line is a `wardrobe add` started by pid (orphans are re-parented, so match by cmdline)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if int(entry) != pid and b"wardrobe\x00add" in cmdline and fields[0] not in ("Z", "X"):
+            found.append(int(entry))
+    return found
 
 
 def test_demo_adds_the_shipped_samples(use_tiny_model):

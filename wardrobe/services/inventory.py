@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from wardrobe.vision.fmnist import DatasetNotFound  # noqa: F401  (re-exported)
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
 
 BATCH_SIZE = 64
+PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
 
 
 class NotFound(LookupError):
@@ -44,6 +47,19 @@ class _Prepared:
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
     error: str | None = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker process: exit when the `wardrobe` process that started it is gone (even after kill -9)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _prepare(path: Path, with_photo: bool) -> _Prepared:
@@ -116,7 +132,14 @@ class Wardrobe:
 
     def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        workers = os.cpu_count() or 1
+        # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
+        # a handful: threads, which start at once.
+        many = sum(problem is None for _, problem in entries) >= PROCESSES_FROM and workers > 1
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_die_with_parent, initargs=(os.getpid(),)) if many \
+            else ThreadPoolExecutor(workers)
+        with executor as pool:
             def submit(batch):
                 return {id(path): pool.submit(_prepare, path, store) for path, problem in batch if problem is None}
 
