@@ -25,7 +25,7 @@ def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = Non
 
         classifier = Classifier(model_dir)
         card = classifier.card
-        result = evaluate_fmnist(lambda x: classifier._net.predict(x)[0], data_dir)
+        result = evaluate_fmnist(lambda x: classifier.predict(x[..., 0])[0], data_dir)
     result["engine"] = engine
     result["model"] = {"name": card.get("name"), "architecture": card.get("architecture"),
                        "card_test_accuracy": card.get("test_accuracy")}
