@@ -30,8 +30,11 @@ def private_home(tmp_path, monkeypatch):
 def tiny_model(tmp_path_factory) -> Path:
     """A ResNet of the paper's shape but one block per stage and few filters, published with a real card."""
     from wardrobe.vision.artifacts import publish_model
+    from wardrobe.vision.backend import import_keras
     from wardrobe.vision.resnet import build_resnet50
 
+    # Seeded so a run is reproducible; WARDROBE_TEST_SEED=N checks no test leans on one model's guesses.
+    import_keras().utils.set_random_seed(int(os.environ.get("WARDROBE_TEST_SEED", "0")))
     out = tmp_path_factory.mktemp("tiny-model")
     model = build_resnet50(blocks=(1, 1, 1, 1), base_filters=4, weight_decay=0)
     publish_model(model, out, {"validation_accuracy": None, "test_accuracy": None, "epochs": 0})
