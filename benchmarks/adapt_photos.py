@@ -1,14 +1,15 @@
 """Personal adaptation, measured: corrections from ../shared/photos/train, accuracy on ../shared/photos/validation.
 
-For each number of corrections per folder (0, 10, 50, all) a fresh inventory gets that many train photos added
-with the user's label, `retrain --classifier` adapts the model, and the pipeline is scored on validation
-(slot and class accuracy) and on the Fashion-MNIST test set (to check it did not forget).
+The model's shipped photo head is fitted on one half of train/ (`wardrobe train-head --share 0.5`); the other
+half stands in for the user's corrections. For each number of corrections per folder (0, 10, 50, all) a fresh
+inventory gets that many of those photos added with the user's label, `retrain --classifier` refits the head,
+and the pipeline is scored on validation (slot and class accuracy) and on the Fashion-MNIST test set (to check
+that it did not forget).
 
 The label a user gives: the folder's class where it has one; for folders with several (longsleeve, shoes) the
-shipped model's most probable class among them; shorts as Trouser (the nearest); skirt and hat have no class
-and get no label.
+network's most probable class among them; shorts as Trouser (the nearest); skirt and hat get no label.
 
-Run: python benchmarks/adapt_photos.py [--per-folder 0,10,50,all] [--epochs 3] [--json]
+Run: python benchmarks/adapt_photos.py [--model DIR] [--share 0.5] [--per-folder 0,10,50,all] [--json]
 """
 
 from __future__ import annotations
@@ -21,47 +22,41 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from wardrobe import config  # noqa: E402
 from wardrobe.services import Wardrobe  # noqa: E402
-from wardrobe.services.adaptation import retrain_classifier  # noqa: E402
+from wardrobe.services.adaptation import in_share, retrain_classifier  # noqa: E402
 from wardrobe.services.evaluation import evaluate_photo_folder  # noqa: E402
 from wardrobe.vision.classifier import Classifier  # noqa: E402
 from wardrobe.vision.evaluate import evaluate_fmnist, load_mapping  # noqa: E402
+from wardrobe.vision.head import folder_labels  # noqa: E402
 from wardrobe.vision.photo import open_photo, to_fmnist  # noqa: E402
 
 PHOTOS = REPO.parent / "shared" / "photos"
 
 
-def user_labels(train: Path, mapping: dict, classifier: Classifier) -> dict[Path, int]:
-    labels = {}
-    for folder in sorted(p for p in train.iterdir() if p.is_dir()):
-        entry = mapping.get(folder.name)
-        if not entry:
-            continue
-        classes = entry["classes"] or ([1] if folder.name == "shorts" else [])
-        if not classes:
-            continue
-        for photo in sorted(folder.glob("*.jpg")):
-            if len(classes) == 1:
-                labels[photo] = classes[0]
-            else:
-                probabilities, _ = classifier.predict(to_fmnist(open_photo(photo)).pixels[None])
-                labels[photo] = max(classes, key=lambda c: probabilities[0][c])
-    return labels
+def user_labels(train: Path, mapping: dict, classifier: Classifier, share: float) -> dict[Path, int]:
+    """The photos outside the head's share, with the label a user would give each."""
+    photos = sorted(p for p in train.glob("*/*.jpg") if not in_share(p.name, share))
+    softmax, _ = classifier.network_outputs(np.stack([to_fmnist(open_photo(p)).pixels for p in photos]))
+    labels = folder_labels([p.parent.name for p in photos], softmax, mapping)
+    return {p: int(label) for p, label in zip(photos, labels) if label >= 0}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path)
     parser.add_argument("--per-folder", default="0,10,50,all")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--share", type=float, default=0.5, help="the share of train/ the shipped head was fitted on")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     mapping = load_mapping(None)
-    shipped = Wardrobe(Path(tempfile.mkdtemp()), args.model).model_dir
-    labels = user_labels(PHOTOS / "train", mapping, Classifier(shipped))
+    shipped = config.model_dir(args.model)
+    labels = user_labels(PHOTOS / "train", mapping, Classifier(shipped), args.share)
     by_folder: dict[str, list[Path]] = {}
     for photo in labels:
         by_folder.setdefault(photo.parent.name, []).append(photo)
@@ -77,11 +72,10 @@ def main() -> None:
             for label in sorted({labels[p] for p in chosen}):
                 group = [p for p in chosen if labels[p] == label]
                 list(wardrobe.add(wardrobe.find_inputs(group), label=label))
-            result = retrain_classifier(wardrobe, epochs=args.epochs, log=lambda m: None) if chosen else {
+            result = retrain_classifier(wardrobe, log=lambda m: None) if chosen else {
                 "adopted": False, "corrections": 0}
-            model_dir = wardrobe.model_dir
-            photos = evaluate_photo_folder(PHOTOS / "validation", model_dir)
-            classifier = Classifier(model_dir)
+            photos = evaluate_photo_folder(PHOTOS / "validation", shipped, personal_head=wardrobe.personal_head)
+            classifier = Classifier(shipped, personal_head=wardrobe.personal_head)
             test = evaluate_fmnist(lambda x: classifier.predict(x[..., 0])[0])
             rows.append({"per_folder": spec, "corrections": len(chosen), "adopted": result["adopted"],
                          "slot_accuracy": photos["slot_accuracy"], "class_accuracy": photos["class_accuracy"],

@@ -20,13 +20,10 @@ def home_dir(explicit: str | os.PathLike | None = None) -> Path:
     return platformdirs.user_data_path("wardrobe", appauthor=False)
 
 
-def model_dir(explicit: str | os.PathLike | None = None, personal: Path | None = None) -> Path:
-    """--model, else $WARDROBE_MODEL, else a personal model adapted to the user's photos (if there is one),
-    else the model shipped in the repository's model/ folder."""
+def model_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """--model, else $WARDROBE_MODEL, else the model shipped in the repository's model/ folder."""
     if explicit:
         return Path(explicit).expanduser()
     if os.environ.get("WARDROBE_MODEL"):
         return Path(os.environ["WARDROBE_MODEL"]).expanduser()
-    if personal is not None and (personal / "card.json").is_file():
-        return personal
     return SHIPPED_MODEL_DIR

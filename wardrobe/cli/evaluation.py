@@ -26,8 +26,8 @@ def evaluate(
                                                 "need no entry]."),
     data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
                                         help="Folder with the Fashion-MNIST IDX files [default: searched]."),
-    engine: str = typer.Option("keras", "--engine", help="keras: the float32 network (TensorFlow); litert: the "
-                               "shipped LiteRT model the app runs."),
+    engine: str = typer.Option("keras", "--engine", help="keras: the float32 network (TensorFlow); litert: what "
+                               "the app runs, the LiteRT model and its photo head."),
     figures: Optional[Path] = typer.Option(None, "--figures", metavar="DIR",
                                            help="Also draw the confusion matrix as a PNG in DIR."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
@@ -48,7 +48,9 @@ def evaluate(
     with service_errors():
         try:
             if photos is not None:
-                result = evaluate_photo_folder(photos, state.model, mapping)
+                from wardrobe.services import Wardrobe
+
+                result = evaluate_photo_folder(photos, state.model, mapping, Wardrobe(state.home).personal_head)
             else:
                 result = evaluate_test_set(state.model, data, engine, figures)
         except ValueError as exc:  # an unreadable mapping file, or no labelled subfolder

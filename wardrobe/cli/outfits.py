@@ -87,11 +87,10 @@ def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array
 @app.command()
 def retrain(
     user: Optional[str] = typer.Option(None, "--user", "-u", metavar="NAME", help="Only this user [default: all]."),
-    classifier: bool = typer.Option(False, "--classifier", help="Instead: fine-tune the photo classifier on your "
-                                    "corrected items (relabel, add --label); adopted only if it does better on "
-                                    "corrections held back from training. Needs TensorFlow and Fashion-MNIST."),
-    reset: bool = typer.Option(False, "--reset", help="With --classifier: go back to the shipped model."),
-    epochs: int = typer.Option(3, "--epochs", min=1, help="With --classifier: fine-tuning epochs."),
+    classifier: bool = typer.Option(False, "--classifier", help="Instead: refit the photo head on your corrected "
+                                    "items (relabel, add --label); adopted only if it does better on corrections "
+                                    "held back from fitting. Needs Fashion-MNIST (not TensorFlow); about a minute."),
+    reset: bool = typer.Option(False, "--reset", help="With --classifier: go back to the shipped photo head."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Rebuild every user's preference model from all their stored likes and dislikes (or, with
@@ -100,7 +99,7 @@ def retrain(
     from wardrobe.services.outfits import all_users
 
     if classifier or reset:
-        _retrain_classifier(reset, epochs, as_json)
+        _retrain_classifier(reset, as_json)
         return
     with opened() as service:
         names = [user or state.user] if (user or state.user) else [u["name"] for u in all_users(service)]
@@ -128,7 +127,7 @@ def tui() -> None:
     make_app(state.home, state.model, state.user or "default", graphics=True).run()
 
 
-def _retrain_classifier(reset: bool, epochs: int, as_json: bool) -> None:
+def _retrain_classifier(reset: bool, as_json: bool) -> None:
     from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
 
     with opened() as service:
@@ -137,7 +136,7 @@ def _retrain_classifier(reset: bool, epochs: int, as_json: bool) -> None:
             print("back to the shipped model" if removed else "already using the shipped model", file=sys.stderr)
             return
         try:
-            result = retrain_classifier(service, epochs=epochs)
+            result = retrain_classifier(service)
         except NotEnoughCorrections as exc:
             fail(str(exc), EXIT_USAGE)
     if as_json:
@@ -147,8 +146,8 @@ def _retrain_classifier(reset: bool, epochs: int, as_json: bool) -> None:
     print(f"held-back corrections: {b['held_back']:.1%} -> {a['held_back']:.1%}; Fashion-MNIST validation: "
           f"{b['fmnist_validation']:.2%} -> {a['fmnist_validation']:.2%}")
     if result["adopted"]:
-        print(f"adopted: the adapted model now classifies your photos ({result['reclassified']} items re-predicted); "
-              "`wardrobe retrain --classifier --reset` goes back to the shipped one")
+        print(f"adopted: the adapted photo head now classifies your photos ({result['reclassified']} items "
+              "re-predicted); `wardrobe retrain --classifier --reset` goes back to the shipped one")
     else:
-        print("kept the current model: the adapted one was not better on your held-back corrections "
+        print("kept the current photo head: the adapted one was not better on your held-back corrections "
               "(or forgot too much Fashion-MNIST)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Optional
@@ -65,6 +66,49 @@ def train(
           f"validation accuracy {card['validation_accuracy']:.4f}, test accuracy {card['test_accuracy']:.4f}")
 
 
+
+@app.command("train-head")
+def train_head(
+    photos: Path = typer.Argument(..., metavar="DIR", help="Folder of labelled subfolders of photos "
+                                  "(e.g. ../shared/photos/train)."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", metavar="FILE",
+                                           help="JSON: folder -> classes and outfit slot [default: data/photo-folders.json]."),
+    share: float = typer.Option(1.0, "--share", min=0.01, max=1.0, help="Use only this share of the photos, picked "
+                                "by a fixed hash of the file name; the rest can stand in for a user's corrections."),
+    data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
+                                        help="Folder with the Fashion-MNIST IDX files [default: searched]."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Fit the model's photo head: the linear layer over the network's embedding that reads closet photos.
+
+    The network learnt from catalogue shots only; the head learns from labelled photos (each
+    folder teaches the class the mapping file names, or the network's likeliest of several)
+    mixed with Fashion-MNIST, and is published into the --model folder with its card entry.
+    Run it after every `wardrobe train`: a head belongs to one network.
+    """
+    from wardrobe import config
+    from wardrobe.cli.common import service_errors
+    from wardrobe.cli.photos import _progress
+    from wardrobe.services.adaptation import fit_shipped_head, head_photos
+    from wardrobe.vision.evaluate import load_mapping
+
+    if not photos.is_dir():
+        fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
+    model_dir = config.model_dir(state.model)
+    with service_errors():
+        try:
+            folders = load_mapping(mapping)
+            bar = _progress(len(head_photos(photos, share)), "reading photos")
+            with bar as advance:
+                result = fit_shipped_head(model_dir, photos, folders, share, data, progress=advance)
+        except ValueError as exc:
+            fail(str(exc), EXIT_USAGE)
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"fitted the photo head of {model_dir} on {result['photos']} photos "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(result['per_folder'].items()))}); "
+          f"Fashion-MNIST validation accuracy through it: {result['fmnist_validation_accuracy']:.4f}")
 
 
 def _report(run_dir: Path, min_gain: float) -> None:

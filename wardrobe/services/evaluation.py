@@ -44,8 +44,13 @@ def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = Non
     return result
 
 
-def evaluate_photo_folder(folder: Path, model_dir: Path | None = None, mapping: Path | None = None) -> dict:
-    """Slot and class accuracy of conversion + classifier on a folder of labelled subfolders."""
+def evaluate_photo_folder(folder: Path, model_dir: Path | None = None, mapping: Path | None = None,
+                          personal_head: Path | None = None) -> dict:
+    """Slot and class accuracy of conversion + classifier (with the user's own photo head, if given and
+    present) on a folder of labelled subfolders."""
     from wardrobe.vision.classifier import Classifier
 
-    return evaluate_photos(Classifier(config.model_dir(model_dir)), Path(folder), load_mapping(mapping))
+    classifier = Classifier(config.model_dir(model_dir), personal_head=personal_head)
+    result = evaluate_photos(classifier, Path(folder), load_mapping(mapping))
+    result["classifier"] = classifier.version
+    return result

@@ -89,7 +89,7 @@ class Wardrobe:
 
     def __init__(self, home: Path | None = None, model_dir: Path | None = None):
         self.home = config.home_dir(home)
-        self.model_dir = config.model_dir(model_dir, personal=self.home / "model-personal")
+        self.model_dir = config.model_dir(model_dir)
         self.library = PhotoLibrary(self.home)
         self._inventory: Inventory | None = None
         self._classifier = None
@@ -101,12 +101,17 @@ class Wardrobe:
         return self._inventory
 
     @property
+    def personal_head(self) -> Path:
+        """Where `retrain --classifier` keeps the photo head adapted to this user's corrections."""
+        return self.home / "model-personal" / "head.npz"
+
+    @property
     def classifier(self):
-        """The LiteRT network, loaded once per process on first use."""
+        """The LiteRT network and photo head (the user's own where there is one), loaded once per process."""
         if self._classifier is None:
             from wardrobe.vision.classifier import Classifier
 
-            self._classifier = Classifier(self.model_dir)
+            self._classifier = Classifier(self.model_dir, personal_head=self.personal_head)
         return self._classifier
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""Classifying 28x28 images with the shipped LiteRT model (checked against its card); no TensorFlow here."""
+"""Classifying 28x28 images with the shipped LiteRT model and its photo head (checked against its card); no TensorFlow."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import numpy as np
 
 from wardrobe.vision.backend import quiet_native_stderr
 from wardrobe.vision.card import ModelError, verified_artifact
+from wardrobe.vision.head import PhotoHead
 
 BATCH = 64
 
@@ -52,13 +53,45 @@ class LiteRTNetwork:
 
 
 class Classifier:
-    """The shipped model: probabilities and embeddings for batches of Fashion-MNIST-domain images."""
+    """The shipped network and, where there is one, its photo head (a personal one wins when it fits the network).
 
-    def __init__(self, model_dir: Path):
+    With a head, probabilities come from the head over the embedding averaged with the mirror image's;
+    without one (a model trained but not yet fitted to photos), from the network's own softmax.
+    """
+
+    def __init__(self, model_dir: Path, personal_head: Path | None = None):
         path, self.card = verified_artifact(model_dir, "litert")
-        self.version = f"{self.card.get('name', 'model')}-{self.card['artifacts']['litert']['sha256'][:12]}"
+        network = self.card["artifacts"]["litert"]["sha256"]
+        self.version = f"{self.card.get('name', 'model')}-{network[:12]}"
         self._net = LiteRTNetwork(path)
+        self.head = None
+        self.head_source = None
+        if personal_head is not None and Path(personal_head).is_file():
+            try:
+                head = PhotoHead.load(personal_head)
+            except ValueError as exc:
+                raise ModelError(f"{exc}; `wardrobe retrain --classifier --reset` removes it") from exc
+            if head.network == network:  # adapted to another network: ignored, the shipped head applies
+                self.head, self.head_source = head, "personal"
+        if self.head is None and "head" in self.card["artifacts"]:
+            head_path, _ = verified_artifact(model_dir, "head")
+            try:
+                self.head, self.head_source = PhotoHead.load(head_path), "shipped"
+            except ValueError as exc:
+                raise ModelError(str(exc)) from exc
+        if self.head is not None:
+            self.version += f"+{self.head_source}-head"
+
+    def network_outputs(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The network alone: softmax (N, 10) and the embedding averaged with the mirror image's (N, D)."""
+        x = np.asarray(pixels, dtype=np.float32)[..., None]
+        probabilities, embeddings = self._net.predict(x)
+        _, mirrored = self._net.predict(x[:, :, ::-1])
+        return probabilities, (embeddings + mirrored) / 2
 
     def predict(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """pixels: (N, 28, 28) uint8. Returns probabilities (N, 10) and embeddings (N, D), float32."""
-        return self._net.predict(np.asarray(pixels, dtype=np.float32)[..., None])
+        if self.head is None:
+            return self._net.predict(np.asarray(pixels, dtype=np.float32)[..., None])
+        _, embeddings = self.network_outputs(pixels)
+        return self.head.probabilities(embeddings), embeddings

@@ -1,0 +1,130 @@
+"""The photo head: a linear classifier over the network's embedding that carries Fashion-MNIST over to closet photos.
+
+The network only ever saw catalogue shots; its embedding still describes a converted photo well, but
+its own softmax reads it badly (most closet photos come out "Bag"). A multinomial logistic regression
+fitted on embeddings of labelled photos *and* of Fashion-MNIST images maps both domains onto the same
+10 classes. Embeddings are averaged over the image and its mirror image, in fitting and in use.
+Inference is plain numpy; only fitting needs scikit-learn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from wardrobe.domain import CATEGORIES
+
+C = 0.01  # inverse regularisation strength, chosen on ../shared/photos (train half A -> validation)
+PHOTO_WEIGHT = 3.0  # a labelled photo counts three Fashion-MNIST images
+FMNIST_SAMPLE = 3000  # Fashion-MNIST training images mixed in, so the head still reads catalogue shots
+
+
+@dataclass
+class PhotoHead:
+    """Standardisation and weights of the linear head, the network it belongs to, and the photos it learnt from."""
+
+    mean: np.ndarray  # (D,)
+    scale: np.ndarray  # (D,)
+    coef: np.ndarray  # (10, D)
+    intercept: np.ndarray  # (10,)
+    network: str  # sha256 of the LiteRT model whose embedding it reads
+    photo_embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))  # (N, D), for refits
+    photo_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    info: dict = field(default_factory=dict)
+
+    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
+        """(N, D) flip-averaged embeddings -> (N, 10) class probabilities."""
+        logits = ((np.asarray(embeddings, np.float32) - self.mean) / self.scale) @ self.coef.T + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return (exp / exp.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def save(self, path: Path) -> None:
+        """Write the head as a plain .npz (no pickles), whole or not at all."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
+                         coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
+                         network=np.array(self.network), photo_embeddings=self.photo_embeddings.astype(np.float16),
+                         photo_labels=self.photo_labels.astype(np.int64), info=np.array(json.dumps(self.info)))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> PhotoHead:
+        """Read a head written by save(); ValueError when the file is not one."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                head = cls(mean=data["mean"], scale=data["scale"], coef=data["coef"], intercept=data["intercept"],
+                           network=str(data["network"]), photo_embeddings=data["photo_embeddings"],
+                           photo_labels=data["photo_labels"], info=json.loads(str(data["info"])))
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path}: not a photo head ({exc})") from exc
+        if head.coef.shape != (len(CATEGORIES), head.mean.shape[0]) or head.scale.shape != head.mean.shape:
+            raise ValueError(f"{path}: photo head has inconsistent shapes")
+        return head
+
+
+def fit_head(embeddings: np.ndarray, labels: np.ndarray, weights: np.ndarray, network: str, c: float = C) -> PhotoHead:
+    """Fit the standardised multinomial logistic regression on (N, D) embeddings with per-sample weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.asarray(embeddings, np.float32)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit((x - mean) / scale, labels, sample_weight=weights)
+    # Classes never seen get a very low logit instead of being missing.
+    coef = np.zeros((len(CATEGORIES), x.shape[1]), np.float32)
+    intercept = np.full(len(CATEGORIES), -30.0, np.float32)
+    rows = model.coef_ if len(model.classes_) > 2 else np.vstack([-model.coef_[0] / 2, model.coef_[0] / 2])
+    bias = model.intercept_ if len(model.classes_) > 2 else np.array([-model.intercept_[0] / 2, model.intercept_[0] / 2])
+    coef[model.classes_] = rows
+    intercept[model.classes_] = bias
+    return PhotoHead(mean=mean, scale=scale, coef=coef, intercept=intercept, network=network)
+
+
+def folder_labels(folder_names: list[str], network_probabilities: np.ndarray, mapping: dict[str, dict]) -> np.ndarray:
+    """The class each labelled photo teaches (-1: none), from its folder's entry in a mapping file.
+
+    One class: that class. Several (longsleeve: T-shirt, Pullover or Shirt): the network's most probable of
+    them. None but an outfit slot (shorts, a bottom): the slot's classes, the same way. No slot: none.
+    """
+    from wardrobe.domain import SLOTS
+
+    labels = np.full(len(folder_names), -1, dtype=np.int64)
+    for i, name in enumerate(folder_names):
+        entry = mapping.get(name.lower())
+        if not entry:
+            continue
+        classes = entry["classes"] or [c for c, slot in SLOTS.items() if entry["slot"] and slot == entry["slot"]]
+        if classes:
+            labels[i] = max(classes, key=lambda c: network_probabilities[i][c])
+    return labels
+
+
+def split_corrections(labels: np.ndarray, share: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, held back): about `share` of each class held back, at least one where a class has 3+."""
+    rng = np.random.default_rng(seed)
+    held = []
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        k = int(round(len(members) * share)) if len(members) >= 3 else 0
+        held.extend(members[: max(k, 1 if len(members) >= 3 else 0)])
+    held = np.sort(np.array(held, dtype=np.int64))
+    return np.setdiff1d(np.arange(len(labels)), held), held
