@@ -154,7 +154,7 @@ def retrain_classifier(wardrobe: Wardrobe, data_dir: Path | None = None,
     log(f"reading {len(labels)} corrected photos and Fashion-MNIST ...")
     softmax, embeddings = current.network_outputs(photos)
     fm = _fmnist_embeddings(current, data_dir)
-    shipped = current.head if current.head_source == "shipped" else _shipped_head(wardrobe)
+    shipped = current.shipped_head
     base_emb = shipped.photo_embeddings if shipped is not None else np.zeros((0, embeddings.shape[1]), np.float16)
     base_labels = shipped.photo_labels if shipped is not None else np.zeros(0, np.int64)
 
@@ -182,12 +182,6 @@ def retrain_classifier(wardrobe: Wardrobe, data_dir: Path | None = None,
         wardrobe._classifier = None
         result["reclassified"] = reclassify(wardrobe)
     return result
-
-
-def _shipped_head(wardrobe: Wardrobe) -> PhotoHead | None:
-    from wardrobe.vision.classifier import Classifier
-
-    return Classifier(wardrobe.model_dir).head
 
 
 def reclassify(wardrobe: Wardrobe) -> int:

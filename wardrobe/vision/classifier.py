@@ -64,8 +64,15 @@ class Classifier:
         network = self.card["artifacts"]["litert"]["sha256"]
         self.version = f"{self.card.get('name', 'model')}-{network[:12]}"
         self._net = LiteRTNetwork(path)
-        self.head = None
+        self.head = self.shipped_head = None
         self.head_source = None
+        if "head" in self.card["artifacts"]:
+            head_path, _ = verified_artifact(model_dir, "head")
+            try:
+                self.shipped_head = PhotoHead.load(head_path)
+            except ValueError as exc:
+                raise ModelError(str(exc)) from exc
+            self.head, self.head_source = self.shipped_head, "shipped"
         if personal_head is not None and Path(personal_head).is_file():
             try:
                 head = PhotoHead.load(personal_head)
@@ -73,12 +80,6 @@ class Classifier:
                 raise ModelError(f"{exc}; `wardrobe retrain --classifier --reset` removes it") from exc
             if head.network == network:  # adapted to another network: ignored, the shipped head applies
                 self.head, self.head_source = head, "personal"
-        if self.head is None and "head" in self.card["artifacts"]:
-            head_path, _ = verified_artifact(model_dir, "head")
-            try:
-                self.head, self.head_source = PhotoHead.load(head_path), "shipped"
-            except ValueError as exc:
-                raise ModelError(str(exc)) from exc
         if self.head is not None:
             self.version += f"+{self.head_source}-head"
 

@@ -9,9 +9,8 @@ Inference is plain numpy; only fitting needs scikit-learn.
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import CATEGORIES
+from wardrobe.vision.card import atomic_write_bytes
 
 C = 0.01  # inverse regularisation strength, chosen on ../shared/photos (train half A -> validation)
 PHOTO_WEIGHT = 3.0  # a labelled photo counts three Fashion-MNIST images
@@ -47,22 +47,12 @@ class PhotoHead:
 
     def save(self, path: Path) -> None:
         """Write the head as a plain .npz (no pickles), whole or not at all."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
-                         coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
-                         network=np.array(self.network), photo_embeddings=self.photo_embeddings.astype(np.float16),
-                         photo_labels=self.photo_labels.astype(np.int64), info=np.array(json.dumps(self.info)))
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buffer = io.BytesIO()
+        np.savez(buffer, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
+                 coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
+                 network=np.array(self.network), photo_embeddings=self.photo_embeddings.astype(np.float16),
+                 photo_labels=self.photo_labels.astype(np.int64), info=np.array(json.dumps(self.info)))
+        atomic_write_bytes(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: Path) -> PhotoHead:
