@@ -14,7 +14,6 @@ from wardrobe.services.inventory import Wardrobe
 from wardrobe.vision.head import FMNIST_SAMPLE, PHOTO_WEIGHT, PhotoHead, fit_head, folder_labels, split_corrections
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
 
-PERSONAL = "model-personal"
 MIN_CORRECTIONS = 10
 MAX_FMNIST_DROP = 0.01  # the adapted classifier may lose at most one point on Fashion-MNIST's validation split
 FMNIST_CHECK = 1000  # validation images the Fashion-MNIST check reads
@@ -24,10 +23,6 @@ class NotEnoughCorrections(Exception):
     """Too few labelled photos to adapt and to judge the result."""
 
 
-def personal_dir(wardrobe: Wardrobe) -> Path:
-    return wardrobe.home / PERSONAL
-
-
 def in_share(name: str, share: float) -> bool:
     """Whether a photo (by file name) falls in the first `share` of a fixed hash split; the rest is the complement."""
     return zlib.crc32(name.encode()) % 1000 < round(share * 1000)
@@ -35,7 +30,7 @@ def in_share(name: str, share: float) -> bool:
 
 def reset_classifier(wardrobe: Wardrobe) -> bool:
     """Go back to the shipped photo head; returns whether a personal one was removed."""
-    folder = personal_dir(wardrobe)
+    folder = wardrobe.personal_head.parent
     if not folder.exists():
         return False
     shutil.rmtree(folder)
@@ -178,7 +173,7 @@ def retrain_classifier(wardrobe: Wardrobe, data_dir: Path | None = None,
         final.photo_embeddings, final.photo_labels = base_emb, base_labels
         final.info = {"corrections": int(len(labels)), "shipped_photos": int(len(base_labels)),
                       "conversion": CONVERSION_VERSION, "checked": {"before": before, "after": after}}
-        final.save(personal_dir(wardrobe) / "head.npz")
+        final.save(wardrobe.personal_head)
         wardrobe._classifier = None
         result["reclassified"] = reclassify(wardrobe)
     return result
