@@ -17,6 +17,12 @@ def _font(size: int = 14):
         return ImageFont.load_default()
 
 
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 5 (times a power of ten) at least `raw`: round gridlines a reader can use."""
+    power = 10 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
+
+
 def line_chart(path: Path, series: dict[str, tuple[list[float], list[float]]], title: str, xlabel: str,
                ylabel: str, size=(800, 500)) -> Path:
     """series: name -> (xs, ys). Axes fit the data; a legend names each line."""
@@ -32,19 +38,23 @@ def line_chart(path: Path, series: dict[str, tuple[list[float], list[float]]], t
         image.save(path)
         return path
     x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
-    pad = (max(ys) - min(ys)) * 0.05 or 0.01
-    y0, y1 = min(ys) - pad, max(ys) + pad
+    step = _nice_step((max(ys) - min(ys)) / 5 or 0.01)
+    y0, y1 = np.floor(min(ys) / step) * step, np.ceil(max(ys) / step) * step
+    if y1 - y0 < step:
+        y1 = y0 + step
 
     def point(x, y):
         return (left + (x - x0) / (x1 - x0) * (width - left - right),
                 height - bottom - (y - y0) / (y1 - y0) * (height - top - bottom))
 
     draw.rectangle([left, top, width - right, height - bottom], outline="black")
-    for tick in np.linspace(y0, y1, 6):
+    decimals = max(0, -int(np.floor(np.log10(step))))
+    for tick in np.arange(y0, y1 + step / 2, step):
         _, py = point(x0, tick)
         draw.line([left - 5, py, width - right, py], fill=(225, 225, 225))
-        draw.text((8, py - 7), f"{tick:.3f}" if y1 - y0 < 10 else f"{tick:.0f}", fill="black", font=small)
-    for tick in np.linspace(x0, x1, min(11, int(x1 - x0) + 1)):
+        draw.text((8, py - 7), f"{tick:.{decimals}f}", fill="black", font=small)
+    x_step = max(1.0, _nice_step((x1 - x0) / 10))
+    for tick in sorted({x0, *np.arange(np.ceil(x0 / x_step) * x_step, x1 + x_step / 2, x_step)}):
         px, _ = point(tick, y0)
         draw.line([px, height - bottom, px, height - bottom + 5], fill="black")
         draw.text((px - 8, height - bottom + 8), f"{tick:.0f}", fill="black", font=small)
