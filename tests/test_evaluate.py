@@ -53,3 +53,12 @@ def test_bad_mapping_and_missing_folder(use_tiny_model, tmp_path):
     bad.write_text("{not json")
     assert run_cli("evaluate", "--photos", str(tmp_path / "photos"), "--mapping", str(bad)).returncode == 2
     assert run_cli("evaluate", "--photos", str(tmp_path / "nowhere")).returncode == 3
+
+
+def test_model_option_names_the_model_to_measure(tiny_model, tiny_fmnist, tmp_path):
+    args = ("evaluate", "--engine", "litert", "--data", str(tiny_fmnist), "--json")
+    chosen = run_cli(*args, "--model", str(tiny_model), env={"WARDROBE_MODEL": str(tmp_path / "elsewhere")})
+    assert chosen.returncode == 0, chosen.stderr
+    assert json.loads(chosen.stdout)["images"] == 100
+    missing = run_cli(*args, "--model", str(tmp_path / "nowhere"), env={"WARDROBE_MODEL": str(tiny_model)})
+    assert missing.returncode == 4, missing.stderr

@@ -30,6 +30,9 @@ def evaluate(
                                "the app runs, the LiteRT model and its photo head."),
     figures: Optional[Path] = typer.Option(None, "--figures", metavar="DIR",
                                            help="Also draw the confusion matrix as a PNG in DIR."),
+    model: Optional[Path] = typer.Option(None, "--model", metavar="DIR",
+                                         help="Model folder to measure [default: wardrobe's --model, else the "
+                                              "shipped model/]."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Measure the classifier.
@@ -45,14 +48,15 @@ def evaluate(
         fail(f"--engine must be keras or litert, not {engine!r}", EXIT_USAGE)
     if photos is not None and not photos.is_dir():
         fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
+    model = model or state.model
     with service_errors():
         try:
             if photos is not None:
                 from wardrobe.services import Wardrobe
 
-                result = evaluate_photo_folder(photos, state.model, mapping, Wardrobe(state.home).personal_head)
+                result = evaluate_photo_folder(photos, model, mapping, Wardrobe(state.home).personal_head)
             else:
-                result = evaluate_test_set(state.model, data, engine, figures)
+                result = evaluate_test_set(model, data, engine, figures)
         except ValueError as exc:  # an unreadable mapping file, or no labelled subfolder
             fail(str(exc), EXIT_USAGE)
     if as_json:
