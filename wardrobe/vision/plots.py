@@ -78,20 +78,22 @@ def confusion_png(path: Path, matrix: np.ndarray, labels: list[str], title: str)
     """A row-normalised confusion matrix as a heat map with counts in the cells."""
     n = len(labels)
     cell, left, top = 56, 110, 70
-    image = Image.new("RGB", (left + n * cell + 20, top + n * cell + 110), "white")
+    image = Image.new("RGB", (left + n * cell + 40, top + n * cell + 110), "white")
     draw = ImageDraw.Draw(image)
     font, small = _font(16), _font(11)
     rows = matrix.sum(1, keepdims=True).clip(min=1)
     share = matrix / rows
     for i in range(n):
         for j in range(n):
-            shade = int(255 - 200 * share[i, j])
+            # Mistakes are rare next to the diagonal: a tenth of a row already gets the full red.
+            strength = share[i, j] if i == j else min(1.0, share[i, j] * 10)
+            shade = int(255 - 200 * strength)
             colour = (shade, shade, 255) if i == j else (255, shade, shade)
             x, y = left + j * cell, top + i * cell
             draw.rectangle([x, y, x + cell, y + cell], fill=colour, outline=(200, 200, 200))
             draw.text((x + 8, y + 20), str(int(matrix[i, j])), fill="black", font=small)
         draw.text((5, top + i * cell + 20), labels[i][:14], fill="black", font=small)
-        draw.text((left + i * cell + 2, top + n * cell + 8 + 14 * (i % 2)), labels[i][:9], fill="black", font=small)
+        draw.text((left + i * cell + 2, top + n * cell + 8 + 14 * (i % 2)), labels[i], fill="black", font=small)
     draw.text((left, 20), title, fill="black", font=font)
     draw.text((5, top - 18), "true \\ predicted", fill="black", font=small)
     image.save(path)
