@@ -34,7 +34,7 @@ def reset_classifier(wardrobe: Wardrobe) -> bool:
     if not folder.exists():
         return False
     shutil.rmtree(folder)
-    wardrobe._classifier = None
+    wardrobe.forget_classifier()
     return True
 
 
@@ -174,7 +174,7 @@ def retrain_classifier(wardrobe: Wardrobe, data_dir: Path | None = None,
         final.info = {"corrections": int(len(labels)), "shipped_photos": int(len(base_labels)),
                       "conversion": CONVERSION_VERSION, "checked": {"before": before, "after": after}}
         final.save(wardrobe.personal_head)
-        wardrobe._classifier = None
+        wardrobe.forget_classifier()
         result["reclassified"] = reclassify(wardrobe)
     return result
 

@@ -114,6 +114,10 @@ class Wardrobe:
             self._classifier = Classifier(self.model_dir, personal_head=self.personal_head)
         return self._classifier
 
+    def forget_classifier(self) -> None:
+        """Drop the loaded classifier, so the next use reads the model and the personal head again."""
+        self._classifier = None
+
     def close(self) -> None:
         if self._inventory is not None:
             self._inventory.close()
