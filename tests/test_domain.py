@@ -2,7 +2,15 @@
 
 import pytest
 
-from wardrobe.domain import CATEGORIES, Prediction, UnknownCategory, category_slug, parse_category
+from wardrobe.domain import (
+    CATEGORIES,
+    SLOT_NAMES,
+    Prediction,
+    UnknownCategory,
+    category_slug,
+    parse_category,
+    slot_of,
+)
 
 
 @pytest.mark.parametrize("text,label", [
@@ -14,15 +22,21 @@ def test_parse_category_accepts_names_and_numbers(text, label):
     assert parse_category(text) == label
 
 
-@pytest.mark.parametrize("text", ["hat", "10", "-1", "", "skirt"])
+@pytest.mark.parametrize("text", ["scarf", "13", "-1", "", "99999999999999999999"])
 def test_parse_category_refuses_the_unknown_and_lists_choices(text):
     with pytest.raises(UnknownCategory, match="ankle-boot"):
         parse_category(text)
 
 
 def test_every_slug_parses_back():
-    assert [parse_category(category_slug(i)) for i in range(10)] == list(range(10))
-    assert len(CATEGORIES) == 10
+    assert [parse_category(category_slug(i)) for i in range(len(CATEGORIES))] == list(range(len(CATEGORIES)))
+    assert CATEGORIES[:10][-1] == "Ankle boot" and CATEGORIES[10:] == ("Shorts", "Skirt", "Hat")
+
+
+def test_closet_categories_have_slots_and_fashion_mnist_numbers_stay():
+    assert [parse_category(name) for name in ("shorts", "Skirt", "hat", "9", "12")] == [10, 11, 12, 9, 12]
+    assert (slot_of(10), slot_of(11), slot_of(12)) == ("bottom", "bottom", "accessory")
+    assert all(slot_of(i) in SLOT_NAMES for i in range(len(CATEGORIES)))
 
 
 def test_prediction_top_is_sorted():

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from wardrobe.domain import SLOTS
+from wardrobe.domain import CATEGORIES, SLOTS
 from wardrobe.outfits.compose import Closet, ClosetItem
-from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
+from wardrobe.outfits.features import PIECES, ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
 from wardrobe.outfits.recommend import propose
 
@@ -68,8 +68,8 @@ def test_features_match_their_names_and_ignore_piece_order():
     assert np.isfinite(features).all()
     names = feature_names()
     # Counting pieces per category gives back the number of pieces.
-    assert np.allclose(features[:, :10].sum(1), (rows >= 0).sum(1))
-    assert np.allclose(features[:, names.index("form:pieces")] * 5, (rows >= 0).sum(1))
+    assert np.allclose(features[:, :len(CATEGORIES)].sum(1), (rows >= 0).sum(1))
+    assert np.allclose(features[:, names.index("form:pieces")] * PIECES, (rows >= 0).sum(1))
 
 
 def test_preference_model_is_stored_as_plain_json_and_round_trips():

@@ -1,4 +1,4 @@
-"""Plain data shared by every layer: the ten categories, their outfit slots, items and predictions."""
+"""Plain data shared by every layer: the closet's categories, their outfit slots, items and predictions."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ CATEGORIES: tuple[str, ...] = (
     "Sneaker",
     "Bag",
     "Ankle boot",
+    # What real closets hold and Fashion-MNIST lacks; numbers from 10 on, so stored labels 0-9 keep their meaning.
+    "Shorts",
+    "Skirt",
+    "Hat",
 )
+FMNIST_CLASSES = 10  # the paper's network knows the first ten categories, Fashion-MNIST's classes
 
 SLOTS: dict[int, str] = {
     0: "top",
@@ -30,7 +35,11 @@ SLOTS: dict[int, str] = {
     7: "footwear",
     8: "bag",
     9: "footwear",
+    10: "bottom",
+    11: "bottom",
+    12: "accessory",
 }
+SLOT_NAMES = ("top", "bottom", "one-piece", "outer", "footwear", "bag", "accessory")
 
 # Named garment colours (sRGB); vision names each item's dominant colours with these, outfits reason about them.
 PALETTE: dict[str, tuple[int, int, int]] = {
@@ -63,15 +72,16 @@ for _index, _name in enumerate(CATEGORIES):
     _ALIASES[_slug(_name)] = _index
     _ALIASES[_slug(_name).replace("-", "")] = _index
     _ALIASES[str(_index)] = _index
-_ALIASES.update({"t-shirt": 0, "tshirt": 0, "top": 0, "trousers": 1, "pants": 1, "boot": 9, "boots": 9})
+_ALIASES.update({"t-shirt": 0, "tshirt": 0, "top": 0, "trousers": 1, "pants": 1, "jeans": 1, "hoodie": 2, "jacket": 4,
+                 "boot": 9, "boots": 9, "handbag": 8, "short": 10, "skirts": 11, "cap": 12, "hats": 12})
 
 
 class UnknownCategory(ValueError):
-    """A category name or number that is not one of the ten."""
+    """A category name or number that is not one of the closet's categories."""
 
 
 def parse_category(text: str) -> int:
-    """Return the class number for a category name (any case, '-' or ' ') or a number 0-9."""
+    """Return the category number for a name (any case, '-' or ' ') or a number (0-12)."""
     stripped = text.strip()
     if re.fullmatch(r"[+-]?\d+", stripped):
         if stripped.isdigit() and int(stripped) < len(CATEGORIES):
@@ -83,6 +93,11 @@ def parse_category(text: str) -> int:
                 return _ALIASES[candidate]
     choices = ", ".join(f"{i} {category_slug(i)}" for i in range(len(CATEGORIES)))
     raise UnknownCategory(f"unknown category {text!r}; use a name or number: {choices}")
+
+
+def slot_of(label: int) -> str:
+    """The outfit slot of a category number (top, bottom, one-piece, outer, footwear, bag, accessory)."""
+    return SLOTS[label]
 
 
 def category_slug(label: int) -> str:

@@ -1,4 +1,4 @@
-"""Valid outfits: (top + bottom, or a one-piece) + footwear, optionally an outer layer and a bag."""
+"""Valid outfits: (top + bottom, or a one-piece) + footwear, optionally an outer layer, a bag and a hat."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wardrobe.domain import SLOTS
+from wardrobe.domain import SLOT_NAMES, SLOTS
 
 # Columns of an outfit row: indices into the closet's items, -1 where the outfit has nothing.
-MAIN, BOTTOM, FOOTWEAR, OUTER, BAG = range(5)
-COLUMNS = ("main", "bottom", "footwear", "outer", "bag")
-OPTIONAL_SHARE = 0.4  # how often a sampled outfit carries a coat, and a bag, when the closet has them
+MAIN, BOTTOM, FOOTWEAR, OUTER, BAG, ACCESSORY = range(6)
+COLUMNS = ("main", "bottom", "footwear", "outer", "bag", "accessory")
+OPTIONAL = ((OUTER, "outer"), (BAG, "bag"), (ACCESSORY, "accessory"))
+OPTIONAL_SHARE = 0.4  # how often a sampled outfit carries a coat, a bag and a hat, when the closet has them
+_COLUMN_OF_SLOT = {"top": MAIN, "one-piece": MAIN, "bottom": BOTTOM, "footwear": FOOTWEAR, "outer": OUTER,
+                   "bag": BAG, "accessory": ACCESSORY}
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Closet:
         for index, item in enumerate(self.items):
             by_slot.setdefault(item.slot, []).append(index)
         self.slot = {name: np.array(by_slot.get(name, []), dtype=np.int64)
-                     for name in ("top", "bottom", "one-piece", "outer", "footwear", "bag")}
+                     for name in SLOT_NAMES}
 
     def missing(self) -> str | None:
         """Why no outfit can be made, or None when one can."""
@@ -51,7 +54,7 @@ class Closet:
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n random valid outfits as rows of item indices (see COLUMNS)."""
-        rows = np.full((n, 5), -1, dtype=np.int64)
+        rows = np.full((n, len(COLUMNS)), -1, dtype=np.int64)
         if self.missing():
             return rows[:0]
         tops, bottoms, dresses = self.slot["top"], self.slot["bottom"], self.slot["one-piece"]
@@ -67,7 +70,7 @@ class Closet:
             rows[~one_piece, MAIN] = rng.choice(tops, n - k)
             rows[~one_piece, BOTTOM] = rng.choice(bottoms, n - k)
         rows[:, FOOTWEAR] = rng.choice(self.slot["footwear"], n)
-        for column, slot in ((OUTER, "outer"), (BAG, "bag")):
+        for column, slot in OPTIONAL:
             if len(self.slot[slot]):
                 carry = rng.random(n) < OPTIONAL_SHARE
                 rows[carry, column] = rng.choice(self.slot[slot], int(carry.sum()))
@@ -78,11 +81,11 @@ class Closet:
         out = np.repeat(row[None, :], n, axis=0)
         is_one_piece = row[BOTTOM] < 0
         choices = [(MAIN, "one-piece" if is_one_piece else "top"), (FOOTWEAR, "footwear"),
-                   (OUTER, "outer"), (BAG, "bag")] + ([] if is_one_piece else [(BOTTOM, "bottom")])
+                   *OPTIONAL] + ([] if is_one_piece else [(BOTTOM, "bottom")])
         choices = [(c, s) for c, s in choices if len(self.slot[s])]
         for r in range(n):
             column, slot = choices[rng.integers(len(choices))]
-            if column in (OUTER, BAG) and out[r, column] >= 0 and rng.random() < 0.3:
+            if column in (OUTER, BAG, ACCESSORY) and out[r, column] >= 0 and rng.random() < 0.3:
                 out[r, column] = -1
             else:
                 out[r, column] = rng.choice(self.slot[slot])
@@ -98,14 +101,13 @@ class Closet:
     def row_for(self, item_ids: list[int]) -> np.ndarray | None:
         """The row of an outfit given by item ids, or None if one of them is no longer wearable."""
         position = {int(i): k for k, i in enumerate(self.ids)}
-        row = np.full(5, -1, dtype=np.int64)
+        row = np.full(len(COLUMNS), -1, dtype=np.int64)
         for item_id in item_ids:
             if item_id not in position:
                 return None
             index = position[item_id]
             slot = self.items[index].slot
-            column = {"top": MAIN, "one-piece": MAIN, "bottom": BOTTOM, "footwear": FOOTWEAR,
-                      "outer": OUTER, "bag": BAG}.get(slot)
+            column = _COLUMN_OF_SLOT.get(slot)
             if column is None:
                 return None
             row[column] = index

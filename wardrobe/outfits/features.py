@@ -8,12 +8,13 @@ import zlib
 import numpy as np
 
 from wardrobe.domain import CATEGORIES, NEUTRALS, PALETTE
-from wardrobe.outfits.compose import Closet
+from wardrobe.outfits.compose import ACCESSORY, BAG, COLUMNS, OUTER, Closet
 
 COLOURS = list(PALETTE)
 ID_BUCKETS = 256  # item identities are hashed into this many features ("I like this jacket")
 PROJECTED = 64  # embeddings are projected to this many dimensions before comparing pieces
-_PAIRS = [(a, b) for a in range(5) for b in range(a + 1, 5)]
+PIECES = len(COLUMNS)
+_PAIRS = [(a, b) for a in range(PIECES) for b in range(a + 1, PIECES)]
 _UPPER = np.triu_indices(len(COLOURS))
 _COLOUR_INDEX = {name: i for i, name in enumerate(COLOURS)}
 _COLOUR_WEIGHTS = (1.0, 0.6, 0.3)  # first named colour counts most
@@ -55,7 +56,7 @@ def feature_names() -> list[str]:
     names += [f"pair:{COLOURS[a]}+{COLOURS[b]}" for a, b in zip(*_UPPER)]
     names += ["contrast:range", "contrast:std", "chroma:mean", "chroma:bright_pieces", "colours:non_neutral"]
     names += ["likeness:mean", "likeness:max", "recency:mean", "recency:max"]
-    names += ["form:one_piece", "form:outer", "form:bag", "form:pieces"]
+    names += ["form:one_piece", "form:outer", "form:bag", "form:accessory", "form:pieces"]
     names += [f"item:{b}" for b in range(ID_BUCKETS)]
     return names
 
@@ -102,7 +103,7 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
     present = rows >= 0
     index = np.where(present, rows, table.size)
     pieces = present.sum(1).clip(min=1)
-    colour = table.colour[index]  # (n, 5, C)
+    colour = table.colour[index]  # (n, PIECES, C)
 
     parts = [table.category[index].sum(1)]
     parts.append(colour.sum(1) / pieces[:, None])
@@ -113,7 +114,7 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
     n_pairs = (pieces * (pieces - 1) / 2).clip(min=1)
     parts.append(pair_sum[:, _UPPER[0], _UPPER[1]] / n_pairs[:, None])
 
-    lightness = colour @ _LIGHTNESS  # (n, 5): each piece's mean lightness
+    lightness = colour @ _LIGHTNESS  # (n, PIECES): each piece's mean lightness
     chroma = colour @ _CHROMA
     light_masked = np.where(present, lightness, np.nan)
     with np.errstate(all="ignore"):
@@ -136,10 +137,10 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
     recency = table.recency[index]
     parts.append(np.stack([like_mean, like_max, recency.sum(1) / pieces, recency.max(1)], axis=1))
 
-    parts.append(np.stack([(present[:, 0] & ~present[:, 1]).astype(float), present[:, 3], present[:, 4],
-                           present.sum(1) / 5.0], axis=1).astype(float))
+    parts.append(np.stack([(present[:, 0] & ~present[:, 1]).astype(float), present[:, OUTER], present[:, BAG],
+                           present[:, ACCESSORY], present.sum(1) / PIECES], axis=1).astype(float))
     buckets = np.zeros((len(rows), ID_BUCKETS))
-    for column in range(5):
+    for column in range(PIECES):
         on = present[:, column]
         np.add.at(buckets, (np.flatnonzero(on), table.bucket[index[on, column]]), 1.0)
     parts.append(buckets)

@@ -8,7 +8,7 @@ from datetime import datetime
 import numpy as np
 
 from wardrobe.domain import Item
-from wardrobe.outfits.compose import Closet, ClosetItem
+from wardrobe.outfits.compose import COLUMNS, Closet, ClosetItem
 from wardrobe.outfits.features import ItemTable, outfit_features, project
 from wardrobe.outfits.preference import PreferenceModel
 from wardrobe.outfits.recommend import propose
@@ -80,7 +80,8 @@ class Stylist:
                  for item, blob in self.wardrobe.inventory.with_embeddings(wanted)}
         closet = Closet(list(known.values()))
         rows = [closet.row_for([i for i in ids if i in known]) for ids in outfits]
-        rows = np.stack([r if r is not None else np.full(5, -1) for r in rows]) if rows else np.zeros((0, 5), int)
+        width = len(COLUMNS)
+        rows = np.stack([r if r is not None else np.full(width, -1) for r in rows]) if rows else np.zeros((0, width), int)
         return outfit_features(ItemTable(closet), rows)
 
     def rate(self, outfit_id: int, like: bool) -> None:
