@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe import config
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import CATEGORIES, FMNIST_CLASSES
 from wardrobe.vision.evaluate import PAPER_TABLE, evaluate_fmnist, evaluate_photos, load_mapping
 
 
@@ -40,7 +40,7 @@ def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = Non
         figures.mkdir(parents=True, exist_ok=True)
         result["confusion_png"] = str(confusion_png(
             figures / "confusion-fashion-mnist.png", np.array(result["confusion"]),
-            list(CATEGORIES), f"Fashion-MNIST test set: accuracy {result['accuracy']:.4f} ({engine})"))
+            list(CATEGORIES[:FMNIST_CLASSES]), f"Fashion-MNIST test set: accuracy {result['accuracy']:.4f} ({engine})"))
     return result
 
 

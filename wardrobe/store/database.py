@@ -31,8 +31,19 @@ def open_engine(path: Path) -> Engine:
         # IMMEDIATE: a writer waits for the lock at BEGIN instead of failing half-way (two `add` at once).
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-    with engine.begin() as conn:
-        migrations.apply(conn)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        # Off while migrating (a migration may rebuild a table; dropping the old one must not cascade), and only
+        # outside a transaction does SQLite take the change; checked before the migrations commit.
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                migrations.apply(conn)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"{path}: migration left {len(broken)} rows pointing nowhere; nothing was changed")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
     return engine
 
 

@@ -92,6 +92,51 @@ def m002_outfits_and_taste(conn: Connection) -> None:
         )"""))
 
 
+@migration
+def m003_closet_categories(conn: Connection) -> None:
+    """Labels 0-12 (Shorts, Skirt, Hat join Fashion-MNIST's ten) and each item's photo features.
+
+    SQLite cannot change a CHECK constraint in place: the two tables are rebuilt and their rows copied
+    (foreign keys are off while migrations run, see database.open_engine, so no cascade fires).
+    """
+    conn.execute(text("""
+        CREATE TABLE items_new (
+            id INTEGER PRIMARY KEY,
+            sha256 VARCHAR(64) NOT NULL UNIQUE,
+            photo_file TEXT NOT NULL,
+            thumbnail_file TEXT NOT NULL,
+            original_name TEXT NOT NULL,
+            added_at DATETIME NOT NULL,
+            predicted_label INTEGER NOT NULL CHECK (predicted_label BETWEEN 0 AND 12),
+            probabilities JSON NOT NULL,
+            conversion_version VARCHAR(40) NOT NULL,
+            model_version VARCHAR(80) NOT NULL,
+            user_label INTEGER CHECK (user_label BETWEEN 0 AND 12),
+            embedding BLOB,
+            colours JSON NOT NULL,
+            state VARCHAR(20) NOT NULL DEFAULT 'active',
+            photo_features BLOB
+        )"""))
+    columns = ("id, sha256, photo_file, thumbnail_file, original_name, added_at, predicted_label, probabilities, "
+               "conversion_version, model_version, user_label, embedding, colours, state")
+    conn.execute(text(f"INSERT INTO items_new ({columns}) SELECT {columns} FROM items"))
+    conn.execute(text("DROP TABLE items"))
+    conn.execute(text("ALTER TABLE items_new RENAME TO items"))
+    conn.execute(text("CREATE INDEX ix_items_predicted_label ON items (predicted_label)"))
+    conn.execute(text("""
+        CREATE TABLE corrections_new (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+            label INTEGER NOT NULL CHECK (label BETWEEN 0 AND 12),
+            source VARCHAR(20) NOT NULL,
+            created_at DATETIME NOT NULL,
+            UNIQUE (item_id, created_at)
+        )"""))
+    conn.execute(text("INSERT INTO corrections_new SELECT id, item_id, label, source, created_at FROM corrections"))
+    conn.execute(text("DROP TABLE corrections"))
+    conn.execute(text("ALTER TABLE corrections_new RENAME TO corrections"))
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply the migrations this database has not seen; return their names."""
     conn.execute(text(

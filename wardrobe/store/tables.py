@@ -38,6 +38,8 @@ class ItemRow(Base):
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     colours: Mapped[list] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20), default="active")
+    # The photo network's features (float16), kept so that a refit of the photo head needs no network pass.
+    photo_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class CorrectionRow(Base):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import CATEGORIES, FMNIST_CLASSES
 from wardrobe.vision import card as cards
 from wardrobe.vision.backend import import_keras
 from wardrobe.vision.photo import CONVERSION_VERSION
@@ -57,8 +57,8 @@ def with_embedding(model):
     return keras.Model(model.inputs, [model.outputs[0], model.get_layer("embedding").output])
 
 
-def to_litert(model, path: Path, variant: str = DEFAULT_LITERT) -> None:
-    """Convert a Keras model (probabilities and embedding outputs) to a LiteRT flatbuffer."""
+def to_litert(model, path: Path, variant: str = DEFAULT_LITERT, outputs=with_embedding) -> None:
+    """Convert a Keras model, with the outputs `outputs(model)` gives it, to a LiteRT flatbuffer."""
     import_keras()
     import tensorflow as tf
 
@@ -66,7 +66,7 @@ def to_litert(model, path: Path, variant: str = DEFAULT_LITERT) -> None:
         raise ValueError(f"variant must be one of {LITERT_VARIANTS}")
     saved = Path(tempfile.mkdtemp(prefix="wardrobe-export-"))
     try:
-        with_embedding(model).export(str(saved / "model"), format="tf_saved_model", verbose=False)
+        outputs(model).export(str(saved / "model"), format="tf_saved_model", verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(str(saved / "model"))
         if variant in ("float16", "dynamic"):
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -104,7 +104,7 @@ def publish_model(model, out_dir: Path, metrics: dict, name: str = "resnet50", e
         "name": name,
         "architecture": architecture_of(model),
         "parameters": int(model.count_params()),
-        "class_names": list(CATEGORIES),
+        "class_names": list(CATEGORIES[:FMNIST_CLASSES]),
         "input": {"shape": [28, 28, 1], "dtype": "float32", "range": [0, 255],
                   "meaning": "Fashion-MNIST-domain grayscale: garment bright on black, rescaled inside the model"},
         "output": {"probabilities": "predictions", "embedding": {"layer": "embedding", "size": int(embedding.shape[-1])}},

@@ -1,98 +1,118 @@
-"""Classifying 28x28 images with the shipped LiteRT model and its photo head (checked against its card); no TensorFlow."""
+"""Reading photos with the shipped LiteRT networks and the photo head (each checked against its card); no TensorFlow."""
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from wardrobe.vision.backend import quiet_native_stderr
-from wardrobe.vision.card import ModelError, verified_artifact
+from wardrobe.domain import FMNIST_CLASSES
+from wardrobe.vision.card import ModelError, restore_hint, verified_artifact
 from wardrobe.vision.head import PhotoHead
+from wardrobe.vision.litert import LiteRTModel
+from wardrobe.vision.photonet import PhotoNetwork
 
 BATCH = 64
 
 
 class LiteRTNetwork:
-    """A LiteRT flatbuffer with one image input and two outputs (probabilities, embedding), run in fixed batches."""
+    """The paper's network as a LiteRT flatbuffer: 28x28x1 in, probabilities and embedding out, fixed batches."""
 
     def __init__(self, path: Path, batch: int = BATCH, threads: int | None = None):
-        from ai_edge_litert.interpreter import Interpreter
-
-        try:
-            with quiet_native_stderr():  # "INFO: Created TensorFlow Lite XNNPACK delegate" is not for users
-                self.interpreter = Interpreter(model_path=str(path), num_threads=threads or os.cpu_count() or 1)
-        except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"{path}: LiteRT cannot load this model ({exc})") from exc
-        self.input = self.interpreter.get_input_details()[0]
-        self.batch = batch
-        self.interpreter.resize_tensor_input(self.input["index"], [batch, 28, 28, 1])
-        with quiet_native_stderr():  # the XNNPACK delegate announces itself here
-            self.interpreter.allocate_tensors()
-        outputs = self.interpreter.get_output_details()
+        self.model = LiteRTModel(path, batch, pad=True, threads=threads)
+        sizes = self.model.output_sizes()
         # Output order is the converter's; the 10-wide one is the softmax.
-        self.probabilities = next(o["index"] for o in outputs if o["shape"][-1] == 10)
-        self.embedding = next(o["index"] for o in outputs if o["index"] != self.probabilities)
+        self.probabilities = sizes.index(FMNIST_CLASSES)
+        self.embedding = 1 - self.probabilities
 
     def predict(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """x: (N, 28, 28, 1) float32 pixels 0-255. Returns probabilities (N, 10), embeddings (N, D)."""
-        probabilities, embeddings = [], []
-        for start in range(0, len(x), self.batch):
-            chunk = x[start : start + self.batch]
-            n = len(chunk)
-            if n < self.batch:  # one input shape for the whole run: resizing would reallocate every time
-                chunk = np.concatenate([chunk, np.zeros((self.batch - n, *chunk.shape[1:]), np.float32)])
-            self.interpreter.set_tensor(self.input["index"], np.ascontiguousarray(chunk, dtype=np.float32))
-            self.interpreter.invoke()
-            probabilities.append(self.interpreter.get_tensor(self.probabilities)[:n].copy())
-            embeddings.append(self.interpreter.get_tensor(self.embedding)[:n].copy())
-        if not probabilities:
-            return np.zeros((0, 10), np.float32), np.zeros((0, 0), np.float32)
-        return np.concatenate(probabilities), np.concatenate(embeddings)
+        outputs = self.model.run(x)
+        return outputs[self.probabilities], outputs[self.embedding]
+
+
+@dataclass
+class Reading:
+    """What the two networks and the head made of a batch of photos."""
+
+    probabilities: np.ndarray  # (N, len(CATEGORIES)): the head's decision over the closet's categories
+    fmnist: np.ndarray  # (N, 10): the paper's network's own softmax on the 28x28 view
+    embedding: np.ndarray  # (N, 2048): the paper's network's embedding, averaged with the mirror image's
+    features: np.ndarray  # (N, F): the photo network's pooled features
+    imagenet: np.ndarray  # (N, K): the photo network's logits for the closet's ImageNet classes
 
 
 class Classifier:
-    """The shipped network and, where there is one, its photo head (a personal one wins when it fits the network).
+    """The paper's ResNet-50 (model_dir) and, with photo_dir, the photo network and its head (a personal one wins
+    when it was fitted for the same photo network).
 
-    With a head, probabilities come from the head over the embedding averaged with the mirror image's;
-    without one (a model trained but not yet fitted to photos), from the network's own softmax.
+    The paper's network classifies Fashion-MNIST images and gives every photo its 28x28 view and embedding;
+    the closet category of a photo is the photo head's decision over the photo network's features.
     """
 
-    def __init__(self, model_dir: Path, personal_head: Path | None = None):
+    def __init__(self, model_dir: Path, photo_dir: Path | None = None, personal_head: Path | None = None):
         path, self.card = verified_artifact(model_dir, "litert")
-        network = self.card["artifacts"]["litert"]["sha256"]
-        self.version = f"{self.card.get('name', 'model')}-{network[:12]}"
+        self.paper_version = f"{self.card.get('name', 'model')}-{self.card['artifacts']['litert']['sha256'][:12]}"
         self._net = LiteRTNetwork(path)
+        self.photo_card: dict | None = None
+        self._photo: PhotoNetwork | None = None
         self.head = self.shipped_head = None
-        self.head_source = None
-        if "head" in self.card["artifacts"]:
-            head_path, _ = verified_artifact(model_dir, "head")
+        self.head_source: str | None = None
+        self.version = self.paper_version
+        if photo_dir is None:
+            return
+        photo_path, self.photo_card = verified_artifact(photo_dir, "litert")
+        self.network = self.photo_card["artifacts"]["litert"]["sha256"]
+        self._photo = PhotoNetwork(photo_path)
+        self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
+        if "head" in self.photo_card["artifacts"]:
+            head_path, _ = verified_artifact(photo_dir, "head")
             try:
                 self.shipped_head = PhotoHead.load(head_path)
             except ValueError as exc:
-                raise ModelError(str(exc)) from exc
+                raise ModelError(f"{exc}. {restore_hint(photo_dir)}") from exc
             self.head, self.head_source = self.shipped_head, "shipped"
         if personal_head is not None and Path(personal_head).is_file():
             try:
                 head = PhotoHead.load(personal_head)
             except ValueError as exc:
                 raise ModelError(f"{exc}; `wardrobe retrain --classifier --reset` removes it") from exc
-            if head.network == network:  # adapted to another network: ignored, the shipped head applies
+            if head.fits(self.network):  # made for another network or other categories: the shipped head applies
                 self.head, self.head_source = head, "personal"
-        if self.head is not None:
-            self.version += f"+{self.head_source}-head"
+        if self.head is None:
+            raise ModelError(f"{photo_dir}: the photo network has no photo head yet; fit one with `wardrobe train-head`")
+        self.version += f"+{self.head_source}-head"
+
+    @property
+    def photo_size(self) -> int:
+        if self._photo is None:
+            raise ModelError("no photo network loaded")
+        return self._photo.size
 
     def network_outputs(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The network alone: softmax (N, 10) and the embedding averaged with the mirror image's (N, D)."""
+        """The paper's network alone: softmax (N, 10) and the embedding averaged with the mirror image's (N, D)."""
         x = np.asarray(pixels, dtype=np.float32)[..., None]
         probabilities, embeddings = self._net.predict(x)
         _, mirrored = self._net.predict(x[:, :, ::-1])
         return probabilities, (embeddings + mirrored) / 2
 
-    def predict(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """pixels: (N, 28, 28) uint8. Returns probabilities (N, 10) and embeddings (N, D), float32."""
-        if self.head is None:
-            return self._net.predict(np.asarray(pixels, dtype=np.float32)[..., None])
-        _, embeddings = self.network_outputs(pixels)
-        return self.head.probabilities(embeddings), embeddings
+    def fmnist_probabilities(self, pixels: np.ndarray) -> np.ndarray:
+        """The paper's network's softmax over Fashion-MNIST's ten classes for (N, 28, 28) images."""
+        return self._net.predict(np.asarray(pixels, dtype=np.float32)[..., None])[0]
+
+    def photo_outputs(self, photos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The photo network alone: (N, size, size, 3) uint8 framed photos -> features (N, F), ImageNet logits (N, K)."""
+        if self._photo is None:
+            raise ModelError("no photo network loaded")
+        return self._photo.read(photos)
+
+    def decide(self, features: np.ndarray) -> np.ndarray:
+        """The head's probabilities over the closet's categories from stored photo features (no network pass)."""
+        return self.head.probabilities(features)
+
+    def read(self, pixels: np.ndarray, photos: np.ndarray) -> Reading:
+        """pixels: (N, 28, 28) uint8 conversions; photos: (N, size, size, 3) uint8 framings of the same photos."""
+        fmnist, embedding = self.network_outputs(pixels)
+        features, imagenet = self.photo_outputs(photos)
+        return Reading(self.decide(features), fmnist, embedding, features, imagenet)

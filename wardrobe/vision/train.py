@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import FMNIST_CLASSES
 from wardrobe.vision import card as cards
 from wardrobe.vision import fmnist
 from wardrobe.vision.artifacts import publish_model
@@ -141,7 +141,7 @@ def _keras_parts():
             x = augment(self.images[pick], rng, self.config)
             if self.config.photo_like:
                 x = photo_like(x, rng, self.config.photo_like)
-            y = np.eye(len(CATEGORIES), dtype="float32")[self.labels[pick]]
+            y = np.eye(FMNIST_CLASSES, dtype="float32")[self.labels[pick]]
             return x[..., None].astype("float32"), y
 
         def on_epoch_end(self):
@@ -224,7 +224,7 @@ def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None
         val_idx = val_idx[: max(config.limit // 5, 10)]
     x_train, y_train = data["train_images"][train_idx], data["train_labels"][train_idx]
     x_val = data["train_images"][val_idx][..., None].astype("float32")
-    y_val = np.eye(len(CATEGORIES), dtype="float32")[data["train_labels"][val_idx]]
+    y_val = np.eye(FMNIST_CLASSES, dtype="float32")[data["train_labels"][val_idx]]
 
     history = run.read_history()
     done = len(history)

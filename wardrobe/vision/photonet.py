@@ -1,0 +1,83 @@
+"""The photo network at run time: a closet photo framed as a square, read in colour by the ImageNet-pretrained network.
+
+It returns the pooled features the photo head reads and the ImageNet logits of the few classes a closet
+holds (shoes, bags, hats, garments), which name what the network saw and tell footwear and bags apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from wardrobe.vision.litert import LiteRTModel
+
+FRAMING_VERSION = "square-pad-v1"
+BATCH = 8
+
+# ImageNet classes a closet photo may show, by index (names as in ImageNet's synsets, shortened).
+IMAGENET_CLOSET: dict[int, str] = {
+    399: "abaya", 400: "academic gown", 411: "apron", 414: "backpack", 433: "bathing cap", 445: "bikini",
+    452: "bonnet", 459: "brassiere", 465: "bulletproof vest", 474: "cardigan", 501: "cloak", 502: "clog",
+    514: "cowboy boot", 515: "cowboy hat", 518: "crash helmet", 568: "fur coat", 578: "gown", 601: "hoopskirt",
+    608: "jean", 610: "jersey, T-shirt", 614: "kimono", 617: "lab coat", 630: "loafer", 636: "mailbag",
+    638: "maillot", 639: "tank suit", 652: "military uniform", 655: "miniskirt", 658: "mitten", 667: "mortarboard",
+    689: "overskirt", 697: "pajama", 728: "plastic bag", 735: "poncho", 748: "purse", 770: "running shoe",
+    774: "sandal", 775: "sarong", 793: "shower cap", 796: "ski mask", 806: "sock", 808: "sombrero",
+    824: "stole", 834: "suit", 841: "sweatshirt", 842: "swimming trunks", 869: "trench coat",
+}
+CLOSET_CLASSES = tuple(IMAGENET_CLOSET)
+# Fashion-MNIST's footwear classes and its bag, by the ImageNet classes that stand for them.
+FOOTWEAR = {5: (774,), 7: (770, 630, 502), 9: (514,)}  # Sandal; Sneaker (and other low shoes); Ankle boot
+BAGS = (414, 636, 728, 748)
+
+
+def frame_photo(image: Image.Image, size: int) -> np.ndarray:
+    """The whole photo padded to a square with its own border colour, resized: (size, size, 3) uint8.
+
+    Padding keeps every part of the garment (a centre crop cuts off trouser legs and dress hems).
+    """
+    rgb = np.asarray(image.convert("RGB"))
+    h, w = rgb.shape[:2]
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
+    colour = tuple(int(v) for v in np.median(border, axis=0))
+    side = max(h, w)
+    canvas = Image.new("RGB", (side, side), colour)
+    canvas.paste(Image.fromarray(rgb), ((side - w) // 2, (side - h) // 2))
+    return np.asarray(canvas.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
+
+
+def fmnist_as_photo(pixels: np.ndarray, size: int) -> np.ndarray:
+    """Fashion-MNIST images (N, 28, 28), garment bright on black, as the photo network sees a catalogue shot."""
+    out = np.empty((len(pixels), size, size, 3), np.uint8)
+    for i, image in enumerate(pixels):
+        grey = Image.fromarray(255 - np.asarray(image, np.uint8), "L").resize((size, size), Image.Resampling.BILINEAR)
+        out[i] = np.asarray(grey)[..., None]
+    return out
+
+
+def group_logits(closet_logits: np.ndarray, groups: dict[int, tuple[int, ...]]) -> np.ndarray:
+    """(N, len(CLOSET_CLASSES)) logits -> (N, len(groups)): each group's log-sum-exp."""
+    columns = {c: i for i, c in enumerate(CLOSET_CLASSES)}
+    out = []
+    for members in groups.values():
+        sub = closet_logits[:, [columns[m] for m in members]]
+        top = sub.max(axis=1, keepdims=True)
+        out.append((top + np.log(np.exp(sub - top).sum(axis=1, keepdims=True)))[:, 0])
+    return np.stack(out, axis=1)
+
+
+class PhotoNetwork:
+    """The LiteRT photo network: (N, size, size, 3) uint8 -> features (N, 1280), closet ImageNet logits (N, K)."""
+
+    def __init__(self, path: Path, batch: int = BATCH):
+        self.model = LiteRTModel(path, batch, pad=False)
+        self.size = self.model.item_shape[0]
+        sizes = self.model.output_sizes()
+        self._logits = sizes.index(len(CLOSET_CLASSES))
+        self._features = 1 - self._logits
+
+    def read(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        outputs = self.model.run(np.asarray(images, np.float32))
+        return outputs[self._features], outputs[self._logits]
