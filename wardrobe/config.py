@@ -1,4 +1,4 @@
-"""Where things live: the home folder (inventory, photo library) and the model folder."""
+"""Where things live: the home folder (inventory, photo library) and the model folders."""
 
 from __future__ import annotations
 
@@ -27,3 +27,12 @@ def model_dir(explicit: str | os.PathLike | None = None) -> Path:
     if os.environ.get("WARDROBE_MODEL"):
         return Path(os.environ["WARDROBE_MODEL"]).expanduser()
     return SHIPPED_MODEL_DIR
+
+
+def photo_model_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """--photo-model, else $WARDROBE_PHOTO_MODEL, else the photo network shipped in model/photo/."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get("WARDROBE_PHOTO_MODEL"):
+        return Path(os.environ["WARDROBE_PHOTO_MODEL"]).expanduser()
+    return SHIPPED_MODEL_DIR / "photo"

@@ -17,7 +17,8 @@ from wardrobe.store.library import PhotoLibrary, file_sha256, thumbnail_jpeg
 from wardrobe.store.repository import Inventory, NewItem
 from wardrobe.vision.card import ModelError  # noqa: F401  (re-exported by wardrobe.services)
 from wardrobe.vision.fmnist import DatasetNotFound  # noqa: F401  (re-exported)
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos
+from wardrobe.vision.views import read_views
 
 BATCH_SIZE = 64
 PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
@@ -44,6 +45,7 @@ class _Prepared:
     path: Path
     sha256: str = ""
     pixels: np.ndarray | None = None
+    framed: np.ndarray | None = None
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
     error: str | None = None
@@ -62,15 +64,15 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _prepare(path: Path, with_photo: bool) -> _Prepared:
-    """Hash, open and convert one photo; runs in worker threads (Pillow and numpy release the GIL)."""
+def _prepare(path: Path, with_photo: bool, size: int) -> _Prepared:
+    """Hash, open and make both views of one photo; runs in worker threads or processes."""
     from wardrobe.vision.colours import dominant_colours
 
     prepared = _Prepared(path)
     try:
         prepared.sha256 = file_sha256(path)
-        image = open_photo(path)
-        converted = to_fmnist(image)
+        views = read_views(path, size)
+        image, converted = views.image, views.converted
     except PhotoError as exc:
         prepared.error = str(exc)
         return prepared
@@ -78,6 +80,7 @@ def _prepare(path: Path, with_photo: bool) -> _Prepared:
         prepared.error = exc.strerror or str(exc)
         return prepared
     prepared.pixels = converted.pixels
+    prepared.framed = views.framed
     prepared.colours = dominant_colours(converted.work, converted.mask)
     if with_photo:
         prepared.thumbnail = thumbnail_jpeg(image)
@@ -87,9 +90,10 @@ def _prepare(path: Path, with_photo: bool) -> _Prepared:
 class Wardrobe:
     """One user's wardrobe: the inventory and photo library in `home`, the classifier from `model_dir`."""
 
-    def __init__(self, home: Path | None = None, model_dir: Path | None = None):
+    def __init__(self, home: Path | None = None, model_dir: Path | None = None, photo_model_dir: Path | None = None):
         self.home = config.home_dir(home)
         self.model_dir = config.model_dir(model_dir)
+        self.photo_model_dir = config.photo_model_dir(photo_model_dir)
         self.library = PhotoLibrary(self.home)
         self._inventory: Inventory | None = None
         self._classifier = None
@@ -107,11 +111,11 @@ class Wardrobe:
 
     @property
     def classifier(self):
-        """The LiteRT network and photo head (the user's own where there is one), loaded once per process."""
+        """Both LiteRT networks and the photo head (the user's own where there is one), loaded once per process."""
         if self._classifier is None:
             from wardrobe.vision.classifier import Classifier
 
-            self._classifier = Classifier(self.model_dir, personal_head=self.personal_head)
+            self._classifier = Classifier(self.model_dir, self.photo_model_dir, personal_head=self.personal_head)
         return self._classifier
 
     def forget_classifier(self) -> None:
@@ -148,9 +152,10 @@ class Wardrobe:
         executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                        initializer=_die_with_parent, initargs=(os.getpid(),)) if many \
             else ThreadPoolExecutor(workers)
+        size = self.classifier.photo_size  # loads the models before any work: a missing model stops at once
         with executor as pool:
             def submit(batch):
-                return {id(path): pool.submit(_prepare, path, store) for path, problem in batch if problem is None}
+                return {id(path): pool.submit(_prepare, path, store, size) for path, problem in batch if problem is None}
 
             # The workers convert batch k+1 while this thread runs the network on batch k.
             upcoming = submit(batches[0]) if batches else {}
@@ -191,21 +196,22 @@ class Wardrobe:
             good = fresh
         if not good:
             return results
-        probabilities, embeddings = self.classifier.predict(np.stack([p.pixels for _, p in good]))
+        reading = self.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
+        probabilities, embeddings = reading.probabilities, reading.embedding
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
             result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))
         if store:
             new_items = []
-            for (result, p), probs, embedding in zip(good, probabilities, embeddings):
+            for (result, p), probs, embedding, features in zip(good, probabilities, embeddings, reading.features):
                 photo_file, thumb_file = self.library.store(p.path, p.sha256, p.thumbnail)
                 new_items.append(NewItem(
                     sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
                     original_name=p.path.name, predicted_label=int(np.argmax(probs)),
                     probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
                     model_version=self.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
-                    colours=p.colours, user_label=label,
+                    colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
                 ))
-                p.thumbnail = b""
+                p.thumbnail, p.framed = b"", None
             for (result, p), item in zip(good, self.inventory.add_items(new_items)):
                 result.item = item
                 for twin in twins[p.sha256]:
@@ -213,16 +219,22 @@ class Wardrobe:
         return results
 
     def explain(self, photo: Path, out: Path, title: str = "") -> tuple[Prediction, Path]:
-        """Classify one photo and draw what the network saw (photo, garment mask, 28x28 input, top 3) to out."""
+        """Classify one photo and draw what both networks saw (photo, mask, 28x28 input, framing, top 3) to out."""
         from wardrobe.domain import CATEGORIES, describe
+        from wardrobe.vision.photonet import IMAGENET_CLOSET
         from wardrobe.vision.plots import explain_png
 
-        converted = to_fmnist(open_photo(photo))
-        probabilities, embeddings = self.classifier.predict(converted.pixels[None])
-        prediction = Prediction(tuple(float(v) for v in probabilities[0]))
+        views = read_views(photo, self.classifier.photo_size)
+        reading = self.classifier.read(views.converted.pixels[None], views.framed[None])
+        prediction = Prediction(tuple(float(v) for v in reading.probabilities[0]))
         top = [(CATEGORIES[i], p) for i, p in prediction.top(3)]
+        paper = int(reading.fmnist[0].argmax())
+        imagenet = list(IMAGENET_CLOSET.values())[int(reading.imagenet[0].argmax())]
+        notes = [f"ResNet-50 alone: {CATEGORIES[paper]} {reading.fmnist[0][paper]:.0%}",
+                 f"ImageNet's nearest closet class: {imagenet}"]
         heading = f"{title or Path(photo).name}: {describe(prediction.probabilities)}"
-        return prediction, explain_png(out, converted.work, converted.mask, converted.pixels, top, heading)
+        return prediction, explain_png(out, views.converted.work, views.converted.mask, views.converted.pixels, top,
+                                       heading, framed=views.framed, notes=notes)
 
     def explain_item(self, item_id: int, out: Path | None = None) -> tuple[Item, Prediction, Path]:
         item = self.item(item_id)

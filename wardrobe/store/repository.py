@@ -34,6 +34,7 @@ class NewItem:
     embedding: bytes | None
     colours: list[str]
     user_label: int | None = None
+    photo_features: bytes | None = None
 
 
 def item_from_row(row: ItemRow) -> Item:
@@ -78,7 +79,7 @@ class Inventory:
                     original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
                     probabilities=new.probabilities, conversion_version=new.conversion_version,
                     model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
-                    colours=new.colours, state="active",
+                    colours=new.colours, state="active", photo_features=new.photo_features,
                 )
                 s.add(row)
                 rows.append(row)
@@ -124,13 +125,26 @@ class Inventory:
         with self.sessions() as s:
             return [item_from_row(row) for row in s.scalars(query)]
 
-    def update_predictions(self, predictions: list[tuple[int, list[float], bytes]], model_version: str) -> None:
-        """New probabilities and embeddings for items, from a new model; one transaction."""
+    def photo_features(self, item_ids: Iterable[int] | None = None) -> list[tuple[Item, bytes | None]]:
+        """Items (all, or these ids) with their stored photo features."""
+        query = sa.select(ItemRow).order_by(ItemRow.id).options(undefer(ItemRow.photo_features))
+        if item_ids is not None:
+            query = query.where(ItemRow.id.in_(sorted(set(item_ids))))
+        with self.sessions() as s:
+            return [(item_from_row(row), row.photo_features) for row in s.scalars(query)]
+
+    def update_predictions(self, predictions: list[tuple[int, list[float], bytes | None, bytes | None]],
+                           model_version: str) -> None:
+        """New probabilities (and, where given, embeddings and photo features) for items; one transaction."""
         with self.sessions.begin() as s:
-            for item_id, probabilities, embedding in predictions:
-                s.execute(sa.update(ItemRow).where(ItemRow.id == item_id).values(
-                    probabilities=probabilities, predicted_label=int(max(range(10), key=probabilities.__getitem__)),
-                    embedding=embedding, model_version=model_version))
+            for item_id, probabilities, embedding, features in predictions:
+                values = {"probabilities": probabilities, "model_version": model_version,
+                          "predicted_label": int(max(range(len(probabilities)), key=probabilities.__getitem__))}
+                if embedding is not None:
+                    values["embedding"] = embedding
+                if features is not None:
+                    values["photo_features"] = features
+                s.execute(sa.update(ItemRow).where(ItemRow.id == item_id).values(**values))
 
     def relabel(self, item_id: int, label: int) -> Item | None:
         with self.sessions.begin() as s:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 
-from wardrobe.domain import CATEGORIES, SLOTS, UnknownCategory, parse_category
+from wardrobe.domain import CATEGORIES, FMNIST_CLASSES, SLOTS, UnknownCategory, is_unsure, parse_category
 from wardrobe.vision import fmnist
-from wardrobe.vision.photo import PhotoError, find_photos, open_photo, to_fmnist
+from wardrobe.vision.photo import PhotoError, find_photos
 
 # The paper's own figures (its Table 1 and text): test accuracy after 10, 100 and 200 epochs, batch 128,
 # no augmentation; the train accuracy it quotes is for the 200-epoch run. None: not given in the paper.
@@ -85,7 +85,9 @@ def _folder_entry(name: str, mapping: dict[str, dict]) -> dict | None:
 
 
 def evaluate_photos(classifier, folder: Path, mapping: dict[str, dict], progress=None) -> dict:
-    """Slot and class accuracy of the shipped pipeline (conversion + classifier) on labelled subfolders."""
+    """Slot, class and all-folder accuracy of the whole pipeline on labelled subfolders, and how well "unsure" warns."""
+    from wardrobe.vision.views import read_views
+
     entries = [(p, problem) for p, problem in find_photos([folder])]
     labelled = []
     for path, problem in entries:
@@ -96,52 +98,68 @@ def evaluate_photos(classifier, folder: Path, mapping: dict[str, dict], progress
     if not labelled:
         raise ValueError(f"{folder}: no labelled subfolders (known: {', '.join(sorted(mapping))}, or category names)")
 
-    def convert(path):
+    def views(path):
         try:
-            return to_fmnist(open_photo(path)).pixels
+            return read_views(path, classifier.photo_size)
         except PhotoError:
             return None
+        finally:
+            if progress:
+                progress(1)
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=2) as pool:
-        pixels = list(pool.map(convert, [p for p, _, _ in labelled]))
-    readable = [i for i, px in enumerate(pixels) if px is not None]
-    probabilities, _ = classifier.predict(np.stack([pixels[i] for i in readable]))
+        found = list(pool.map(views, [p for p, _, _ in labelled]))
+    readable = [i for i, v in enumerate(found) if v is not None]
+    reading = classifier.read(np.stack([found[i].converted.pixels for i in readable]),
+                              np.stack([found[i].framed for i in readable]))
     seconds = time.perf_counter() - start
-    predicted = {i: int(p.argmax()) for i, p in zip(readable, probabilities)}
+    predicted = {i: p for i, p in zip(readable, reading.probabilities)}
     per_folder: dict[str, dict] = {}
-    class_hits, slot_hits = [], []
+    hits: dict[str, list[bool]] = {"class": [], "slot": [], "all": []}
+    unsure_slot_hits: list[tuple[bool, bool]] = []  # (flagged unsure, slot right) for each slot-scored photo
     for i, (path, name, entry) in enumerate(labelled):
         stats = per_folder.setdefault(name, {"photos": 0, "unreadable": 0, "class_hits": 0, "slot_hits": 0,
-                                             "classes": entry["classes"], "slot": entry["slot"],
+                                             "unsure": 0, "classes": entry["classes"], "slot": entry["slot"],
                                              "predicted": Counter()})
         stats["photos"] += 1
         if i not in predicted:
             stats["unreadable"] += 1
             continue
-        label = predicted[i]
+        probabilities = predicted[i]
+        label = int(probabilities.argmax())
+        unsure = is_unsure(probabilities)
+        stats["unsure"] += unsure
         stats["predicted"][CATEGORIES[label]] += 1
         if entry["classes"]:
             hit = label in entry["classes"]
-            class_hits.append(hit)
+            hits["all"].append(hit)
             stats["class_hits"] += hit
+            if all(c < FMNIST_CLASSES for c in entry["classes"]):
+                hits["class"].append(hit)
         if entry["slot"]:
             hit = SLOTS[label] == entry["slot"]
-            slot_hits.append(hit)
+            hits["slot"].append(hit)
             stats["slot_hits"] += hit
+            unsure_slot_hits.append((unsure, hit))
     folders = {}
     for name, s in sorted(per_folder.items()):
         n = s["photos"] - s["unreadable"]
         folders[name] = {
-            "photos": s["photos"], "unreadable": s["unreadable"],
+            "photos": s["photos"], "unreadable": s["unreadable"], "unsure": s["unsure"],
             "class_accuracy": round(s["class_hits"] / n, 4) if s["classes"] and n else None,
             "slot_accuracy": round(s["slot_hits"] / n, 4) if s["slot"] and n else None,
             "predicted": dict(s["predicted"].most_common()),
         }
+    flagged = [u for u, _ in unsure_slot_hits]
+    sure_errors = [not hit for u, hit in unsure_slot_hits if not u]
+    mean = lambda values: round(float(np.mean(values)), 4) if values else None  # noqa: E731
     return {
         "photos": len(labelled), "seconds": round(seconds, 2),
-        "class_accuracy": round(float(np.mean(class_hits)), 4) if class_hits else None,
-        "slot_accuracy": round(float(np.mean(slot_hits)), 4) if slot_hits else None,
-        "class_scored": len(class_hits), "slot_scored": len(slot_hits),
+        "class_accuracy": mean(hits["class"]), "slot_accuracy": mean(hits["slot"]),
+        "all_folders_accuracy": mean(hits["all"]),
+        "class_scored": len(hits["class"]), "slot_scored": len(hits["slot"]), "all_scored": len(hits["all"]),
+        "unsure": {"flagged_share": mean(flagged), "slot_error_when_sure": mean(sure_errors),
+                   "slot_error_when_unsure": mean([not hit for u, hit in unsure_slot_hits if u])},
         "folders": folders,
     }

@@ -101,10 +101,13 @@ def confusion_png(path: Path, matrix: np.ndarray, labels: list[str], title: str)
 
 
 def explain_png(path: Path, photo: np.ndarray, mask: np.ndarray, pixels: np.ndarray,
-                top: list[tuple[str, float]], title: str) -> Path:
-    """What the network saw: the photo, the garment mask over it, the 28x28 input, the top-3 probabilities."""
+                top: list[tuple[str, float]], title: str, framed: np.ndarray | None = None,
+                notes: list[str] = ()) -> Path:
+    """What the networks saw: the photo, the garment mask, the paper's 28x28 input, the photo network's framing,
+    the decision's top 3 and a few notes (what each network said on its own)."""
     panel = 224
-    image = Image.new("RGB", (3 * panel + 4 * 16 + 260, panel + 90), "white")
+    panels = 4 if framed is not None else 3
+    image = Image.new("RGB", (panels * panel + (panels + 1) * 16 + 260, panel + 90), "white")
     draw = ImageDraw.Draw(image)
     font, small = _font(16), _font(13)
 
@@ -118,17 +121,21 @@ def explain_png(path: Path, photo: np.ndarray, mask: np.ndarray, pixels: np.ndar
     tinted[~mask] = tinted[~mask] * 0.25 + np.array([255, 0, 180]) * 0.15
     overlay = fit(Image.fromarray(tinted.clip(0, 255).astype(np.uint8)))
     seen = Image.fromarray(pixels).resize((panel, panel), Image.Resampling.NEAREST).convert("RGB")
-    for k, (picture, caption) in enumerate([(original, "photo"), (overlay, "garment found"),
-                                            (seen, "what the network sees (28x28)")]):
+    pictures = [(original, "photo"), (overlay, "garment found"), (seen, "ResNet-50 sees (28x28)")]
+    if framed is not None:
+        pictures.append((fit(Image.fromarray(framed)), "photo network sees (colour)"))
+    for k, (picture, caption) in enumerate(pictures):
         x = 16 + k * (panel + 16)
         image.paste(picture, (x, 50))
         draw.text((x, 50 + panel + 8), caption, fill="black", font=small)
-    x = 16 + 3 * (panel + 16)
+    x = 16 + panels * (panel + 16)
     for k, (name, p) in enumerate(top):
         y = 60 + k * 50
         draw.text((x, y), f"{name} {p:.0%}", fill="black", font=small)
         draw.rectangle([x, y + 20, x + 220, y + 34], outline=(180, 180, 180))
         draw.rectangle([x, y + 20, x + int(220 * p), y + 34], fill=COLOURS[0] if k == 0 else (160, 160, 160))
+    for k, note in enumerate(notes):
+        draw.text((x, 60 + len(top) * 50 + k * 18), note, fill=(90, 90, 90), font=small)
     draw.text((16, 15), title, fill="black", font=font)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
