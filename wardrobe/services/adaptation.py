@@ -11,12 +11,20 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.services.inventory import Wardrobe
-from wardrobe.vision.head import FMNIST_SAMPLE, PHOTO_WEIGHT, PhotoHead, fit_head, folder_labels, split_corrections
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo, to_fmnist
+from wardrobe.vision.head import (
+    FMNIST_SAMPLE,
+    FMNIST_WEIGHT,
+    C,
+    PhotoHead,
+    fit_head,
+    fit_temperature,
+    split_corrections,
+    with_temperature,
+)
+from wardrobe.vision.photo import PhotoError, find_photos, open_photo
 
 MIN_CORRECTIONS = 10
-MAX_FMNIST_DROP = 0.01  # the adapted classifier may lose at most one point on Fashion-MNIST's validation split
-FMNIST_CHECK = 1000  # validation images the Fashion-MNIST check reads
+CALIBRATION_FOLDS = 5
 
 
 class NotEnoughCorrections(Exception):
@@ -28,165 +36,237 @@ def in_share(name: str, share: float) -> bool:
     return zlib.crc32(name.encode()) % 1000 < round(share * 1000)
 
 
-def reset_classifier(wardrobe: Wardrobe) -> bool:
-    """Go back to the shipped photo head; returns whether a personal one was removed."""
+def reset_classifier(wardrobe: Wardrobe) -> dict:
+    """Go back to the shipped photo head and re-predict the stored items with it."""
     folder = wardrobe.personal_head.parent
-    if not folder.exists():
-        return False
-    shutil.rmtree(folder)
+    removed = folder.exists()
+    if removed:
+        shutil.rmtree(folder)
     wardrobe.forget_classifier()
-    return True
+    return {"removed": removed, "reclassified": reclassify(wardrobe)}
 
 
-def _pixels(paths: list[Path], progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[int]]:
-    """Convert photos; returns the 28x28 images and the indices of the ones that could be read."""
-    images, kept = [], []
+def read_photo_features(classifier, paths: list[Path], progress: Callable[[int], None] | None = None,
+                        ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """The photo network's features and closet ImageNet logits of photos; also the indices that could be read."""
+    from wardrobe.vision.photonet import frame_photo
+
+    framed, kept = [], []
     for i, path in enumerate(paths):
         try:
-            images.append(to_fmnist(open_photo(path)).pixels)
+            framed.append(frame_photo(open_photo(path), classifier.photo_size))
             kept.append(i)
         except PhotoError as exc:
             print(f"wardrobe: {path}: skipped ({exc})", file=sys.stderr)
         if progress:
             progress(1)
-    return np.array(images, dtype=np.uint8).reshape(-1, 28, 28), kept
+    if not framed:
+        return np.zeros((0, 0), np.float32), np.zeros((0, 0), np.float32), kept
+    features, imagenet = [], []
+    for start in range(0, len(framed), 64):
+        f, g = classifier.photo_outputs(np.stack(framed[start : start + 64]))
+        features.append(f)
+        imagenet.append(g)
+    return np.concatenate(features), np.concatenate(imagenet), kept
 
 
-def _fmnist_embeddings(classifier, data_dir: Path | None) -> dict[str, np.ndarray]:
-    """Embeddings of a fixed sample of Fashion-MNIST's training split and of its validation split."""
+def fmnist_features(classifier, data_dir: Path | None, sample: int = FMNIST_SAMPLE) -> tuple[np.ndarray, np.ndarray]:
+    """Photo-network features of a fixed sample of Fashion-MNIST's training images, seen as catalogue shots."""
     from wardrobe.vision import fmnist
+    from wardrobe.vision.photonet import fmnist_as_photo
 
     data = fmnist.load(data_dir)
-    train_idx, val_idx = fmnist.split_validation(data["train_labels"])
-    rng = np.random.default_rng(0)
-    train_idx = rng.choice(train_idx, min(FMNIST_SAMPLE, len(train_idx)), replace=False)
-    val_idx = rng.choice(val_idx, min(FMNIST_CHECK, len(val_idx)), replace=False)
-    _, train_emb = classifier.network_outputs(data["train_images"][train_idx])
-    val_softmax, val_emb = classifier.network_outputs(data["train_images"][val_idx])
-    return {"train": train_emb, "train_labels": data["train_labels"][train_idx].astype(np.int64),
-            "validation": val_emb, "validation_softmax": val_softmax,
-            "validation_labels": data["train_labels"][val_idx].astype(np.int64)}
+    train_idx, _ = fmnist.split_validation(data["train_labels"])
+    chosen = np.random.default_rng(0).choice(train_idx, min(sample, len(train_idx)), replace=False)
+    features = [classifier.photo_outputs(fmnist_as_photo(data["train_images"][chosen[s : s + 64]],
+                                                         classifier.photo_size))[0]
+                for s in range(0, len(chosen), 64)]
+    return np.concatenate(features), data["train_labels"][chosen].astype(np.int64)
 
 
-def _fit(photo_emb, photo_labels, fm: dict, network: str) -> PhotoHead:
-    x = np.concatenate([np.asarray(photo_emb, np.float32).reshape(-1, fm["train"].shape[1]), fm["train"]])
-    y = np.concatenate([photo_labels, fm["train_labels"]])
-    w = np.concatenate([np.full(len(photo_labels), PHOTO_WEIGHT), np.ones(len(fm["train_labels"]))])
-    return fit_head(x, y, w, network)
+def teach_labels(allowed: list[list[int]], imagenet: np.ndarray, features: np.ndarray,
+                 first_pass: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """The one category each labelled photo teaches, from its folder's allowed categories (-1: none).
+
+    One category: that one. Footwear (shoes: Sandal, Sneaker or Ankle boot): the ImageNet classes that stand
+    for each (sandal; running shoe, loafer, clog; cowboy boot). Any other choice (longsleeve: T-shirt,
+    Pullover or Shirt): the first-pass head's likeliest of them.
+    """
+    from wardrobe.vision.photonet import FOOTWEAR, group_logits
+
+    labels = np.full(len(allowed), -1, dtype=np.int64)
+    footwear = np.array(list(FOOTWEAR))
+    shoe_scores = group_logits(imagenet, FOOTWEAR) if len(imagenet) else np.zeros((0, len(FOOTWEAR)))
+    undecided = [i for i, classes in enumerate(allowed) if len(classes) > 1 and not set(classes) <= set(FOOTWEAR)]
+    guesses = first_pass(features[undecided]) if undecided else np.zeros((0, 0))
+    for i, classes in enumerate(allowed):
+        if len(classes) == 1:
+            labels[i] = classes[0]
+        elif classes and set(classes) <= set(FOOTWEAR):
+            order = [k for k in np.argsort(-shoe_scores[i]) if footwear[k] in classes]
+            labels[i] = footwear[order[0]]
+    for row, i in enumerate(undecided):
+        labels[i] = max(allowed[i], key=lambda c: guesses[row][c])
+    return labels
 
 
-def head_photos(photos: Path, share: float = 1.0) -> list[Path]:
-    """The photos in labelled subfolders of `photos` that fall in the hash split's first `share`."""
-    entries = [p for p, problem in find_photos([photos]) if problem is None and p.parent != Path(photos)]
-    return [p for p in entries if in_share(p.name, share)]
+def _fit_calibrated(x: np.ndarray, y: np.ndarray, w: np.ndarray, network: str, photos: int, c: float = C) -> PhotoHead:
+    """Fit on everything, with the temperature that held-out folds of the first `photos` rows (the photos) agree with."""
+    from sklearn.model_selection import StratifiedKFold
+
+    counts = np.bincount(y[:photos])
+    folds = int(min(CALIBRATION_FOLDS, counts[counts > 0].min())) if photos else 0
+    head = fit_head(x, y, w, network, c)
+    if folds < 2:
+        return head
+    logits = np.zeros((photos, head.coef.shape[0]), np.float32)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    for train, held in splitter.split(x[:photos], y[:photos]):
+        rest = np.concatenate([train, np.arange(photos, len(y))])
+        logits[held] = fit_head(x[rest], y[rest], w[rest], network, c).logits(x[held])
+    return with_temperature(head, fit_temperature(logits, y[:photos]))
 
 
-def fit_shipped_head(model_dir: Path, photos: Path, mapping: dict[str, dict], share: float = 1.0,
-                     data_dir: Path | None = None, progress: Callable[[int], None] | None = None) -> dict:
-    """Fit a model's photo head on labelled photo folders (the `share` of them a hash split picks) and publish it.
+def labelled_photos(folders: list[Path], mapping: dict[str, dict], share: float = 1.0) -> list[tuple[Path, list[int]]]:
+    """Photos of labelled subfolders (in the hash split's first `share`), each with its folder's allowed categories."""
+    from wardrobe.vision.evaluate import folder_entry
 
-    The head is written next to the network under a content-named file and the card switched to it
-    atomically; its photo embeddings travel with it so that personal refits still know them.
+    found = []
+    for folder in folders:
+        for path, problem in find_photos([folder]):
+            if problem is None and path.parent != Path(folder) and in_share(path.name, share):
+                entry = folder_entry(path.relative_to(folder).parts[0], mapping)
+                if entry is not None and entry["classes"]:
+                    found.append((path, list(entry["classes"])))
+    return found
+
+
+def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapping: dict[str, dict],
+                     share: float = 1.0, data_dir: Path | None = None,
+                     progress: Callable[[int], None] | None = None) -> dict:
+    """Fit the photo network's head on labelled photo folders and Fashion-MNIST, calibrate it, and publish it.
+
+    The head is written next to the photo network under a content-named file and the card switched to it
+    atomically; the features it learnt from travel with it so that personal refits need no network pass.
     """
     from wardrobe.vision import card as cards
     from wardrobe.vision.classifier import Classifier
 
-    chosen = head_photos(photos, share)
-    folders = [p.relative_to(photos).parts[0] for p in chosen]
+    chosen = labelled_photos(folders, mapping, share)
     if not chosen:
-        raise ValueError(f"{photos}: no photos in labelled subfolders")
-    classifier = Classifier(model_dir)
-    network = classifier.card["artifacts"]["litert"]["sha256"]
-    pixels, kept = _pixels(chosen, progress)
-    softmax, embeddings = classifier.network_outputs(pixels)
-    labels = folder_labels([folders[i] for i in kept], softmax, mapping)
+        raise ValueError(f"{', '.join(map(str, folders))}: no photos in labelled subfolders")
+    classifier = Classifier(model_dir, photo_dir, personal_head=None, need_head=False)
+    network = classifier.network
+    features, imagenet, kept = read_photo_features(classifier, [p for p, _ in chosen], progress)
+    allowed = [chosen[i][1] for i in kept]
+    fm_x, fm_y = fmnist_features(classifier, data_dir)
+    single = np.array([len(a) == 1 for a in allowed])
+    first = fit_head(np.concatenate([features[single], fm_x]),
+                     np.concatenate([[a[0] for a, s in zip(allowed, single) if s], fm_y]).astype(np.int64),
+                     np.concatenate([np.ones(single.sum()), np.full(len(fm_y), FMNIST_WEIGHT)]), network)
+    labels = teach_labels(allowed, imagenet, features, first.probabilities)
     taught = labels >= 0
-    fm = _fmnist_embeddings(classifier, data_dir)
-    head = _fit(embeddings[taught], labels[taught], fm, network)
-    head.photo_embeddings = embeddings[taught].astype(np.float16)
-    head.photo_labels = labels[taught]
-    per_folder: dict[str, int] = {}
-    for i, ok in zip(kept, taught):
-        if ok:
-            per_folder[folders[i]] = per_folder.get(folders[i], 0) + 1
-    fmnist_validation = float(np.mean(head.probabilities(fm["validation"]).argmax(1) == fm["validation_labels"]))
-    head.info = {"photos": int(taught.sum()), "per_folder": per_folder, "share": share,
-                 "split": "crc32(file name) % 1000 < share * 1000", "fmnist_sample": len(fm["train_labels"]),
-                 "photo_weight": PHOTO_WEIGHT, "conversion": CONVERSION_VERSION}
-    staged = Path(model_dir) / ".staged-head.npz"
+    x = np.concatenate([features[taught], fm_x])
+    y = np.concatenate([labels[taught], fm_y])
+    w = np.concatenate([np.ones(taught.sum()), np.full(len(fm_y), FMNIST_WEIGHT)])
+    head = _fit_calibrated(x, y, w, network, int(taught.sum()))
+    head.photo_embeddings, head.photo_labels = x.astype(np.float16), y
+    head.info = {**head.info, "photos": int(taught.sum()), "fmnist_images": int(len(fm_y)), "fmnist_weight": FMNIST_WEIGHT,
+                 "c": C, "per_category": {str(k): int(v) for k, v in zip(*np.unique(labels[taught], return_counts=True))},
+                 "share": share, "split": "crc32(file name) % 1000 < share * 1000"}
+    staged = Path(photo_dir) / ".staged-head.npz"
     head.save(staged)
-    card = cards.read_card(model_dir)
+    card = cards.read_card(photo_dir)
     card["artifacts"]["head"] = {
-        "format": "npz: linear head over the flip-averaged embedding, with the photo embeddings it learnt from",
-        "network": network, "fitted_on": str(photos), **head.info,
-        "fmnist_validation_accuracy": round(fmnist_validation, 4)}
-    cards.publish(Path(model_dir), {"head": staged}, card)
-    return {"photos": int(taught.sum()), "skipped": int(len(chosen) - taught.sum()), "per_folder": per_folder,
-            "fmnist_validation_accuracy": round(fmnist_validation, 4), "model": str(model_dir)}
+        "format": "npz: calibrated linear head over the photo network's features, with the features it learnt from",
+        "network": network, "fitted_on": [str(f) for f in folders], **head.info}
+    cards.publish(Path(photo_dir), {"head": staged}, card)
+    return {"photos": int(taught.sum()), "skipped": int(len(chosen) - taught.sum()), "fmnist_images": int(len(fm_y)),
+            "per_category": head.info["per_category"], "temperature": head.info.get("temperature"),
+            "model": str(photo_dir)}
 
 
-def _corrected(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
-    items = [item for item in wardrobe.items() if item.user_label is not None]
-    pixels, kept = _pixels([wardrobe.home / item.photo_path for item in items])
-    return pixels, np.array([items[i].user_label for i in kept], dtype=np.int64)
+def _corrected_features(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
+    """Photo features and labels of every item the user labelled (features read once where an old item lacks them)."""
+    rows = [(item, blob) for item, blob in wardrobe.inventory.photo_features() if item.user_label is not None]
+    missing = [k for k, (_, blob) in enumerate(rows) if not blob]
+    features: dict[int, np.ndarray] = {k: np.frombuffer(blob, np.float16).astype(np.float32)
+                                       for k, (_, blob) in enumerate(rows) if blob}
+    if missing:
+        read, _, kept = read_photo_features(wardrobe.classifier, [wardrobe.home / rows[k][0].photo_path for k in missing])
+        for j, k in enumerate(kept):
+            features[missing[k]] = read[j]
+    order = sorted(features)
+    if not order:
+        return np.zeros((0, 0), np.float32), np.zeros(0, np.int64)
+    return np.stack([features[k] for k in order]), np.array([rows[k][0].user_label for k in order], dtype=np.int64)
 
 
-def retrain_classifier(wardrobe: Wardrobe, data_dir: Path | None = None,
-                       log=lambda message: print(message, file=sys.stderr)) -> dict:
+def retrain_classifier(wardrobe: Wardrobe, log=lambda message: print(message, file=sys.stderr)) -> dict:
     """Refit the photo head with the user's corrections; adopt it only if it beats the current one on held-back ones.
 
-    The candidate learns from the shipped head's photos, 80% of the corrections and Fashion-MNIST; it must
-    be right more often on the other 20% and lose at most a point on Fashion-MNIST validation images.
-    Once adopted, the head is refitted on all corrections and saved in the user's home.
+    The candidate learns from the shipped head's photos and Fashion-MNIST images plus 80% of the corrections,
+    and must be right more often on the other 20%. Once adopted, it is refitted on all corrections, saved in
+    the user's home, and every stored item is predicted again from its stored features (no network pass).
     """
-    photos, labels = _corrected(wardrobe)
+    features, labels = _corrected_features(wardrobe)
     if len(labels) < MIN_CORRECTIONS:
         raise NotEnoughCorrections(f"{len(labels)} corrected photos; adapting needs at least {MIN_CORRECTIONS} "
                                    "(label items with `wardrobe relabel ID CATEGORY` or `wardrobe add --label`)")
     current = wardrobe.classifier
-    network = current.card["artifacts"]["litert"]["sha256"]
-    train_idx, held_idx = split_corrections(labels)
-    log(f"reading {len(labels)} corrected photos and Fashion-MNIST ...")
-    softmax, embeddings = current.network_outputs(photos)
-    fm = _fmnist_embeddings(current, data_dir)
     shipped = current.shipped_head
-    base_emb = shipped.photo_embeddings if shipped is not None else np.zeros((0, embeddings.shape[1]), np.float16)
-    base_labels = shipped.photo_labels if shipped is not None else np.zeros(0, np.int64)
+    base_x = shipped.photo_embeddings.astype(np.float32)
+    base_y = shipped.photo_labels
+    base_w = np.where(np.arange(len(base_y)) < shipped.info.get("photos", len(base_y)), 1.0, FMNIST_WEIGHT)
+    train_idx, held_idx = split_corrections(labels)
 
-    def scores(head):
-        # No head yet (a network not fitted to photos): the network's own softmax is what classifies now.
-        photo = head.probabilities(embeddings[held_idx]) if head is not None else softmax[held_idx]
-        catalogue = head.probabilities(fm["validation"]) if head is not None else fm["validation_softmax"]
-        return {"held_back": float(np.mean(photo.argmax(1) == labels[held_idx])),
-                "fmnist_validation": float(np.mean(catalogue.argmax(1) == fm["validation_labels"]))}
+    def fit(index):
+        x = np.concatenate([features[index], base_x])
+        return _fit_calibrated(x, np.concatenate([labels[index], base_y]),
+                               np.concatenate([np.ones(len(index)), base_w]), current.network, len(index))
 
-    log(f"fitting on {len(train_idx)} corrections (holding back {len(held_idx)}) and {len(base_labels)} shipped photos")
-    candidate = _fit(np.concatenate([base_emb, embeddings[train_idx]]),
-                     np.concatenate([base_labels, labels[train_idx]]), fm, network)
-    before, after = scores(current.head), scores(candidate)
-    better = after["held_back"] > before["held_back"]
-    kept_fmnist = after["fmnist_validation"] >= before["fmnist_validation"] - MAX_FMNIST_DROP
+    log(f"fitting on {len(train_idx)} corrections (holding back {len(held_idx)}) and {len(base_y)} shipped examples")
+    candidate = fit(train_idx)
+    before = float(np.mean(current.decide(features[held_idx]).argmax(1) == labels[held_idx]))
+    after = float(np.mean(candidate.probabilities(features[held_idx]).argmax(1) == labels[held_idx]))
     result = {"corrections": int(len(labels)), "trained_on": int(len(train_idx)), "held_back": int(len(held_idx)),
-              "before": before, "after": after, "adopted": bool(better and kept_fmnist)}
+              "before": {"held_back": before}, "after": {"held_back": after}, "adopted": after > before}
     if result["adopted"]:
-        final = _fit(np.concatenate([base_emb, embeddings]), np.concatenate([base_labels, labels]), fm, network)
-        final.photo_embeddings, final.photo_labels = base_emb, base_labels
-        final.info = {"corrections": int(len(labels)), "shipped_photos": int(len(base_labels)),
-                      "conversion": CONVERSION_VERSION, "checked": {"before": before, "after": after}}
+        final = fit(np.arange(len(labels)))
+        final.photo_embeddings, final.photo_labels = shipped.photo_embeddings, shipped.photo_labels
+        final.info = {**final.info, "corrections": int(len(labels)), "photos": shipped.info.get("photos"),
+                      "checked": {"before": before, "after": after}}
         final.save(wardrobe.personal_head)
         wardrobe.forget_classifier()
-        result["reclassified"] = reclassify(wardrobe)
+    result["reclassified"] = reclassify(wardrobe)
     return result
 
 
 def reclassify(wardrobe: Wardrobe) -> int:
-    """Predict every item again with the current classifier (users' labels stay as they are)."""
-    items = wardrobe.items()
-    pixels, kept = _pixels([wardrobe.home / item.photo_path for item in items])
-    if not kept:
+    """Predict again, from their stored photo features, the items that the current head did not predict.
+
+    Items remember the head that predicted them (model_version), so a run killed half-way is repaired by the
+    next one. Items without stored features (added before the photo network) are read once from their photos.
+    """
+    classifier = wardrobe.classifier
+    stale = [(item, blob) for item, blob in wardrobe.inventory.photo_features() if item.model_version != classifier.version]
+    if not stale:
         return 0
-    probabilities, embeddings = wardrobe.classifier.predict(pixels)
+    features: dict[int, np.ndarray] = {k: np.frombuffer(blob, np.float16).astype(np.float32)
+                                       for k, (_, blob) in enumerate(stale) if blob}
+    missing = [k for k, (_, blob) in enumerate(stale) if not blob]
+    fresh: dict[int, bytes] = {}
+    if missing:
+        read, _, kept = read_photo_features(classifier, [wardrobe.home / stale[k][0].photo_path for k in missing])
+        for j, k in enumerate(kept):
+            features[missing[k]] = read[j]
+            fresh[missing[k]] = read[j].astype(np.float16).tobytes()
+    order = sorted(features)
+    if not order:
+        return 0
+    probabilities = classifier.decide(np.stack([features[k] for k in order]))
     wardrobe.inventory.update_predictions(
-        [(items[i].id, [round(float(v), 6) for v in p], e.astype(np.float32).tobytes())
-         for i, p, e in zip(kept, probabilities, embeddings)], wardrobe.classifier.version)
-    return len(kept)
+        [(stale[k][0].id, [round(float(v), 6) for v in p], None, fresh.get(k)) for k, p in zip(order, probabilities)],
+        classifier.version)
+    return len(order)
+

@@ -51,7 +51,8 @@ class Classifier:
     the closet category of a photo is the photo head's decision over the photo network's features.
     """
 
-    def __init__(self, model_dir: Path, photo_dir: Path | None = None, personal_head: Path | None = None):
+    def __init__(self, model_dir: Path, photo_dir: Path | None = None, personal_head: Path | None = None,
+                 need_head: bool = True):
         path, self.card = verified_artifact(model_dir, "litert")
         self.paper_version = f"{self.card.get('name', 'model')}-{self.card['artifacts']['litert']['sha256'][:12]}"
         self._net = LiteRTNetwork(path)
@@ -80,9 +81,10 @@ class Classifier:
                 raise ModelError(f"{exc}; `wardrobe retrain --classifier --reset` removes it") from exc
             if head.fits(self.network):  # made for another network or other categories: the shipped head applies
                 self.head, self.head_source = head, "personal"
-        if self.head is None:
+        if self.head is None and need_head:
             raise ModelError(f"{photo_dir}: the photo network has no photo head yet; fit one with `wardrobe train-head`")
-        self.version += f"+{self.head_source}-head"
+        if self.head is not None:
+            self.version += f"+{self.head_source}-head"
 
     @property
     def photo_size(self) -> int:

@@ -74,7 +74,7 @@ def load_mapping(path: Path | None) -> dict[str, dict]:
     return mapping
 
 
-def _folder_entry(name: str, mapping: dict[str, dict]) -> dict | None:
+def folder_entry(name: str, mapping: dict[str, dict]) -> dict | None:
     if name.lower() in mapping:
         return mapping[name.lower()]
     try:  # a folder named after a category ("coat", "ankle-boot", "3") needs no mapping
@@ -92,7 +92,7 @@ def evaluate_photos(classifier, folder: Path, mapping: dict[str, dict], progress
     labelled = []
     for path, problem in entries:
         if problem is None and path.parent != folder:
-            entry = _folder_entry(path.relative_to(folder).parts[0], mapping)
+            entry = folder_entry(path.relative_to(folder).parts[0], mapping)
             if entry is not None:
                 labelled.append((path, path.relative_to(folder).parts[0], entry))
     if not labelled:

@@ -115,25 +115,6 @@ def with_temperature(head: PhotoHead, t: float) -> PhotoHead:
     return head
 
 
-def folder_labels(folder_names: list[str], network_probabilities: np.ndarray, mapping: dict[str, dict]) -> np.ndarray:
-    """The class each labelled photo teaches (-1: none), from its folder's entry in a mapping file.
-
-    One class: that class. Several (longsleeve: T-shirt, Pullover or Shirt): the network's most probable of
-    them. None but an outfit slot (shorts, a bottom): the slot's classes, the same way. No slot: none.
-    """
-    from wardrobe.domain import SLOTS
-
-    labels = np.full(len(folder_names), -1, dtype=np.int64)
-    for i, name in enumerate(folder_names):
-        entry = mapping.get(name.lower())
-        if not entry:
-            continue
-        classes = entry["classes"] or [c for c, slot in SLOTS.items() if entry["slot"] and slot == entry["slot"]]
-        if classes:
-            labels[i] = max(classes, key=lambda c: network_probabilities[i][c])
-    return labels
-
-
 def split_corrections(labels: np.ndarray, share: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, held back): about `share` of each class held back, at least one where a class has 3+."""
     rng = np.random.default_rng(seed)

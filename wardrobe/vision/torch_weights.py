@@ -91,6 +91,16 @@ class _Plain(pickle.Unpickler):
 
 def load_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     """The tensors of a legacy-format PyTorch state_dict file as numpy arrays (UnsafeWeights if it is anything else)."""
+    try:
+        return _load(path)
+    except UnsafeWeights:
+        raise
+    except (pickle.UnpicklingError, EOFError, struct.error, KeyError, IndexError, ValueError, TypeError,
+            AttributeError) as exc:
+        raise UnsafeWeights(f"{path}: not a readable PyTorch state_dict ({type(exc).__name__}: {exc})") from exc
+
+
+def _load(path: str | Path) -> dict[str, np.ndarray]:
     with open(path, "rb") as f:
         if _Plain(f).load() != MAGIC:
             raise UnsafeWeights(f"{path}: not a PyTorch state_dict file in the single-file format")
