@@ -41,9 +41,39 @@ def tiny_model(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def tiny_weights(tmp_path_factory) -> Path:
+    """A tiny EfficientNet-Lite-shaped state_dict in PyTorch's single-file format (written without torch)."""
+    from torchfile import tiny_efficientnet_state, write_state_dict
+
+    return write_state_dict(tmp_path_factory.mktemp("weights") / "tiny-lite.pth", tiny_efficientnet_state())
+
+
+@pytest.fixture(scope="session")
+def tiny_photo_model(tiny_weights, tmp_path_factory) -> Path:
+    """The tiny photo network exported to LiteRT through the real export path, with a head over its features."""
+    from wardrobe.domain import CATEGORIES
+    from wardrobe.vision import card as cards
+    from wardrobe.vision.head import fit_head
+    from wardrobe.vision.photonet_export import export_photo_network
+
+    out = tmp_path_factory.mktemp("tiny-photo-model")
+    card = export_photo_network(out, "lite0", tiny_weights, "float32")
+    network = card["artifacts"]["litert"]["sha256"]
+    rng = np.random.default_rng(0)
+    labels = np.arange(10 * len(CATEGORIES)) % len(CATEGORIES)
+    features = rng.normal(0, 1, (len(labels), 32)) + labels[:, None] * 0.3
+    head = fit_head(features, labels, np.ones(len(labels)), network)
+    head.save(out / ".staged-head.npz")
+    card["artifacts"]["head"] = {"format": "npz", "network": network}
+    cards.publish(out, {"head": out / ".staged-head.npz"}, card)
+    return out
+
+
 @pytest.fixture
-def use_tiny_model(tiny_model, monkeypatch) -> Path:
+def use_tiny_model(tiny_model, tiny_photo_model, monkeypatch) -> Path:
     monkeypatch.setenv("WARDROBE_MODEL", str(tiny_model))
+    monkeypatch.setenv("WARDROBE_PHOTO_MODEL", str(tiny_photo_model))
     return tiny_model
 
 

@@ -14,10 +14,12 @@ from wardrobe.services.inventory import Wardrobe
 from wardrobe.vision.head import (
     FMNIST_SAMPLE,
     FMNIST_WEIGHT,
+    REFIT_STRENGTH,
     C,
     PhotoHead,
     fit_head,
     fit_temperature,
+    refit,
     split_corrections,
     with_temperature,
 )
@@ -147,7 +149,7 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
     """Fit the photo network's head on labelled photo folders and Fashion-MNIST, calibrate it, and publish it.
 
     The head is written next to the photo network under a content-named file and the card switched to it
-    atomically; the features it learnt from travel with it so that personal refits need no network pass.
+    atomically.
     """
     from wardrobe.vision import card as cards
     from wardrobe.vision.classifier import Classifier
@@ -170,7 +172,6 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
     y = np.concatenate([labels[taught], fm_y])
     w = np.concatenate([np.ones(taught.sum()), np.full(len(fm_y), FMNIST_WEIGHT)])
     head = _fit_calibrated(x, y, w, network, int(taught.sum()))
-    head.photo_embeddings, head.photo_labels = x.astype(np.float16), y
     head.info = {**head.info, "photos": int(taught.sum()), "fmnist_images": int(len(fm_y)), "fmnist_weight": FMNIST_WEIGHT,
                  "c": C, "per_category": {str(k): int(v) for k, v in zip(*np.unique(labels[taught], return_counts=True))},
                  "share": share, "split": "crc32(file name) % 1000 < share * 1000"}
@@ -203,39 +204,27 @@ def _corrected_features(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
 
 
 def retrain_classifier(wardrobe: Wardrobe, log=lambda message: print(message, file=sys.stderr)) -> dict:
-    """Refit the photo head with the user's corrections; adopt it only if it beats the current one on held-back ones.
+    """Refit the photo head toward the user's corrections; adopt it only if it beats the current one on held-back ones.
 
-    The candidate learns from the shipped head's photos and Fashion-MNIST images plus 80% of the corrections,
-    and must be right more often on the other 20%. Once adopted, it is refitted on all corrections, saved in
-    the user's home, and every stored item is predicted again from its stored features (no network pass).
+    The candidate is the shipped head moved toward 80% of the corrections (see head.refit) and must be right
+    more often on the other 20%. Once adopted, it is refitted on all corrections and saved in the user's home.
+    Either way, every stored item the current head did not predict is predicted again from its stored features.
     """
     features, labels = _corrected_features(wardrobe)
     if len(labels) < MIN_CORRECTIONS:
         raise NotEnoughCorrections(f"{len(labels)} corrected photos; adapting needs at least {MIN_CORRECTIONS} "
                                    "(label items with `wardrobe relabel ID CATEGORY` or `wardrobe add --label`)")
     current = wardrobe.classifier
-    shipped = current.shipped_head
-    base_x = shipped.photo_embeddings.astype(np.float32)
-    base_y = shipped.photo_labels
-    base_w = np.where(np.arange(len(base_y)) < shipped.info.get("photos", len(base_y)), 1.0, FMNIST_WEIGHT)
     train_idx, held_idx = split_corrections(labels)
-
-    def fit(index):
-        x = np.concatenate([features[index], base_x])
-        return _fit_calibrated(x, np.concatenate([labels[index], base_y]),
-                               np.concatenate([np.ones(len(index)), base_w]), current.network, len(index))
-
-    log(f"fitting on {len(train_idx)} corrections (holding back {len(held_idx)}) and {len(base_y)} shipped examples")
-    candidate = fit(train_idx)
+    log(f"refitting the photo head on {len(train_idx)} corrections (holding back {len(held_idx)})")
+    candidate = refit(current.shipped_head, features[train_idx], labels[train_idx], REFIT_STRENGTH)
     before = float(np.mean(current.decide(features[held_idx]).argmax(1) == labels[held_idx]))
     after = float(np.mean(candidate.probabilities(features[held_idx]).argmax(1) == labels[held_idx]))
     result = {"corrections": int(len(labels)), "trained_on": int(len(train_idx)), "held_back": int(len(held_idx)),
               "before": {"held_back": before}, "after": {"held_back": after}, "adopted": after > before}
     if result["adopted"]:
-        final = fit(np.arange(len(labels)))
-        final.photo_embeddings, final.photo_labels = shipped.photo_embeddings, shipped.photo_labels
-        final.info = {**final.info, "corrections": int(len(labels)), "photos": shipped.info.get("photos"),
-                      "checked": {"before": before, "after": after}}
+        final = refit(current.shipped_head, features, labels, REFIT_STRENGTH)
+        final.info = {**final.info, "checked": {"before": before, "after": after}}
         final.save(wardrobe.personal_head)
         wardrobe.forget_classifier()
     result["reclassified"] = reclassify(wardrobe)

@@ -22,6 +22,7 @@ from wardrobe.vision.card import atomic_write_bytes
 C = 0.01  # inverse regularisation strength, chosen on ../shared/photos/validation
 FMNIST_WEIGHT = 0.3  # a Fashion-MNIST image counts this much of a closet photo
 FMNIST_SAMPLE = 3000  # Fashion-MNIST training images mixed in (the only bags the head ever sees)
+REFIT_STRENGTH = 1.0  # how firmly a personal refit stays near the shipped head (see refit)
 
 
 @dataclass
@@ -33,8 +34,6 @@ class PhotoHead:
     coef: np.ndarray  # (C, D): one row per closet category
     intercept: np.ndarray  # (C,)
     network: str  # sha256 of the LiteRT photo network whose features it reads
-    photo_embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))  # (N, D), for refits
-    photo_labels: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     info: dict = field(default_factory=dict)
 
     def fits(self, network: str) -> bool:
@@ -56,8 +55,7 @@ class PhotoHead:
         buffer = io.BytesIO()
         np.savez(buffer, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
                  coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
-                 network=np.array(self.network), photo_embeddings=self.photo_embeddings.astype(np.float16),
-                 photo_labels=self.photo_labels.astype(np.int64), info=np.array(json.dumps(self.info)))
+                 network=np.array(self.network), info=np.array(json.dumps(self.info)))
         atomic_write_bytes(path, buffer.getvalue())
 
     @classmethod
@@ -66,8 +64,7 @@ class PhotoHead:
         try:
             with np.load(path, allow_pickle=False) as data:
                 head = cls(mean=data["mean"], scale=data["scale"], coef=data["coef"], intercept=data["intercept"],
-                           network=str(data["network"]), photo_embeddings=data["photo_embeddings"],
-                           photo_labels=data["photo_labels"], info=json.loads(str(data["info"])))
+                           network=str(data["network"]), info=json.loads(str(data["info"])))
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise ValueError(f"{path}: not a photo head ({exc})") from exc
         if (head.coef.ndim != 2 or head.coef.shape[1] != head.mean.shape[0] or head.scale.shape != head.mean.shape
@@ -113,6 +110,35 @@ def with_temperature(head: PhotoHead, t: float) -> PhotoHead:
     head.coef, head.intercept = head.coef / t, head.intercept / t
     head.info = {**head.info, "temperature": round(t, 4)}
     return head
+
+
+def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: float) -> PhotoHead:
+    """The head moved toward a user's corrections: least log-loss on them plus strength/2 * |W - W_head|^2.
+
+    Anchoring to the shipped weights (in its standardised feature space) needs none of the photos it
+    learnt from, keeps what a few corrections say nothing about, and takes well under a second.
+    """
+    from scipy.optimize import minimize
+
+    z = (np.asarray(features, np.float64) - head.mean) / head.scale
+    z = np.hstack([z, np.ones((len(z), 1))])
+    start = np.hstack([head.coef, head.intercept[:, None]]).astype(np.float64)
+    onehot = np.eye(start.shape[0])[labels]
+
+    def loss(flat):
+        w = flat.reshape(start.shape)
+        logits = z @ w.T
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        total = p.sum(axis=1, keepdims=True)
+        p /= total
+        value = -np.sum(logits * onehot) + np.sum(np.log(total)) + strength / 2 * np.sum((w - start) ** 2)
+        return value, ((p - onehot).T @ z + strength * (w - start)).ravel()
+
+    found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    w = found.x.reshape(start.shape).astype(np.float32)
+    return PhotoHead(mean=head.mean, scale=head.scale, coef=w[:, :-1], intercept=w[:, -1], network=head.network,
+                     info={**head.info, "refit": {"corrections": int(len(labels)), "strength": strength}})
 
 
 def split_corrections(labels: np.ndarray, share: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
