@@ -127,13 +127,21 @@ def tui() -> None:
     make_app(state.home, state.model, state.user or "default", graphics=True).run()
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _retrain_classifier(reset: bool, as_json: bool) -> None:
     from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
 
     with opened() as service:
         if reset:
-            removed = reset_classifier(service)
-            print("back to the shipped model" if removed else "already using the shipped model", file=sys.stderr)
+            result = reset_classifier(service)
+            if as_json:
+                print(json.dumps(result, indent=2))
+                return
+            print(("back to the shipped photo head" if result["removed"] else "already using the shipped photo head")
+                  + f"; {plural(result['reclassified'], 'item')} re-predicted", file=sys.stderr)
             return
         try:
             result = retrain_classifier(service)
@@ -143,11 +151,10 @@ def _retrain_classifier(reset: bool, as_json: bool) -> None:
         print(json.dumps(result, indent=2))
         return
     b, a = result["before"], result["after"]
-    print(f"held-back corrections: {b['held_back']:.1%} -> {a['held_back']:.1%}; Fashion-MNIST validation: "
-          f"{b['fmnist_validation']:.2%} -> {a['fmnist_validation']:.2%}")
+    print(f"held-back corrections right: {b['held_back']:.1%} with the current head, {a['held_back']:.1%} refitted")
     if result["adopted"]:
-        print(f"adopted: the adapted photo head now classifies your photos ({result['reclassified']} items "
+        print(f"adopted: the refitted photo head now classifies your photos ({plural(result['reclassified'], 'item')} "
               "re-predicted); `wardrobe retrain --classifier --reset` goes back to the shipped one")
     else:
-        print("kept the current photo head: the adapted one was not better on your held-back corrections "
-              "(or forgot too much Fashion-MNIST)")
+        print("kept the current photo head: the refitted one was not better on your held-back corrections"
+              + (f" ({plural(result['reclassified'], 'item')} re-predicted)" if result["reclassified"] else ""))

@@ -12,11 +12,13 @@ import numpy as np
 
 from wardrobe.services.inventory import Wardrobe
 from wardrobe.vision.head import (
+    BALANCE,
     FMNIST_SAMPLE,
     FMNIST_WEIGHT,
     REFIT_STRENGTH,
     C,
     PhotoHead,
+    balanced_weights,
     fit_head,
     fit_temperature,
     refit,
@@ -170,10 +172,11 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
     taught = labels >= 0
     x = np.concatenate([features[taught], fm_x])
     y = np.concatenate([labels[taught], fm_y])
-    w = np.concatenate([np.ones(taught.sum()), np.full(len(fm_y), FMNIST_WEIGHT)])
+    w = np.concatenate([balanced_weights(labels[taught]), np.full(len(fm_y), FMNIST_WEIGHT)])
     head = _fit_calibrated(x, y, w, network, int(taught.sum()))
     head.info = {**head.info, "photos": int(taught.sum()), "fmnist_images": int(len(fm_y)), "fmnist_weight": FMNIST_WEIGHT,
-                 "c": C, "per_category": {str(k): int(v) for k, v in zip(*np.unique(labels[taught], return_counts=True))},
+                 "c": C, "balance": BALANCE,
+                 "per_category": {str(k): int(v) for k, v in zip(*np.unique(labels[taught], return_counts=True))},
                  "share": share, "split": "crc32(file name) % 1000 < share * 1000"}
     staged = Path(photo_dir) / ".staged-head.npz"
     head.save(staged)
