@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFile, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageFilter, ImageOps
+
+from wardrobe.vision.safe_open import UnusableFile, decoder_failure, opened_image
 
 # Bump when the conversion changes: items remember which version classified them.
 CONVERSION_VERSION = "fmnist-v1"
@@ -35,38 +36,24 @@ class Converted:
 def open_photo(path: str | Path, max_pixels: int = MAX_PIXELS, target: int = WORK_SIZE) -> Image.Image:
     """Open a user photo as RGB: size-checked before decoding, EXIF-rotated, first frame, any mode.
 
+    Only regular files in the allowed formats are opened (safe_open.ALLOWED_FORMATS); any failure of the
+    decoder on this one photo becomes a PhotoError with a one-line reason.
     JPEGs are decoded at reduced size (draft mode) when only `target` pixels are needed.
     """
-    path = Path(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            width, height = image.size
-            if width * height > max_pixels:
-                raise PhotoError(f"image too large ({width}x{height} pixels; the limit is {max_pixels // 1_000_000} megapixels)")
-            if getattr(image, "n_frames", 1) > 1:
-                image.seek(0)
-            if image.format == "JPEG" and target:
-                # Keep enough pixels for the rotation below and the 28x28 result.
-                image.draft("RGB", (target * 2, target * 2))
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            return _to_rgb(image)
-    except PhotoError:
-        raise
-    except FileNotFoundError as exc:
-        raise PhotoError("no such file") from exc
-    except IsADirectoryError as exc:
-        raise PhotoError("is a directory") from exc
-    except PermissionError as exc:
-        raise PhotoError("permission denied") from exc
-    except UnidentifiedImageError as exc:
-        raise PhotoError("not an image Wardrobe can read (JPEG, PNG or WebP expected)") from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoError(f"image too large (decompression bomb protection: {exc})") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise PhotoError(f"corrupt or truncated image ({exc})") from exc
+        with opened_image(Path(path), max_pixels) as image:
+            try:
+                if getattr(image, "n_frames", 1) > 1:
+                    image.seek(0)
+                if image.format in ("JPEG", "MPO") and target:
+                    # Keep enough pixels for the rotation below and the 28x28 result.
+                    image.draft("RGB", (target * 2, target * 2))
+                image.load()
+                return _to_rgb(ImageOps.exif_transpose(image))
+            except Exception as exc:  # noqa: BLE001  a decoder failure is this photo's problem, not the command's
+                raise PhotoError(decoder_failure(exc)) from exc
+    except UnusableFile as exc:
+        raise PhotoError(str(exc)) from exc
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
