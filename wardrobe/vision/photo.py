@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageFilter, ImageOps
 
-from wardrobe.vision.safe_open import UnusableFile, decoder_failure, opened_image
+from wardrobe.vision.safe_open import UnusableFile, decoder_failure, opened_image, scan_folder
 
 # Bump when the conversion changes: items remember which version classified them.
 CONVERSION_VERSION = "fmnist-v1"
@@ -175,21 +175,23 @@ def to_fmnist(image: Image.Image) -> Converted:
     return Converted(pixels=np.asarray(canvas, dtype=np.uint8), work=rgb, mask=mask)
 
 
-def find_photos(paths: list[str | Path]) -> list[tuple[Path, str | None]]:
+def find_photos(paths: list[str | Path], skipped: list[tuple[Path, str]] | None = None) -> list[tuple[Path, str | None]]:
     """Expand files and folders (recursively, sorted) into photo paths, in input order.
 
     Each entry is (path, None) for a photo to process or (path, problem) for an input that cannot be:
     a missing path or a folder without photos. Files given by name are tried whatever their suffix.
+    What a folder scan passes over (files of other types, devices and pipes, unreadable subfolders)
+    is appended to `skipped` as (path, reason) when a list is given.
     """
     entries: list[tuple[Path, str | None]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+            found = scan_folder(path, skipped if skipped is not None else [])
             if not found:
                 entries.append((path, f"folder holds no photos ({', '.join(PHOTO_SUFFIXES)})"))
             entries.extend((p, None) for p in found)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             entries.append((path, None))
         else:
             entries.append((path, "no such file or folder"))

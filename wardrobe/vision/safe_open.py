@@ -17,9 +17,15 @@ ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 EXPECTED = "JPEG, PNG or WebP expected"
 _PLUGINS = (GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin)  # registered
 
-# Pillow's own warnings (APNG, EXIF, MPO, its bomb warning) are not the user's business: the app says what matters.
-warnings.filterwarnings("ignore", module=r"PIL(\..*)?")
-warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+def quiet_pillow() -> None:
+    """Pillow's own warnings (APNG, EXIF, MPO, its bomb warning) are not for users: the app says what matters."""
+    warnings.filterwarnings("ignore", module=r"PIL(\..*)?")
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+quiet_pillow()
 
 
 class UnusableFile(Exception):
@@ -103,3 +109,33 @@ def decoder_failure(exc: BaseException) -> str:
         return "image too large"
     detail = one_line(str(exc), 80)
     return f"corrupt or truncated image ({detail})" if detail else f"corrupt or truncated image ({type(exc).__name__})"
+
+
+def scan_folder(folder: Path, skipped: list[tuple[Path, str]],
+                suffixes: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp")) -> list[Path]:
+    """Regular files with a photo suffix under folder (recursively, sorted, symlinked folders not followed).
+
+    Everything passed over is appended to `skipped` with its reason.
+    """
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        reason = "permission denied" if isinstance(error, PermissionError) else one_line(error.strerror or error)
+        skipped.append((Path(error.filename or folder), f"folder cannot be read ({reason})"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            if path.suffix.lower() not in suffixes:
+                skipped.append((path, "not a photo"))
+                continue
+            try:
+                regular = stat.S_ISREG(path.stat().st_mode)
+            except OSError:
+                regular = False
+            if regular:
+                found.append(path)
+            else:
+                skipped.append((path, "not a regular file"))
+    return sorted(found)
