@@ -92,6 +92,13 @@ def m002_outfits_and_taste(conn: Connection) -> None:
         )"""))
 
 
+def pending(conn: Connection) -> list[str]:
+    """The migrations this database has not seen (all of them for a database without the table)."""
+    exists = conn.execute(text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'")).first()
+    done = {row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))} if exists else set()
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply the migrations this database has not seen; return their names."""
     conn.execute(text(
