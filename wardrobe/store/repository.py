@@ -107,6 +107,18 @@ class Inventory:
             items = {sha: item_from_row(row) for sha, row in rows.items()}
             return [items[new.sha256] if new.sha256 in items else existing[new.sha256] for new in new_items]
 
+    def referenced_files(self, files: Iterable[str]) -> set[str]:
+        """Which of these library paths some item refers to (as its photo or thumbnail)."""
+        files = list(files)
+        found: set[str] = set()
+        with self.sessions() as s:
+            for start in range(0, len(files), 400):
+                chunk = files[start : start + 400]
+                for photo, thumb in s.execute(sa.select(ItemRow.photo_file, ItemRow.thumbnail_file).where(
+                        sa.or_(ItemRow.photo_file.in_(chunk), ItemRow.thumbnail_file.in_(chunk)))):
+                    found.update((photo, thumb))
+        return found & set(files)
+
     def get(self, item_id: int) -> Item | None:
         with self.sessions() as s:
             row = s.get(ItemRow, item_id)
