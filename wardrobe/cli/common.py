@@ -103,18 +103,21 @@ def wardrobe():
 @contextmanager
 def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
-    from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, StoreError
+    from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
+    from wardrobe.services.outfits import TasteDamaged
 
     try:
         yield
     except NotFound as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    except ModelError as exc:
+    except (ModelError, TasteDamaged) as exc:
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
     except BadName as exc:
         fail(str(exc), EXIT_USAGE)
+    except PhotoError as exc:
+        fail(str(exc), EXIT_PHOTOS)
     except InventoryDamaged as exc:
         fail(str(exc), EXIT_DAMAGED)
     except StoreError as exc:

@@ -11,6 +11,7 @@ from wardrobe.services.inventory import (
 )
 from wardrobe.services.outfits import OutfitProposal, Stylist
 from wardrobe.store.errors import HomeUnusable, InventoryDamaged, StoreError
+from wardrobe.vision.photo import PhotoError
 
 __all__ = ["BadName", "DatasetNotFound", "HomeUnusable", "InventoryDamaged", "ModelError", "NotFound", "OutfitProposal",
-           "PhotoResult", "StoreError", "Stylist", "Wardrobe", "train_classifier"]
+           "PhotoError", "PhotoResult", "StoreError", "Stylist", "Wardrobe", "train_classifier"]

@@ -25,8 +25,20 @@ BATCH_SIZE = 64
 PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id cannot be stored, so it names nothing
+
+
 class NotFound(LookupError):
     """An item id that is not in the inventory."""
+
+
+def storable(ids) -> list[int]:
+    """The ids that could exist in the database (1 to 2^63-1); others name nothing and are simply not found."""
+    return [i for i in ids if 0 < i <= MAX_ID]
+
+
+def _no_item(ids) -> NotFound:
+    return NotFound(f"no item with id {', '.join(map(str, ids))}; `wardrobe list` shows the ids")
 
 
 @dataclass
@@ -282,7 +294,10 @@ class Wardrobe:
     def explain_item(self, item_id: int, out: Path | None = None) -> tuple[Item, Prediction, Path]:
         item = self.item(item_id)
         out = out or self.home / "explain" / f"item-{item.id}.png"
-        prediction, path = self.explain(self.home / item.photo_path, out, f"item {item.id} ({item.original_name})")
+        photo = self.photo_file(item)
+        if photo is None:
+            raise PhotoError(f"item {item.id}: its stored photo path lies outside the library; refused")
+        prediction, path = self.explain(photo, out, f"item {item.id} ({item.original_name})")
         return item, prediction, path
 
     # -- the inventory -------------------------------------------------------------------------------------
@@ -291,25 +306,40 @@ class Wardrobe:
         return self.inventory.list(label=label, state=state)
 
     def item(self, item_id: int) -> Item:
-        item = self.inventory.get(item_id)
+        item = self.inventory.get(item_id) if storable([item_id]) else None
         if item is None:
-            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+            raise _no_item([item_id])
         return item
 
+    def photo_file(self, item: Item) -> Path | None:
+        """Where an item's photo is kept; None when its stored path does not lie inside the library."""
+        return self.library.photo_path(item.photo_path) if self.library.is_inside(item.photo_path) else None
+
+    def thumbnail_file(self, item: Item) -> Path | None:
+        return self.library.photo_path(item.thumbnail_path) if self.library.is_inside(item.thumbnail_path) else None
+
     def relabel(self, item_id: int, label: int) -> Item:
-        item = self.inventory.relabel(item_id, label)
+        item = self.inventory.relabel(item_id, label) if storable([item_id]) else None
         if item is None:
-            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+            raise _no_item([item_id])
         return item
 
     def remove(self, item_id: int) -> Item:
-        item = self.inventory.remove(item_id)
-        if item is None:
-            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
-        # The row is gone first; files follow (an orphan file is harmless, a row without its file is not).
-        # A path outside the library (a tampered row) reads as "" and nothing outside is ever deleted.
-        self.library.delete(item.photo_path, item.thumbnail_path)
-        return item
+        return self.remove_many([item_id])[0]
+
+    def remove_many(self, item_ids: list[int]) -> list[Item]:
+        """Remove items and their stored files; unknown ids are refused before anything is removed."""
+        ids = list(dict.fromkeys(item_ids))
+        found = self.inventory.by_ids(storable(ids))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise _no_item(missing)
+        removed = [item for i in ids if (item := self.inventory.remove(i)) is not None]
+        for item in removed:
+            # The row is gone first; files follow (an orphan file is harmless, a row without its file is not).
+            # A path outside the library (a tampered row) reads as "" and nothing outside is ever deleted.
+            self.library.delete(item.photo_path, item.thumbnail_path)
+        return removed
 
 
 def training_report(run_dir: Path, min_gain: float | None = None) -> dict:
