@@ -125,9 +125,12 @@ def tui() -> None:
     Photos use the terminal's graphics protocol (Sixel, Kitty) when it has one, else half blocks;
     WARDROBE_IMAGES=halfblock forces half blocks.
     """
+    from wardrobe.cli.common import service_errors
     from wardrobe.tui.app import make_app
 
-    make_app(state.home, state.model, state.user or "default", graphics=True).run()
+    with service_errors():
+        tui_app = make_app(state.home, state.model, state.user or "default", graphics=True)
+    tui_app.run()
 
 
 def _retrain_classifier(reset: bool, as_json: bool) -> None:
