@@ -7,7 +7,23 @@ import re
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-SHIPPED_MODEL_DIR = PACKAGE_ROOT.parent / "model"
+# What ships with the app lives in the repository's top-level model/ and data/ folders; a wheel carries
+# them inside the package as wardrobe/_shipped/ (mapped in by the build, see setup.py).
+PACKAGED = PACKAGE_ROOT / "_shipped"
+
+
+def shipped(name: str) -> Path:
+    """The shipped model/ or data/ folder: inside the installed package, else beside it in a clone."""
+    packaged = PACKAGED / name
+    return packaged if packaged.is_dir() else PACKAGE_ROOT.parent / name
+
+
+def shipped_model_dirs() -> list[Path]:
+    return [PACKAGED / "model", PACKAGE_ROOT.parent / "model"]
+
+
+SHIPPED_MODEL_DIR = shipped("model")
+DATA_DIR = shipped("data")
 
 
 def home_dir(explicit: str | os.PathLike | None = None) -> Path:

@@ -147,3 +147,31 @@ def retire(item_ids: list[int] = ITEMS_ARG) -> None:
 def restore(item_ids: list[int] = ITEMS_ARG) -> None:
     """Bring items back from the laundry or retirement."""
     _set_state(item_ids, "active", "active again")
+
+
+@app.command()
+def doctor(
+    repair: bool = typer.Option(False, "--repair", help="Also repair what can be repaired: rebuild damaged taste "
+                                "models from the ratings, remove files an interrupted add left behind."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Check the home folder, the inventory, the photo library, the model and every taste model.
+
+    Exit code 0 when all is well (or repaired), 8 when a problem remains.
+    """
+    from wardrobe.cli.common import EXIT_DAMAGED, wardrobe
+    from wardrobe.services.doctor import examine
+
+    service = wardrobe()
+    try:
+        findings = examine(service, repair)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps([f.__dict__ for f in findings], indent=2))
+    else:
+        for f in findings:
+            mark = "repaired" if f.repaired else "ok" if f.ok else "PROBLEM"
+            print(f"{mark:<9} {f.check:<16} {shown(f.detail)}")
+    if not all(f.ok for f in findings):
+        raise typer.Exit(EXIT_DAMAGED)

@@ -182,12 +182,13 @@ def demo(
 
     from wardrobe import config
 
-    samples = config.PACKAGE_ROOT.parent / "data" / "samples"
+    samples = config.DATA_DIR / "samples"
     if not samples.is_dir():
-        fail(f"{samples}: sample photos not found (they ship with the repository)", EXIT_PHOTOS)
+        fail(f"{samples}: sample photos not found (they ship with wardrobe: reinstall it)", EXIT_PHOTOS)
     home = Path(tempfile.mkdtemp(prefix="wardrobe-demo-"))
     state.home = home
-    print(f"fresh inventory in {home}", file=sys.stderr)
+    print(f"a throwaway inventory ({'kept afterwards' if keep else 'deleted afterwards; --keep keeps it'}):",
+          file=sys.stderr)
     try:
         _run_photos([samples], store=True, label=None, as_json=False)
     finally:

@@ -29,8 +29,8 @@ class UnsafePath(StoreError):
 
 def damaged(path: Path, why: str) -> InventoryDamaged:
     return InventoryDamaged(
-        f"the inventory {path} is damaged ({why}); nothing was changed. `wardrobe doctor` checks it and says "
-        f"what can be saved; or move it aside (the photos in {path.parent / 'photos'} stay) and start afresh")
+        f"the inventory {path} is damaged ({why}); nothing was written to it. Restore a copy of it, or move it "
+        f"aside and add your photos again (those in {path.parent / 'photos'} stay); `wardrobe doctor` checks the rest")
 
 
 def os_problem(path: Path, exc: OSError, doing: str = "write") -> HomeUnusable:

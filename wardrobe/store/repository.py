@@ -119,6 +119,11 @@ class Inventory:
                     found.update((photo, thumb))
         return found & set(files)
 
+    def stored_paths(self) -> dict[int, str]:
+        """Each item's photo path exactly as stored (items hand out only paths inside the library)."""
+        with self.sessions() as s:
+            return dict(s.execute(sa.select(ItemRow.id, ItemRow.photo_file)).all())
+
     def get(self, item_id: int) -> Item | None:
         with self.sessions() as s:
             row = s.get(ItemRow, item_id)
