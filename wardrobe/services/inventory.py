@@ -13,7 +13,7 @@ import numpy as np
 
 from wardrobe import config
 from wardrobe.domain import Item, Prediction
-from wardrobe.store.errors import StoreError, os_problem
+from wardrobe.store.errors import HomeUnusable, StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, file_sha256, thumbnail_jpeg
 from wardrobe.store.repository import Inventory, NewItem
 from wardrobe.vision.card import ModelError  # noqa: F401  (re-exported by wardrobe.services)
@@ -164,6 +164,9 @@ class Wardrobe:
 
         Temporary files a killed `add` left in the library are removed first.
         """
+        if self.inventory.read_only:
+            raise HomeUnusable(f"the home {self.home} is read-only: nothing can be added; reading commands (list, "
+                               "show, users) still work; use --home DIR for a writable home")
         self.library.sweep_temporary()
         yield from self._process(entries, store=True, label=label, progress=progress)
 
