@@ -14,9 +14,11 @@ SHIPPED = {
     "wardrobe._shipped.data.samples": "data/samples",
 }
 
+SHIPPED_FILES = ["*.json", "*.md", "*.csv", "*.npz", "*.tflite", "*.png"]
+
 setup(
     packages=find_packages(include=["wardrobe", "wardrobe.*"]) + list(SHIPPED),
     package_dir=SHIPPED,
-    package_data={"wardrobe": ["**/*.tcss"], **{name: ["*.json", "*.md", "*.npz", "*.tflite", "*.png"] for name in SHIPPED}},
+    package_data={"wardrobe": ["**/*.tcss"], **{name: SHIPPED_FILES for name in SHIPPED}},
     exclude_package_data={"wardrobe._shipped.data": ["*.py"]},
 )
