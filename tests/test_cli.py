@@ -143,7 +143,8 @@ def test_missing_and_tampered_model_are_refused(tiny_model, tmp_path, closet):
         f.write(b"tampered")
     result = run_cli("add", str(closet), env={"WARDROBE_MODEL": str(copy)})
     assert result.returncode == 4
-    assert "does not match its card" in result.stderr and "git checkout" in result.stderr
+    # Not the shipped folder: the advice is to publish it again or use the shipped model, not `git checkout`.
+    assert "does not match its card" in result.stderr and "leave --model out" in result.stderr
     weights.unlink()
     result = run_cli("classify", str(closet), env={"WARDROBE_MODEL": str(copy)})
     assert result.returncode == 4 and "model file missing" in result.stderr

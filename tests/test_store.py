@@ -63,14 +63,23 @@ def test_a_batch_is_all_or_nothing(tmp_path):
     inventory = Inventory(tmp_path / "inv.sqlite3")
     inventory.add_items([new_item("b" * 64)])
     with pytest.raises(sa.exc.IntegrityError):
-        inventory.add_items([new_item("c" * 64), new_item("b" * 64)])  # the second is a duplicate photo
+        inventory.add_items([new_item("c" * 64), new_item("d" * 64, predicted_label=99)])  # the second is impossible
     assert [i.sha256[0] for i in inventory.list()] == ["b"]
+
+
+def test_a_photo_stored_meanwhile_is_reported_not_inserted_again(tmp_path):
+    """The duplicate check runs inside the write transaction (two `add`s of the same photos at once)."""
+    inventory = Inventory(tmp_path / "inv.sqlite3")
+    [first] = inventory.add_items([new_item("b" * 64)])
+    found = inventory.add_new_items([new_item("c" * 64), new_item("b" * 64)])
+    assert found[1] == first.id and found[0].sha256 == "c" * 64
+    assert len(inventory.list()) == 2
 
 
 def test_database_refuses_impossible_labels(tmp_path):
     inventory = Inventory(tmp_path / "inv.sqlite3")
     with pytest.raises(sa.exc.IntegrityError):
-        inventory.add_items([new_item(predicted_label=12)])
+        inventory.add_items([new_item(predicted_label=13)])  # 0-12 are the closet's categories
 
 
 def test_foreign_keys_are_enforced(tmp_path):

@@ -2,22 +2,74 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperCommand
 
 from wardrobe import __version__
 from wardrobe.domain import UnknownCategory, parse_category
 
 EXIT_CODES = """Exit codes: 0 success; 1 some photos could not be read (the others were processed);
-2 usage error (bad option, unknown category); 3 unknown item id; 4 model missing or damaged;
-5 Fashion-MNIST not found; 6 the closet cannot make an outfit yet; 130 interrupted."""
+2 usage error (bad option, unknown category, bad name); 3 unknown item, outfit or user; 4 model missing or
+damaged; 5 Fashion-MNIST not found; 6 the closet cannot make an outfit yet; 7 the home cannot be written
+(not a folder, read-only, disk full, busy); 8 the inventory is damaged (see `wardrobe doctor`); 70 internal
+error (a bug: please report it); 130 interrupted."""
 EXIT_PHOTOS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_MODEL, EXIT_DATA, EXIT_INTERRUPTED = 1, 2, 3, 4, 5, 130
+EXIT_HOME, EXIT_DAMAGED, EXIT_INTERNAL = 7, 8, 70
 
-app = typer.Typer(
+
+def shown(value) -> str:
+    """Text safe to print on one terminal line: control characters (newlines, ESC) and undecodable bytes
+    of file names are shown escaped, never sent raw."""
+    out = []
+    for ch in str(value):
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif not ch.isprintable() and ch != " " or 0xD800 <= code <= 0xDFFF:
+            out.append(repr(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def json_text(value) -> str:
+    """A path or name for JSON output: valid Unicode (undecodable bytes escaped as in text output)."""
+    text = str(value)
+    return text if text.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in text) else \
+        "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 rating', '3 ratings'."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+class _PlainUsage(TyperCommand):
+    """Usage lines as users read them: `wardrobe show [OPTIONS] ID`, not Typer's `{ID}` for required arguments."""
+
+    def collect_usage_pieces(self, ctx):
+        pieces = []
+        for piece in super().collect_usage_pieces(ctx):
+            match = re.fullmatch(r"\{(.*?)\}((?:\.\.\.)?)", piece)
+            if match:
+                name, more = match.groups()
+                piece = name if name.endswith("...") else name + more
+            pieces.append(piece)
+        return pieces
+
+
+class _Typer(typer.Typer):
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _PlainUsage)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(
     help="Turn photos of your closet into a classified inventory.\n\n"
          "Start with `wardrobe add PHOTO|FOLDER...`, then `wardrobe list`.",
     epilog=EXIT_CODES,
@@ -52,27 +104,36 @@ def wardrobe():
 @contextmanager
 def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
-    from wardrobe.services import DatasetNotFound, ModelError, NotFound
+    from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
+    from wardrobe.services.outfits import TasteDamaged
 
     try:
         yield
     except NotFound as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    except ModelError as exc:
+    except (ModelError, TasteDamaged) as exc:
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
+    except BadName as exc:
+        fail(str(exc), EXIT_USAGE)
+    except PhotoError as exc:
+        fail(str(exc), EXIT_PHOTOS)
+    except InventoryDamaged as exc:
+        fail(str(exc), EXIT_DAMAGED)
+    except StoreError as exc:
+        fail(str(exc), EXIT_HOME)
 
 
 @contextmanager
 def opened():
     """The wardrobe for one command, closed afterwards, with service_errors() mapping its errors."""
-    service = wardrobe()
-    try:
-        with service_errors():
+    with service_errors():
+        service = wardrobe()
+        try:
             yield service
-    finally:
-        service.close()
+        finally:
+            service.close()
 
 
 def _version(value: bool) -> None:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import _category, app, opened
+from wardrobe.cli.common import EXIT_USAGE, _category, app, fail, json_text, opened, plural, shown
 from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
 
 
@@ -18,7 +18,7 @@ def _item_json(item) -> dict:
         "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
         "confidence": round(item.confidence, 4), "user_label": item.user_label, "unsure": item.unsure,
         "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
-        "state": item.state, "original_name": item.original_name, "added_at": item.added_at.isoformat(),
+        "state": item.state, "original_name": json_text(item.original_name), "added_at": item.added_at.isoformat(),
         "photo": item.photo_path, "thumbnail": item.thumbnail_path,
         "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
     }
@@ -28,27 +28,34 @@ def _item_json(item) -> dict:
 def list_items(
     category: Optional[str] = typer.Option(None, "--category", "-c", metavar="CATEGORY", help="Only this category."),
     unsure: bool = typer.Option(False, "--unsure", help="Only items flagged for review (unsure, not yet labelled)."),
+    item_state: Optional[str] = typer.Option(None, "--state", "-s", metavar="STATE",
+                                             help="Only items in this state: active, laundry or retired."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the inventory: id, category, confidence, colours, file name; ? marks unsure items."""
+    """List the inventory: id, category, state, confidence, colours, file name; ? marks unsure items."""
+    from wardrobe.store.taste import STATES
+
     label = _category(category) if category is not None else None
+    if item_state is not None and item_state.strip().lower() not in STATES:
+        fail(f"--state must be one of {', '.join(STATES)}, not {shown(item_state)!r}", EXIT_USAGE)
+    wanted = item_state.strip().lower() if item_state else None
     with opened() as service:
-        items = service.items(label=label)
+        items = [i for i in service.items(label=label, state=wanted) if i.unsure or not unsure]
     if as_json:
-        print(json.dumps([_item_json(i) for i in items if i.unsure or not unsure], indent=2))
+        print(json.dumps([_item_json(i) for i in items], indent=2))
         return
     if not items:
-        print("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if label is None
-              else f"no {CATEGORIES[label]} in the inventory", file=sys.stderr)
+        what = (f"{CATEGORIES[label]} " if label is not None else "") + (f"{wanted} " if wanted else "") + \
+            ("unsure " if unsure else "")
+        print("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if not what
+              else f"no {what}items in the inventory", file=sys.stderr)
         return
-    print(f"{'id':>5}  {'category':<14} {'conf':>5}  {'colours':<22} photo")
-    if unsure:
-        items = [item for item in items if item.unsure]
+    print(f"{'id':>5}  {'category':<14} {'state':<8} {'conf':>5}  {'colours':<22} photo")
     for item in items:
         mark = "*" if item.user_label is not None else "?" if item.unsure else " "
-        print(f"{item.id:>5}  {item.category:<13}{mark} {item.confidence:5.0%}  {', '.join(item.colours):<22} "
-              f"{item.original_name}")
-    print(f"{len(items)} items (* your label, ? unsure: check with `wardrobe show ID --explain`, "
+        print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {item.confidence:5.0%}  "
+              f"{', '.join(item.colours):<22} {shown(item.original_name)}")
+    print(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
           f"fix with `wardrobe relabel ID CATEGORY`)", file=sys.stderr)
 
 
@@ -75,8 +82,9 @@ def show(
     print("  top 3       " + ", ".join(f"{CATEGORIES[i]} {p:.1%}" for i, p in ranked))
     print(f"  colours     {', '.join(item.colours) or '-'}")
     print(f"  state       {item.state}")
-    print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {item.original_name}")
-    print(f"  photo       {service.home / item.photo_path}")
+    print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {shown(item.original_name)}")
+    photo = service.photo_file(item)
+    print(f"  photo       {shown(photo) if photo else '(refused: its stored path lies outside the photo library)'}")
     print(f"  model       {item.model_version} (conversion {item.conversion_version})")
     if picture:
         print(f"  explained   {picture}")
@@ -95,11 +103,12 @@ def relabel(
 
 
 @app.command()
-def remove(item_id: int = typer.Argument(..., metavar="ID")) -> None:
-    """Remove an item and its stored photo from the inventory."""
+def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them.")) -> None:
+    """Remove items and their stored photos from the inventory (nothing is removed if an id is unknown)."""
     with opened() as service:
-        item = service.remove(item_id)
-    print(f"removed item {item.id} ({item.category}, {item.original_name})")
+        removed = service.remove_many(item_ids)
+    for item in removed:
+        print(f"removed item {item.id} ({item.category}, {shown(item.original_name)})")
 
 
 @app.command()
@@ -145,3 +154,31 @@ def retire(item_ids: list[int] = ITEMS_ARG) -> None:
 def restore(item_ids: list[int] = ITEMS_ARG) -> None:
     """Bring items back from the laundry or retirement."""
     _set_state(item_ids, "active", "active again")
+
+
+@app.command()
+def doctor(
+    repair: bool = typer.Option(False, "--repair", help="Also repair what can be repaired: rebuild damaged taste "
+                                "models from the ratings, remove files an interrupted add left behind."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """Check the home folder, the inventory, the photo library, the model and every taste model.
+
+    Exit code 0 when all is well (or repaired), 8 when a problem remains.
+    """
+    from wardrobe.cli.common import EXIT_DAMAGED, wardrobe
+    from wardrobe.services.doctor import examine
+
+    service = wardrobe()
+    try:
+        findings = examine(service, repair)
+    finally:
+        service.close()
+    if as_json:
+        print(json.dumps([f.__dict__ for f in findings], indent=2))
+    else:
+        for f in findings:
+            mark = "repaired" if f.repaired else "ok" if f.ok else "PROBLEM"
+            print(f"{mark:<9} {f.check:<16} {shown(f.detail)}")
+    if not all(f.ok for f in findings):
+        raise typer.Exit(EXIT_DAMAGED)

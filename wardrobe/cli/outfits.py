@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, opened, state
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, opened, plural, shown, state
 from wardrobe.domain import CATEGORIES
 
 EXIT_CANNOT_DRESS = 6
@@ -45,7 +45,7 @@ def suggest(
     for p in proposals:
         print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))
         for item in p.items:
-            print(f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {item.original_name}")
+            print(f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}")
 
 
 @app.command()
@@ -58,8 +58,9 @@ def rate(
     if verdict not in ("like", "dislike", "+", "-"):
         fail(f"verdict must be like or dislike, not {verdict!r}", EXIT_USAGE)
     with opened() as service:
-        _stylist(service).rate(outfit_id, verdict in ("like", "+"))
-    print(f"outfit {outfit_id}: {'liked' if verdict in ('like', '+') else 'disliked'}")
+        replaced = _stylist(service).rate(outfit_id, verdict in ("like", "+"))
+    print(f"outfit {outfit_id}: {'liked' if verdict in ('like', '+') else 'disliked'}"
+          + (" (replaces your earlier rating)" if replaced else ""))
 
 
 @app.command()
@@ -81,7 +82,8 @@ def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array
         print(json.dumps(rows, indent=2))
         return
     for row in rows:
-        print(f"{row['name']:<20} {row['ratings']:>5} ratings ({row['likes']} liked)  {row['wears']:>5} wears")
+        print(f"{shown(row['name']):<20} {plural(row['ratings'], 'rating'):>11} ({row['likes']} liked)  "
+              f"{plural(row['wears'], 'wear'):>9}")
 
 
 @app.command()
@@ -105,14 +107,15 @@ def retrain(
         names = [user or state.user] if (user or state.user) else [u["name"] for u in all_users(service)]
         known = {u["name"] for u in all_users(service)}
         if names[0] not in known:
-            fail(f"no user named {names[0]!r}; `wardrobe users` lists them", EXIT_NOT_FOUND)
+            fail(f"no user named {shown(names[0])!r}; `wardrobe users` lists them", EXIT_NOT_FOUND)
         results = [Stylist(service, name).retrain() for name in names]
     if as_json:
         print(json.dumps(results, indent=2))
         return
     for r in results:
         agreement = "" if r["train_agreement"] is None else f", fits {r['train_agreement']:.0%} of them"
-        print(f"{r['user']}: rebuilt from {r['ratings']} ratings ({r['likes']} liked){agreement}", file=sys.stderr)
+        print(f"{shown(r['user'])}: rebuilt from {plural(r['ratings'], 'rating')} ({r['likes']} liked){agreement}",
+              file=sys.stderr)
 
 
 @app.command()
@@ -122,13 +125,12 @@ def tui() -> None:
     Photos use the terminal's graphics protocol (Sixel, Kitty) when it has one, else half blocks;
     WARDROBE_IMAGES=halfblock forces half blocks.
     """
+    from wardrobe.cli.common import service_errors
     from wardrobe.tui.app import make_app
 
-    make_app(state.home, state.model, state.user or "default", graphics=True).run()
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    with service_errors():
+        tui_app = make_app(state.home, state.model, state.user or "default", graphics=True)
+    tui_app.run()
 
 
 def _retrain_classifier(reset: bool, as_json: bool) -> None:

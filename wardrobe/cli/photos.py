@@ -10,7 +10,19 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_INTERRUPTED, EXIT_MODEL, EXIT_PHOTOS, _category, app, fail, state, wardrobe
+from wardrobe.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_PHOTOS,
+    _category,
+    app,
+    fail,
+    json_text,
+    service_errors,
+    shown,
+    state,
+    wardrobe,
+)
 from wardrobe.domain import CATEGORIES, SLOTS, describe
 
 
@@ -30,23 +42,25 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
                 explain: Optional[Path] = None) -> None:
     from wardrobe.services import ModelError, PhotoResult
 
-    service = wardrobe()
-    entries = service.find_inputs(paths)
+    with service_errors():
+        service = wardrobe()
+    skipped: list[tuple[Path, str]] = []
+    entries = service.find_inputs(paths, skipped)
     counts = {"added": 0, "classified": 0, "duplicates": 0, "failed": 0}
     out: list[dict] = []
 
     def report(result: PhotoResult) -> None:
         if result.error:
             counts["failed"] += 1
-            print(f"wardrobe: {result.path}: {result.error}", file=sys.stderr)
-            out.append({"path": str(result.path), "error": result.error})
+            print(f"wardrobe: {shown(result.path)}: {result.error}", file=sys.stderr)
+            out.append({"path": json_text(result.path), "error": result.error})
             return
-        record = {"path": str(result.path)}
+        record = {"path": json_text(result.path)}
         if result.duplicate_of is not None:
             counts["duplicates"] += 1
             record.update({"id": result.duplicate_of, "duplicate": True})
             if not as_json:
-                print(f"{result.duplicate_of:>5}  already in the inventory: {result.path}")
+                print(f"{result.duplicate_of:>5}  already in the inventory: {shown(result.path)}")
             out.append(record)
             return
         counts["added" if store else "classified"] += 1
@@ -56,7 +70,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         if result.item:
             record["colours"] = result.colours
         if explain is not None:
-            target = explain / f"{len(out):04d}-{result.path.stem}.png"
+            target = explain / f"{len(out):04d}-{shown(result.path.stem).replace('/', '_')}.png"
             record["explain_png"] = str(service.explain(result.path, target)[1])
             if not as_json:
                 print(f"      explained: {target}", file=sys.stderr)
@@ -64,12 +78,12 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         if not as_json:
             p = result.prediction
             ident = f"{result.item.id:>5}  " if result.item else ""
-            shown = CATEGORIES[label] + " (your label)" if (store and label is not None) else describe(p.probabilities)
-            print(f"{ident}{shown:<24} {p.confidence:6.1%}  {result.path}")
+            category = CATEGORIES[label] + " (your label)" if (store and label is not None) else describe(p.probabilities)
+            print(f"{ident}{category:<24} {p.confidence:6.1%}  {shown(result.path)}")
 
     progress = _progress(len(entries), "adding" if store else "classifying")
     try:
-        with progress as advance:
+        with progress as advance, service_errors():
             for result in (service.add(entries, label=label, progress=advance) if store
                            else service.classify(entries, progress=advance)):
                 report(result)
@@ -86,8 +100,21 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         done = f"added {counts['added']}" if store else f"classified {counts['classified']}"
         extra = f", already there {counts['duplicates']}" if store else ""
         print(f"{done}{extra}, failed {counts['failed']}", file=sys.stderr)
+    _report_skipped(skipped)
     if counts["failed"]:
         raise typer.Exit(EXIT_PHOTOS)
+
+
+def _report_skipped(skipped: list[tuple[Path, str]], show: int = 5) -> None:
+    """What folder scans passed over, counted on stderr: files of other types, unreadable folders."""
+    folders = [shown(path) for path, reason in skipped if reason.startswith("folder")]
+    files = [shown(path.name) for path, reason in skipped if not reason.startswith("folder")]
+    for names, one, many in ((files, "file that is not a photo", "files that are not photos"),
+                             (folders, "folder that cannot be read", "folders that cannot be read")):
+        if names:
+            more = f" and {len(names) - show} more" if len(names) > show else ""
+            print(f"wardrobe: skipped {len(names)} {one if len(names) == 1 else many}: {', '.join(names[:show])}{more}",
+                  file=sys.stderr)
 
 
 class _progress:
@@ -157,12 +184,13 @@ def demo(
 
     from wardrobe import config
 
-    samples = config.PACKAGE_ROOT.parent / "data" / "samples"
+    samples = config.DATA_DIR / "samples"
     if not samples.is_dir():
-        fail(f"{samples}: sample photos not found (they ship with the repository)", EXIT_PHOTOS)
+        fail(f"{samples}: sample photos not found (they ship with wardrobe: reinstall it)", EXIT_PHOTOS)
     home = Path(tempfile.mkdtemp(prefix="wardrobe-demo-"))
     state.home = home
-    print(f"fresh inventory in {home}", file=sys.stderr)
+    print(f"a throwaway inventory ({'kept afterwards' if keep else 'deleted afterwards; --keep keeps it'}):",
+          file=sys.stderr)
     try:
         _run_photos([samples], store=True, label=None, as_json=False)
     finally:

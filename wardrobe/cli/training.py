@@ -47,6 +47,10 @@ def train(
         fail(f"--stem must be conv or paper, not {stem!r}", EXIT_USAGE)
     if arch not in ("resnet50", "lite"):
         fail(f"--arch must be resnet50 or lite, not {arch!r}", EXIT_USAGE)
+    try:
+        config.check_run_name(run)
+    except config.BadName as exc:
+        fail(str(exc), EXIT_USAGE)
     run_dir = (runs_dir or config.home_dir(state.home) / "runs") / run
     out_dir = out or config.model_dir(state.model)
     if report:

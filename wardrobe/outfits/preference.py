@@ -11,6 +11,10 @@ CLASHES = {frozenset(p) for p in [("red", "pink"), ("red", "orange"), ("orange",
                                    ("purple", "yellow"), ("orange", "purple"), ("green", "pink")]}
 
 
+class DamagedPreferences(ValueError):
+    """Stored numbers that cannot be a preference model (not JSON, wrong shape, not finite)."""
+
+
 class PreferenceModel:
     """P(like | outfit features), blended with a sensible prior until the user has rated enough.
 
@@ -116,10 +120,20 @@ class PreferenceModel:
     def from_dict(cls, data: dict | None) -> "PreferenceModel":
         """Rebuild from stored numbers; a model made with other features starts afresh (retrain rebuilds it)."""
         model = cls()
-        if not data or data.get("version") != cls.VERSION or data.get("features") != model.names:
+        if not data:
             return model
-        model.coef = np.asarray(data["coef"], dtype=np.float64)
-        model.intercept = float(data["intercept"])
-        model.t = float(data.get("t", 1.0))
-        model.ratings = int(data.get("ratings", 0))
+        if not isinstance(data, dict) or data.get("damaged"):
+            raise DamagedPreferences("the stored numbers are not valid JSON")
+        if data.get("version") != cls.VERSION or data.get("features") != model.names:
+            return model
+        try:
+            coef = np.asarray(data["coef"], dtype=np.float64)
+            intercept, t, ratings = float(data["intercept"]), float(data.get("t", 1.0)), int(data.get("ratings", 0))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DamagedPreferences(f"unreadable numbers ({type(exc).__name__})") from exc
+        if coef.shape != model.coef.shape or not np.isfinite(coef).all() or not np.isfinite([intercept, t]).all() \
+                or ratings < 0 or t <= 0:
+            raise DamagedPreferences(f"weights of the wrong shape or not finite ({coef.shape[0] if coef.ndim else 0} "
+                                     f"for {len(model.names)} features)")
+        model.coef, model.intercept, model.t, model.ratings = coef, intercept, t, ratings
         return model

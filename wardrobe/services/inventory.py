@@ -13,19 +13,33 @@ import numpy as np
 
 from wardrobe import config
 from wardrobe.domain import Item, Prediction
+from wardrobe.store.errors import HomeUnusable, StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, file_sha256, thumbnail_jpeg
 from wardrobe.store.repository import Inventory, NewItem
 from wardrobe.vision.card import ModelError  # noqa: F401  (re-exported by wardrobe.services)
 from wardrobe.vision.fmnist import DatasetNotFound  # noqa: F401  (re-exported)
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos
-from wardrobe.vision.views import read_views
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, find_photos, open_photo
+from wardrobe.vision.safe_open import one_line
+from wardrobe.vision.views import photo_views, read_views
 
 BATCH_SIZE = 64
 PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id cannot be stored, so it names nothing
+
+
 class NotFound(LookupError):
     """An item id that is not in the inventory."""
+
+
+def storable(ids) -> list[int]:
+    """The ids that could exist in the database (1 to 2^63-1); others name nothing and are simply not found."""
+    return [i for i in ids if 0 < i <= MAX_ID]
+
+
+def _no_item(ids) -> NotFound:
+    return NotFound(f"no item with id {', '.join(map(str, ids))}; `wardrobe list` shows the ids")
 
 
 @dataclass
@@ -70,21 +84,28 @@ def _prepare(path: Path, with_photo: bool, size: int) -> _Prepared:
 
     prepared = _Prepared(path)
     try:
+        image = open_photo(path)  # first: it refuses devices and pipes, which hashing would hang on
         prepared.sha256 = file_sha256(path)
-        views = read_views(path, size)
-        image, converted = views.image, views.converted
+        views = photo_views(image, size)
+        prepared.pixels = views.converted.pixels
+        prepared.framed = views.framed
+        prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
+        if with_photo:
+            prepared.thumbnail = thumbnail_jpeg(image)
     except PhotoError as exc:
         prepared.error = str(exc)
-        return prepared
     except OSError as exc:
-        prepared.error = exc.strerror or str(exc)
-        return prepared
-    prepared.pixels = converted.pixels
-    prepared.framed = views.framed
-    prepared.colours = dominant_colours(converted.work, converted.mask)
-    if with_photo:
-        prepared.thumbnail = thumbnail_jpeg(image)
+        prepared.error = one_line(exc.strerror or exc)
+    except Exception as exc:  # noqa: BLE001  whatever fails on one photo is that photo's one-line refusal
+        prepared.error = f"could not be converted ({one_line(exc) or type(exc).__name__})"
+    if prepared.error:
+        prepared.pixels, prepared.framed, prepared.thumbnail = None, None, b""
     return prepared
+
+
+def stored_name(path: Path) -> str:
+    """The file name as the inventory keeps it: valid UTF-8 (undecodable bytes become U+FFFD)."""
+    return os.fsencode(path.name).decode("utf-8", errors="replace")
 
 
 class Wardrobe:
@@ -129,9 +150,12 @@ class Wardrobe:
     # -- photos in -----------------------------------------------------------------------------------------
 
     @staticmethod
-    def find_inputs(paths: list[str | Path]) -> list[tuple[Path, str | None]]:
-        """The photos behind files and folders, in input order, with (path, problem) for bad inputs."""
-        return find_photos(paths)
+    def find_inputs(paths: list[str | Path], skipped: list[tuple[Path, str]] | None = None) -> list[tuple[Path, str | None]]:
+        """The photos behind files and folders, in input order, with (path, problem) for bad inputs.
+
+        What folder scans pass over (other file types, unreadable subfolders) goes to `skipped`.
+        """
+        return find_photos(paths, skipped=skipped)
 
     def classify(self, entries: list[tuple[Path, str | None]],
                  progress: Callable[[int], None] | None = None) -> Iterator[PhotoResult]:
@@ -140,7 +164,14 @@ class Wardrobe:
 
     def add(self, entries: list[tuple[Path, str | None]], label: int | None = None,
             progress: Callable[[int], None] | None = None) -> Iterator[PhotoResult]:
-        """Classify and store each photo; one transaction per batch, so an interruption keeps only whole items."""
+        """Classify and store each photo; one transaction per batch, so an interruption keeps only whole items.
+
+        Temporary files a killed `add` left in the library are removed first.
+        """
+        if self.inventory.read_only:
+            raise HomeUnusable(f"the home {self.home} is read-only: nothing can be added; reading commands (list, "
+                               "show, users) still work; use --home DIR for a writable home")
+        self.library.sweep_temporary()
         yield from self._process(entries, store=True, label=label, progress=progress)
 
     def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
@@ -201,22 +232,61 @@ class Wardrobe:
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
             result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))
         if store:
+            self._store(good, probabilities, embeddings, reading.features, twins, label)
+        return results
+
+    def _store(self, good, probabilities, embeddings, features_all, twins, label) -> None:
+        """Files into the library, then rows in one transaction; files this batch wrote go if the rows do not."""
+        created: list[str] = []
+        try:
             new_items = []
-            for (result, p), probs, embedding, features in zip(good, probabilities, embeddings, reading.features):
-                photo_file, thumb_file = self.library.store(p.path, p.sha256, p.thumbnail)
-                new_items.append(NewItem(
+            for (result, p), probs, embedding, features in zip(good, probabilities, embeddings, features_all):
+                try:
+                    photo_file, thumb_file = self.library.store(p.path, p.sha256, p.thumbnail, created)
+                except OSError as exc:
+                    if exc.filename and Path(exc.filename) == p.path or (exc.filename is None and not p.path.exists()):
+                        result.error = f"could not be read ({one_line(exc.strerror or exc)})"  # gone meanwhile
+                        continue
+                    raise os_problem(self.library.photos, exc) from exc
+                new_items.append((result, p, NewItem(
                     sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
-                    original_name=p.path.name, predicted_label=int(np.argmax(probs)),
+                    original_name=stored_name(p.path), predicted_label=int(np.argmax(probs)),
                     probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
                     model_version=self.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
-                ))
+                )))
                 p.thumbnail, p.framed = b"", None
-            for (result, p), item in zip(good, self.inventory.add_items(new_items)):
-                result.item = item
-                for twin in twins[p.sha256]:
-                    twin.duplicate_of = item.id
-        return results
+            if not new_items:
+                return
+            outcome = self.inventory.add_new_items([new for _, _, new in new_items])
+        except BaseException:
+            self._take_back(created)
+            raise
+        keep: set[str] = set()
+        for (result, p, new), found in zip(new_items, outcome):
+            if isinstance(found, Item):
+                result.item = found
+                keep.update((new.photo_file, new.thumbnail_file))
+            else:  # another `add` stored this photo meanwhile
+                result.duplicate_of, result.prediction = found, None
+            for twin in twins[p.sha256]:
+                twin.duplicate_of = found.id if isinstance(found, Item) else found
+        self._take_back([rel for rel in created if rel not in keep], check=True)
+
+    def _take_back(self, created: list[str], check: bool = False) -> None:
+        """Remove library files this process wrote that no row refers to (after a failure or a lost race)."""
+        if not created:
+            return
+        if check:
+            try:
+                referenced = self.inventory.referenced_files(created)
+            except StoreError:
+                return  # cannot tell: an orphan file is harmless, a row without its file is not
+            created = [rel for rel in created if rel not in referenced]
+        try:
+            self.library.delete(*created)
+        except OSError:
+            pass
 
     def explain(self, photo: Path, out: Path, title: str = "") -> tuple[Prediction, Path]:
         """Classify one photo and draw what both networks saw (photo, mask, 28x28 input, framing, top 3) to out."""
@@ -239,7 +309,10 @@ class Wardrobe:
     def explain_item(self, item_id: int, out: Path | None = None) -> tuple[Item, Prediction, Path]:
         item = self.item(item_id)
         out = out or self.home / "explain" / f"item-{item.id}.png"
-        prediction, path = self.explain(self.home / item.photo_path, out, f"item {item.id} ({item.original_name})")
+        photo = self.photo_file(item)
+        if photo is None:
+            raise PhotoError(f"item {item.id}: its stored photo path lies outside the library; refused")
+        prediction, path = self.explain(photo, out, f"item {item.id} ({item.original_name})")
         return item, prediction, path
 
     # -- the inventory -------------------------------------------------------------------------------------
@@ -248,24 +321,40 @@ class Wardrobe:
         return self.inventory.list(label=label, state=state)
 
     def item(self, item_id: int) -> Item:
-        item = self.inventory.get(item_id)
+        item = self.inventory.get(item_id) if storable([item_id]) else None
         if item is None:
-            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+            raise _no_item([item_id])
         return item
 
+    def photo_file(self, item: Item) -> Path | None:
+        """Where an item's photo is kept; None when its stored path does not lie inside the library."""
+        return self.library.photo_path(item.photo_path) if self.library.is_inside(item.photo_path) else None
+
+    def thumbnail_file(self, item: Item) -> Path | None:
+        return self.library.photo_path(item.thumbnail_path) if self.library.is_inside(item.thumbnail_path) else None
+
     def relabel(self, item_id: int, label: int) -> Item:
-        item = self.inventory.relabel(item_id, label)
+        item = self.inventory.relabel(item_id, label) if storable([item_id]) else None
         if item is None:
-            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
+            raise _no_item([item_id])
         return item
 
     def remove(self, item_id: int) -> Item:
-        item = self.inventory.remove(item_id)
-        if item is None:
-            raise NotFound(f"no item with id {item_id}; `wardrobe list` shows the ids")
-        # The row is gone first; files follow (an orphan file is harmless, a row without its file is not).
-        self.library.delete(item.photo_path, item.thumbnail_path)
-        return item
+        return self.remove_many([item_id])[0]
+
+    def remove_many(self, item_ids: list[int]) -> list[Item]:
+        """Remove items and their stored files; unknown ids are refused before anything is removed."""
+        ids = list(dict.fromkeys(item_ids))
+        found = self.inventory.by_ids(storable(ids))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise _no_item(missing)
+        removed = [item for i in ids if (item := self.inventory.remove(i)) is not None]
+        for item in removed:
+            # The row is gone first; files follow (an orphan file is harmless, a row without its file is not).
+            # A path outside the library (a tampered row) reads as "" and nothing outside is ever deleted.
+            self.library.delete(item.photo_path, item.thumbnail_path)
+        return removed
 
 
 def training_report(run_dir: Path, min_gain: float | None = None) -> dict:

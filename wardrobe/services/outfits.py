@@ -7,14 +7,15 @@ from datetime import datetime
 
 import numpy as np
 
+from wardrobe.config import check_user_name
 from wardrobe.domain import Item
 from wardrobe.outfits.compose import COLUMNS, Closet, ClosetItem
 from wardrobe.outfits.features import ItemTable, outfit_features, project
-from wardrobe.outfits.preference import PreferenceModel
+from wardrobe.outfits.preference import DamagedPreferences, PreferenceModel
 from wardrobe.outfits.recommend import propose
-from wardrobe.services.inventory import NotFound, Wardrobe
+from wardrobe.services.inventory import NotFound, Wardrobe, storable
 from wardrobe.store.repository import utcnow
-from wardrobe.store.taste import TasteStore, Wearable
+from wardrobe.store.taste import Rated, TasteStore, Wearable
 
 REPLAY = 200  # earlier ratings revisited after each new one
 
@@ -31,6 +32,10 @@ class CannotDress(Exception):
     """The closet cannot make a valid outfit; the message says what is missing."""
 
 
+class TasteDamaged(Exception):
+    """A user's stored preference model is damaged; the message says how to rebuild it."""
+
+
 def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None = None) -> ClosetItem:
     if embedding is None and w.embedding:
         embedding = np.frombuffer(w.embedding, dtype=np.float32)
@@ -43,9 +48,10 @@ class Stylist:
 
     def __init__(self, wardrobe: Wardrobe, user: str = "default", seed: int | None = None):
         self.wardrobe = wardrobe
-        self.user = user
+        self.user = check_user_name(user)
         self.taste = TasteStore(wardrobe.inventory.sessions)
-        self.user_id = self.taste.user_id(user)
+        # A user is created when something is stored for them (proposals, wear), not by a refused command.
+        self.user_id = self.taste.user_id(user, create=False)
         self.rng = np.random.default_rng(seed)
         self._projected: dict[int, np.ndarray] = {}  # item id -> projected embedding, kept between calls
 
@@ -58,8 +64,18 @@ class Stylist:
         now = utcnow()
         return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables])
 
+    def _created(self) -> int:
+        """This user's id, creating the user now that something is stored for them."""
+        if self.user_id is None:
+            self.user_id = self.taste.user_id(self.user, create=True)
+        return self.user_id
+
     def model(self) -> PreferenceModel:
-        return PreferenceModel.from_dict(self.taste.load_model(self.user_id))
+        try:
+            return PreferenceModel.from_dict(self.taste.load_model(self.user_id))
+        except DamagedPreferences as exc:
+            raise TasteDamaged(f"{self.user}'s taste model is damaged ({exc}); `wardrobe retrain --user "
+                               f"{self.user}` rebuilds it from the stored ratings") from exc
 
     def suggest(self, n: int = 3) -> list[OutfitProposal]:
         """n outfits for today, best first, recorded so they can be rated by id."""
@@ -68,50 +84,72 @@ class Stylist:
             raise CannotDress(f"cannot make an outfit yet: {why}")
         liked = [r.item_ids for r in self.taste.ratings(self.user_id, limit=50) if r.value > 0]
         proposals = propose(closet, self.model(), n, self.rng, set(self.taste.recent_keys(self.user_id)), liked)
-        ids = self.taste.record_outfits(self.user_id, [(p.item_ids, p.key, p.probability, p.explore) for p in proposals])
+        ids = self.taste.record_outfits(self._created(), [(p.item_ids, p.key, p.probability, p.explore) for p in proposals])
         by_id = self.wardrobe.inventory.by_ids(i for p in proposals for i in p.item_ids)
         return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore)
                 for i, p in zip(ids, proposals)]
 
-    def _features(self, outfits: list[list[int]]) -> np.ndarray:
-        """Features of rated outfits from their items as they are now (recency is left to the prior)."""
+    def _features(self, outfits: list[list[int]], found: dict | None = None) -> np.ndarray:
+        """Features of rated outfits from their items as they are now (recency is left to the prior).
+
+        `found` maps item ids to (item, embedding) already read; else they are read here.
+        """
         wanted = {i for ids in outfits for i in ids}
+        pairs = [found[i] for i in wanted if i in found] if found is not None \
+            else self.wardrobe.inventory.with_embeddings(wanted)
         known = {item.id: _closet_item(Wearable(item.id, item.label, item.colours, None, blob), None)
-                 for item, blob in self.wardrobe.inventory.with_embeddings(wanted)}
+                 for item, blob in pairs}
         closet = Closet(list(known.values()))
         rows = [closet.row_for([i for i in ids if i in known]) for ids in outfits]
         width = len(COLUMNS)
         rows = np.stack([r if r is not None else np.full(width, -1) for r in rows]) if rows else np.zeros((0, width), int)
         return outfit_features(ItemTable(closet), rows)
 
-    def rate(self, outfit_id: int, like: bool) -> None:
-        """Store a like or dislike and learn from it at once."""
-        found = self.taste.outfit(outfit_id)
+    def rate(self, outfit_id: int, like: bool) -> bool:
+        """Store a like or dislike and learn from it at once; rating an outfit again replaces the earlier rating.
+
+        Reading the model, learning and writing it happen in one write transaction, so ratings made at
+        the same time (two terminals, quick keys in the TUI) are all learnt. Returns whether a rating was replaced.
+        """
+        found = self.taste.outfit(outfit_id) if storable([outfit_id]) else None
         if found is None:
             raise NotFound(f"no outfit with id {outfit_id}; `wardrobe suggest` proposes some")
         owner, item_ids = found
-        if owner != self.user_id:
+        if self.user_id is None or owner != self.user_id:
             raise NotFound(f"outfit {outfit_id} was proposed to another user; use --user to rate as them")
-        history = self.taste.ratings(self.user_id, limit=REPLAY)
-        features = self._features([item_ids] + [r.item_ids for r in history])
-        model = self.model()
-        model.learn(features[:1], np.array([int(like)]),
-                    replay=(features[1:], np.array([int(r.value > 0) for r in history])))
-        self.taste.add_rating(self.user_id, outfit_id, 1 if like else -1, model.to_dict())
+
+        def learn(stored: dict | None, history: list[Rated], items: dict, replaced: bool) -> dict:
+            features = self._features([item_ids] + [r.item_ids for r in history], items)
+            liked = np.array([int(r.value > 0) for r in history])
+            try:
+                model = PreferenceModel.from_dict(stored)
+            except DamagedPreferences:
+                model, replaced = PreferenceModel(), True  # rebuilt from every rating, this one included
+            if replaced:
+                model.fit(np.concatenate([features[1:], features[:1]]), np.append(liked, int(like)))
+            else:
+                model.learn(features[:1], np.array([int(like)]), replay=(features[1:], liked))
+            return model.to_dict()
+
+        return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY)
 
     def retrain(self) -> dict:
-        """Rebuild this user's model from all their stored ratings."""
+        """Rebuild this user's model from all their stored ratings (whatever state the stored one is in)."""
         history = self.taste.ratings(self.user_id)
         liked = np.array([int(r.value > 0) for r in history])
         model = PreferenceModel()
         features = self._features([r.item_ids for r in history])
         model.fit(features, liked)
-        self.taste.save_model(self.user_id, model.to_dict())
+        if self.user_id is not None:
+            self.taste.save_model(self.user_id, model.to_dict())
         agreement = float(np.mean((model.learned_logit(features) > 0) == (liked > 0))) if len(liked) else None
         return {"user": self.user, "ratings": len(history), "likes": int(liked.sum()), "train_agreement": agreement}
 
     def wear(self, item_ids: list[int]) -> list[int]:
-        found = self.taste.add_wears(self.user_id, item_ids)
+        known = self.wardrobe.inventory.by_ids(storable(item_ids))
+        if not known:
+            raise NotFound(f"no item with id {', '.join(map(str, item_ids))}")
+        found = self.taste.add_wears(self._created(), list(known))
         missing = sorted(set(item_ids) - set(found))
         if missing:
             raise NotFound(f"no item with id {', '.join(map(str, missing))}; the others were logged" if found
@@ -124,7 +162,7 @@ def all_users(wardrobe: Wardrobe) -> list[dict]:
 
 
 def set_state(wardrobe: Wardrobe, item_ids: list[int], state: str) -> list[int]:
-    found = TasteStore(wardrobe.inventory.sessions).set_state(item_ids, state)
+    found = TasteStore(wardrobe.inventory.sessions).set_state(storable(item_ids), state)
     missing = sorted(set(item_ids) - set(found))
     if missing:
         raise NotFound(f"no item with id {', '.join(map(str, missing))}")

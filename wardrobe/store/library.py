@@ -7,11 +7,23 @@ import io
 import os
 import shutil
 import tempfile
-from pathlib import Path
+import time
+from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
 THUMBNAIL_SIZE = 256
+FOLDERS = ("photos", "thumbnails")
+STALE_SECONDS = 15 * 60  # a temporary file this old belongs to no running `add`: a killed one left it
+
+
+def safe_relative(stored: str) -> str:
+    """A stored library path if it is one (photos/... or thumbnails/..., relative, no '..'), else ''."""
+    path = PurePosixPath(str(stored))
+    if path.is_absolute() or len(path.parts) < 2 or path.parts[0] not in FOLDERS or ".." in path.parts \
+            or "\\" in str(stored) or "\x00" in str(stored):
+        return ""
+    return str(path)
 
 
 def file_sha256(path: Path) -> str:
@@ -31,25 +43,75 @@ class PhotoLibrary:
         self.thumbnails = self.home / "thumbnails"
 
     def photo_path(self, relative: str) -> Path:
-        return self.home / relative
+        """The file a stored path names, which must lie inside the library (else UnsafePath)."""
+        from wardrobe.store.errors import UnsafePath
+
+        if not safe_relative(relative):
+            raise UnsafePath(f"stored path {relative!r} is not inside the photo library; refused")
+        path = self.home / relative
+        root = self.home.resolve()
+        resolved = path.resolve()
+        if not any(resolved.is_relative_to(root / folder) for folder in FOLDERS):
+            raise UnsafePath(f"stored path {relative!r} leads outside the photo library; refused")
+        return path
+
+    def is_inside(self, relative: str) -> bool:
+        from wardrobe.store.errors import UnsafePath
+
+        try:
+            self.photo_path(relative)
+        except UnsafePath:
+            return False
+        return True
 
     def _place(self, folder: Path, sha256: str, suffix: str) -> Path:
         return folder / sha256[:2] / f"{sha256}{suffix}"
 
-    def store(self, source: Path, sha256: str, thumbnail_jpeg: bytes) -> tuple[str, str]:
-        """Copy the photo and write its thumbnail; return both paths relative to home. Idempotent."""
-        photo = self._place(self.photos, sha256, source.suffix.lower() or ".img")
-        if not photo.exists():
-            _atomic_copy(source, photo)
+    def store(self, source: Path, sha256: str, thumbnail_jpeg: bytes, created: list[str] | None = None) -> tuple[str, str]:
+        """Copy the photo and write its thumbnail; return both paths relative to home. Idempotent.
+
+        The paths of files this call wrote (not those already there) are appended to `created`, so a
+        caller whose transaction fails can take back exactly what it put in.
+        """
+        suffix = source.suffix.lower()
+        if not (suffix[1:].isascii() and suffix[1:].isalnum()):
+            suffix = ".img"
+        photo = self._place(self.photos, sha256, suffix)
         thumb = self._place(self.thumbnails, sha256, ".jpg")
-        if not thumb.exists():
-            _atomic_write(thumbnail_jpeg, thumb)
+        for path, write in ((photo, lambda: _atomic_copy(source, photo)), (thumb, lambda: _atomic_write(thumbnail_jpeg, thumb))):
+            if not path.exists():
+                write()
+                if created is not None:
+                    created.append(str(path.relative_to(self.home)))
         return str(photo.relative_to(self.home)), str(thumb.relative_to(self.home))
 
-    def delete(self, *relative: str) -> None:
+    def delete(self, *relative: str) -> list[str]:
+        """Delete stored files; paths outside the library are never touched. Returns those refused."""
+        refused = []
         for rel in relative:
-            if rel:
+            if not rel:
+                continue
+            if self.is_inside(rel):
                 (self.home / rel).unlink(missing_ok=True)
+            else:
+                refused.append(rel)
+        return refused
+
+    def sweep_temporary(self, older_than: float = STALE_SECONDS) -> int:
+        """Remove temporary files a killed `add` left in the library; returns how many."""
+        removed = 0
+        cutoff = time.time() - older_than
+        for folder in (self.photos, self.thumbnails):
+            if not folder.is_dir():
+                continue
+            for tmp in folder.glob("*/.*.tmp"):
+                try:
+                    if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
+                        removed += 1
+                except OSError:
+                    pass  # a read-only home: left for a later start
+        return removed
 
 
 def _temp_beside(target: Path) -> Path:

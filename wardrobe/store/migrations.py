@@ -137,6 +137,21 @@ def m003_closet_categories(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE corrections_new RENAME TO corrections"))
 
 
+@migration
+def m004_one_rating_per_outfit(conn: Connection) -> None:
+    """Rating an outfit again replaces the earlier rating: keep each user's latest one, then enforce it."""
+    conn.execute(text("""
+        DELETE FROM ratings WHERE id NOT IN (SELECT max(id) FROM ratings GROUP BY user_id, outfit_id)"""))
+    conn.execute(text("CREATE UNIQUE INDEX ux_ratings_user_outfit ON ratings (user_id, outfit_id)"))
+
+
+def pending(conn: Connection) -> list[str]:
+    """The migrations this database has not seen (all of them for a database without the table)."""
+    exists = conn.execute(text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'")).first()
+    done = {row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))} if exists else set()
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
 def apply(conn: Connection) -> list[str]:
     """Apply the migrations this database has not seen; return their names."""
     conn.execute(text(

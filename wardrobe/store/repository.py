@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
-from wardrobe.store.database import open_engine, session_factory
+from wardrobe.store.database import open_engine, session_factory, writable
+from wardrobe.store.library import safe_relative
 from wardrobe.store.tables import CorrectionRow, ItemRow, UserRow
 
 
@@ -42,17 +43,20 @@ def item_from_row(row: ItemRow) -> Item:
         id=row.id, sha256=row.sha256, original_name=row.original_name, added_at=row.added_at,
         predicted_label=row.predicted_label, probabilities=list(row.probabilities),
         conversion_version=row.conversion_version, model_version=row.model_version,
-        user_label=row.user_label, colours=list(row.colours or []), photo_path=row.photo_file,
-        thumbnail_path=row.thumbnail_file, state=row.state,
+        user_label=row.user_label, colours=list(row.colours or []),
+        # A tampered path (outside the library) reaches no caller: it reads as no file at all.
+        photo_path=safe_relative(row.photo_file), thumbnail_path=safe_relative(row.thumbnail_file), state=row.state,
     )
 
 
 class Inventory:
     """The SQLite inventory at one path. Every method is one short transaction."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool | None = None):
         self.path = Path(path)
-        self.engine = open_engine(self.path)
+        # A home this process cannot write is opened read-only: reading commands still work there.
+        self.read_only = (self.path.exists() and not writable(self.path)) if read_only is None else read_only
+        self.engine = open_engine(self.path, self.read_only)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
 
     def close(self) -> None:
@@ -69,25 +73,57 @@ class Inventory:
         return found
 
     def add_items(self, new_items: list[NewItem]) -> list[Item]:
-        """Insert a batch of items (and their corrections) in one transaction: all or none."""
+        """Insert a batch of items (and their corrections) in one transaction: all or none.
+
+        Photos stored meanwhile by another process are not inserted again: see add_new_items.
+        """
+        return [found for found in self.add_new_items(new_items) if isinstance(found, Item)]
+
+    def add_new_items(self, new_items: list[NewItem]) -> list[Item | int]:
+        """Insert a batch in one write transaction; for each photo, its new Item or the id already holding it.
+
+        The duplicate check runs inside the write transaction, so two `add`s of the same photos at
+        once cannot both insert one: the second finds the first's rows and reports them.
+        """
         now = utcnow()
         with self.sessions.begin() as s:
-            rows = []
+            hashes = [new.sha256 for new in new_items]
+            existing = dict(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(hashes))).all())
+            rows: dict[str, ItemRow] = {}
             for new in new_items:
-                row = ItemRow(
+                if new.sha256 in existing or new.sha256 in rows:
+                    continue
+                rows[new.sha256] = ItemRow(
                     sha256=new.sha256, photo_file=new.photo_file, thumbnail_file=new.thumbnail_file,
                     original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
                     probabilities=new.probabilities, conversion_version=new.conversion_version,
                     model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
                     colours=new.colours, state="active", photo_features=new.photo_features,
                 )
-                s.add(row)
-                rows.append(row)
+            s.add_all(rows.values())
             s.flush()
-            for row in rows:
+            for row in rows.values():
                 if row.user_label is not None:
                     s.add(CorrectionRow(item_id=row.id, label=row.user_label, source="add", created_at=now))
-            return [item_from_row(row) for row in rows]
+            items = {sha: item_from_row(row) for sha, row in rows.items()}
+            return [items[new.sha256] if new.sha256 in items else existing[new.sha256] for new in new_items]
+
+    def referenced_files(self, files: Iterable[str]) -> set[str]:
+        """Which of these library paths some item refers to (as its photo or thumbnail)."""
+        files = list(files)
+        found: set[str] = set()
+        with self.sessions() as s:
+            for start in range(0, len(files), 400):
+                chunk = files[start : start + 400]
+                for photo, thumb in s.execute(sa.select(ItemRow.photo_file, ItemRow.thumbnail_file).where(
+                        sa.or_(ItemRow.photo_file.in_(chunk), ItemRow.thumbnail_file.in_(chunk)))):
+                    found.update((photo, thumb))
+        return found & set(files)
+
+    def stored_paths(self) -> dict[int, str]:
+        """Each item's photo path exactly as stored (items hand out only paths inside the library)."""
+        with self.sessions() as s:
+            return dict(s.execute(sa.select(ItemRow.id, ItemRow.photo_file)).all())
 
     def get(self, item_id: int) -> Item | None:
         with self.sessions() as s:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,7 +70,10 @@ class OutfitRow(Base):
 
 
 class RatingRow(Base):
+    """One user's like (1) or dislike (-1) of an outfit; rating it again replaces the earlier one."""
+
     __tablename__ = "ratings"
+    __table_args__ = (Index("ux_ratings_user_outfit", "user_id", "outfit_id", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
-from wardrobe.store.repository import utcnow
+from wardrobe.domain import Item
+from wardrobe.store.repository import item_from_row, utcnow
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
 
 STATES = ("active", "laundry", "retired")
+DAMAGED = {"damaged": True}  # what load_model hands out for stored numbers that are not valid JSON
 
 
 @dataclass
@@ -42,6 +46,7 @@ class TasteStore:
     # -- users ----------------------------------------------------------------------------------------------
 
     def user_id(self, name: str, create: bool = True) -> int | None:
+        """The user's id; created here only when `create` (callers create users when storing something)."""
         with self.sessions.begin() as s:
             found = s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
             if found is not None or not create:
@@ -115,21 +120,54 @@ class TasteStore:
                                   .order_by(OutfitRow.id.desc()).limit(limit)))
 
     def add_rating(self, user_id: int, outfit_id: int, value: int, model: dict | None = None) -> None:
-        """Store a rating and, in the same transaction, the model updated from it."""
+        """Store a rating (replacing this user's earlier one of the outfit) and, in the same transaction, the model."""
         with self.sessions.begin() as s:
+            s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id, RatingRow.outfit_id == outfit_id))
             s.add(RatingRow(user_id=user_id, outfit_id=outfit_id, value=value, created_at=utcnow()))
             if model is not None:
                 self._save_model(s, user_id, model)
 
-    def ratings(self, user_id: int, limit: int | None = None) -> list[Rated]:
+    def rate(self, user_id: int, outfit_id: int, value: int,
+             learn: Callable[[dict | None, list[Rated], dict[int, tuple[Item, bytes | None]], bool], dict],
+             replay: int | None = None) -> bool:
+        """Read, learn and write a user's model in one write transaction, so no concurrent rating is lost.
+
+        `learn(stored_model, history, items, replaced)` gets the stored model (DAMAGED if unreadable),
+        the user's earlier ratings (the last `replay`, or all of them when this rating replaces one or the
+        model is damaged), their items with embeddings, and whether an earlier rating of this outfit is
+        being replaced; it returns the new model. Returns whether a rating was replaced.
+        """
+        with self.sessions.begin() as s:
+            replaced = s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id,
+                                                           RatingRow.outfit_id == outfit_id)).rowcount > 0
+            stored = self._load_model(s, user_id)
+            everything = replaced or stored is DAMAGED
+            history = self._ratings(s, user_id, None if everything else replay)
+            wanted = {i for r in history for i in r.item_ids} | set(s.get(OutfitRow, outfit_id).item_ids)
+            items: dict[int, tuple[Item, bytes | None]] = {}
+            ids = sorted(wanted)
+            for start in range(0, len(ids), 500):
+                for row in s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(ids[start : start + 500]))
+                                     .options(undefer(ItemRow.embedding))):
+                    items[row.id] = (item_from_row(row), row.embedding)
+            model = learn(stored, history, items, replaced)
+            s.add(RatingRow(user_id=user_id, outfit_id=outfit_id, value=value, created_at=utcnow()))
+            self._save_model(s, user_id, model)
+            return replaced
+
+    def ratings(self, user_id: int | None, limit: int | None = None) -> list[Rated]:
         """This user's ratings, oldest first (the last `limit` if given)."""
+        with self.sessions() as s:
+            return self._ratings(s, user_id, limit)
+
+    @staticmethod
+    def _ratings(s: Session, user_id: int | None, limit: int | None) -> list[Rated]:
         query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
                  .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id).where(RatingRow.user_id == user_id)
                  .order_by(RatingRow.id.desc()))
         if limit:
             query = query.limit(limit)
-        with self.sessions() as s:
-            return [Rated(o, list(ids), v, t) for o, ids, v, t in reversed(s.execute(query).all())]
+        return [Rated(o, list(ids), v, t) for o, ids, v, t in reversed(s.execute(query).all())]
 
     def add_wears(self, user_id: int, item_ids: list[int]) -> list[int]:
         now = utcnow()
@@ -146,9 +184,22 @@ class TasteStore:
 
     # -- preference models ----------------------------------------------------------------------------------
 
-    def load_model(self, user_id: int) -> dict | None:
+    def load_model(self, user_id: int | None) -> dict | None:
+        """The stored model's numbers; None if there is none, DAMAGED if they are not valid JSON."""
         with self.sessions() as s:
-            return s.scalar(sa.select(PreferenceModelRow.params).where(PreferenceModelRow.user_id == user_id))
+            return self._load_model(s, user_id)
+
+    @staticmethod
+    def _load_model(s: Session, user_id: int | None) -> dict | None:
+        # Read as text and parse here: a damaged row must not fail inside SQLAlchemy's JSON type.
+        raw = s.scalar(sa.select(sa.cast(PreferenceModelRow.params, sa.Text)).where(PreferenceModelRow.user_id == user_id))
+        if raw is None:
+            return None
+        try:
+            data = json.loads(raw)
+        except (TypeError, ValueError):
+            return DAMAGED
+        return data if isinstance(data, dict) else DAMAGED
 
     def save_model(self, user_id: int, params: dict) -> None:
         with self.sessions.begin() as s:
@@ -156,8 +207,6 @@ class TasteStore:
 
     @staticmethod
     def _save_model(s: Session, user_id: int, params: dict) -> None:
-        row = s.get(PreferenceModelRow, user_id)
-        if row is None:
-            s.add(PreferenceModelRow(user_id=user_id, params=params, updated_at=utcnow()))
-        else:
-            row.params, row.updated_at = params, utcnow()
+        # Replaced without loading the old row, which may be damaged.
+        s.execute(sa.delete(PreferenceModelRow).where(PreferenceModelRow.user_id == user_id))
+        s.add(PreferenceModelRow(user_id=user_id, params=params, updated_at=utcnow()))

@@ -44,18 +44,26 @@ class WardrobeApp(App):
         self.notify(f"rebuilding {self.stylist.user}'s taste from all ratings...")
         self.retrain_worker()
 
-    @work(thread=True, exclusive=True, group="retrain")
+    @work(thread=True, exclusive=True, group="retrain", exit_on_error=False)
     def retrain_worker(self) -> None:
-        result = self.stylist.retrain()
+        try:
+            result = self.stylist.retrain()
+        except Exception as exc:  # noqa: BLE001  a notice, never the end of the app
+            self.call_from_thread(self.notify, f"taste not rebuilt: {exc}", severity="error")
+            return
         self.call_from_thread(self.notify, f"taste rebuilt from {result['ratings']} ratings ({result['likes']} liked)")
 
     def action_switch_user(self) -> None:
-        from wardrobe.services import Stylist
+        from wardrobe.services import BadName, Stylist
         from wardrobe.services.outfits import all_users
 
         def done(name: str | None) -> None:
             if name:
-                self.stylist = Stylist(self.wardrobe, name, self.seed)
+                try:
+                    self.stylist = Stylist(self.wardrobe, name, self.seed)
+                except BadName as exc:
+                    self.notify(str(exc), severity="error")
+                    return
                 self.sub_title = f"user: {name}"
                 outfits = self.get_screen("outfits") if self.current_mode != "outfits" else self.screen
                 if isinstance(outfits, OutfitScreen):

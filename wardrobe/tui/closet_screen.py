@@ -87,7 +87,7 @@ class ClosetScreen(Screen):
             photo.show(None)
             details.update("")
             return
-        photo.show(self.app.wardrobe.home / item.thumbnail_path)
+        photo.show(self.app.wardrobe.thumbnail_file(item))
         top = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
         details.update(f"#{item.id} {item.category}\n{item.original_name}\n" +
                        "\n".join(f"{CATEGORIES[i]} {p:.0%}" for i, p in top))

@@ -60,11 +60,11 @@ class OutfitScreen(Screen):
 
     @work(thread=True, group="suggest")
     def fetch(self, stylist) -> None:
-        from wardrobe.services.outfits import CannotDress
+        from wardrobe.services.outfits import CannotDress, TasteDamaged
 
         try:
             proposals = stylist.suggest(5)
-        except CannotDress as exc:
+        except (CannotDress, TasteDamaged) as exc:
             self.app.call_from_thread(self.show_message, str(exc) + ". Add photos with `wardrobe add`.")
             proposals = []
         self.app.call_from_thread(self.receive, proposals, stylist)
@@ -94,8 +94,8 @@ class OutfitScreen(Screen):
             p = self.current
             explore = "  [i](something new)[/i]" if p.explore else ""
             self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it{explore}")
-            home = self.app.wardrobe.home
-            pieces.mount_all(PieceCard(item, home / item.thumbnail_path, self.app.graphics) for item in p.items)
+            wardrobe = self.app.wardrobe
+            pieces.mount_all(PieceCard(item, wardrobe.thumbnail_file(item), self.app.graphics) for item in p.items)
         if len(self.queue) < 2:
             self.refill()
 
@@ -107,9 +107,13 @@ class OutfitScreen(Screen):
         self.query_one("#outfit-status", Static).update(f"{'Liked' if like else 'Disliked'} outfit {outfit.id}")
         self.advance()
 
-    @work(thread=True, group="rate")
+    @work(thread=True, group="rate", exit_on_error=False)
     def save_rating(self, outfit_id: int, like: bool) -> None:
-        self.app.stylist.rate(outfit_id, like)
+        # Ratings may overlap (l then d quickly): the store reads, learns and writes each in one transaction.
+        try:
+            self.app.stylist.rate(outfit_id, like)
+        except Exception as exc:  # noqa: BLE001  a failed rating is a notice, never the end of the app
+            self.app.call_from_thread(self.app.notify, f"rating not saved: {exc}", severity="error")
 
     def action_skip(self) -> None:
         if self.current is not None:
@@ -120,5 +124,9 @@ class OutfitScreen(Screen):
         if self.current is None:
             return
         ids = [item.id for item in self.current.items]
-        self.app.stylist.wear(ids)
+        try:
+            self.app.stylist.wear(ids)
+        except Exception as exc:  # noqa: BLE001  e.g. an item removed meanwhile from another terminal
+            self.app.notify(f"not logged: {exc}", severity="error")
+            return
         self.query_one("#outfit-status", Static).update(f"Logged: you wore {', '.join(map(str, ids))} today")

@@ -56,7 +56,25 @@ def read_card(model_dir: Path) -> dict:
         raise ModelError(f"{card_path}: unreadable model card ({exc}). {restore_hint(model_dir)}") from exc
     if not isinstance(card, dict) or "artifacts" not in card:
         raise ModelError(f"{card_path}: not a wardrobe model card. {restore_hint(model_dir)}")
+    problem = _artifacts_problem(card["artifacts"])
+    if problem:
+        raise ModelError(f"{card_path}: damaged model card ({problem}). {restore_hint(model_dir)}")
     return card
+
+
+def _artifacts_problem(artifacts) -> str | None:
+    """What is wrong with a card's artifacts table, or None: every entry names a plain file and its sha256."""
+    if not isinstance(artifacts, dict) or not artifacts:
+        return "its artifacts list is empty or not a table"
+    for kind, entry in artifacts.items():
+        if not isinstance(entry, dict):
+            return f"artifact {kind!r} is not a table"
+        name, digest = entry.get("file"), entry.get("sha256")
+        if not isinstance(name, str) or not name or name != Path(name).name or name in (".", ".."):
+            return f"artifact {kind!r} names no plain file in the model folder"
+        if not isinstance(digest, str) or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            return f"artifact {kind!r} has no sha256"
+    return None
 
 
 def verified_artifact(model_dir: Path, kind: str = "litert") -> tuple[Path, dict]:
@@ -79,10 +97,18 @@ def verified_artifact(model_dir: Path, kind: str = "litert") -> tuple[Path, dict
 
 
 def restore_hint(model_dir: Path) -> str:
-    return (
-        f"Restore the shipped model with `git checkout -- {model_dir}` (or reinstall wardrobe), "
-        "or train a new one with `wardrobe train`."
-    )
+    """What to do about a model folder that cannot be used: it depends on what the folder is."""
+    from wardrobe import config
+
+    model_dir = Path(model_dir)
+    if model_dir.resolve() in {p.resolve() for p in config.shipped_model_dirs()}:
+        where = "`git checkout -- model/` in a clone" if (model_dir / ".." / ".git").exists() else "reinstall wardrobe"
+        return f"Restore the shipped model ({where}), or train a new one with `wardrobe train`."
+    if not (model_dir / CARD_NAME).exists():
+        return (f"{model_dir} holds no wardrobe model: point --model (or WARDROBE_MODEL) at a folder made by "
+                "`wardrobe train`, or leave it out to use the shipped model.")
+    return (f"Publish the model again into {model_dir} (`wardrobe train --export-only --out {model_dir}`), "
+            "or leave --model out to use the shipped model.")
 
 
 def publish(model_dir: Path, staged: dict[str, Path], card: dict) -> dict:

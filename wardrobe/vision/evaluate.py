@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from wardrobe import config
 from wardrobe.domain import CATEGORIES, FMNIST_CLASSES, SLOTS, UnknownCategory, is_unsure, parse_category
 from wardrobe.vision import fmnist
 from wardrobe.vision.photo import PhotoError, find_photos
@@ -21,7 +22,7 @@ PAPER_TABLE = [
     {"epochs": 100, "train_accuracy": None, "test_accuracy": 0.9037, "time": None},
     {"epochs": 200, "train_accuracy": 0.976, "test_accuracy": 0.9066, "time": None},
 ]
-DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "data" / "photo-folders.json"
+DEFAULT_MAPPING = config.DATA_DIR / "photo-folders.json"
 
 
 def confusion(truth: np.ndarray, predicted: np.ndarray, n: int = 10) -> np.ndarray:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageFile, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageFilter, ImageOps
+
+from wardrobe.vision.safe_open import UnusableFile, decoder_failure, opened_image, scan_folder
 
 # Bump when the conversion changes: items remember which version classified them.
 CONVERSION_VERSION = "fmnist-v1"
@@ -35,38 +36,24 @@ class Converted:
 def open_photo(path: str | Path, max_pixels: int = MAX_PIXELS, target: int = WORK_SIZE) -> Image.Image:
     """Open a user photo as RGB: size-checked before decoding, EXIF-rotated, first frame, any mode.
 
+    Only regular files in the allowed formats are opened (safe_open.ALLOWED_FORMATS); any failure of the
+    decoder on this one photo becomes a PhotoError with a one-line reason.
     JPEGs are decoded at reduced size (draft mode) when only `target` pixels are needed.
     """
-    path = Path(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            width, height = image.size
-            if width * height > max_pixels:
-                raise PhotoError(f"image too large ({width}x{height} pixels; the limit is {max_pixels // 1_000_000} megapixels)")
-            if getattr(image, "n_frames", 1) > 1:
-                image.seek(0)
-            if image.format == "JPEG" and target:
-                # Keep enough pixels for the rotation below and the 28x28 result.
-                image.draft("RGB", (target * 2, target * 2))
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            return _to_rgb(image)
-    except PhotoError:
-        raise
-    except FileNotFoundError as exc:
-        raise PhotoError("no such file") from exc
-    except IsADirectoryError as exc:
-        raise PhotoError("is a directory") from exc
-    except PermissionError as exc:
-        raise PhotoError("permission denied") from exc
-    except UnidentifiedImageError as exc:
-        raise PhotoError("not an image Wardrobe can read (JPEG, PNG or WebP expected)") from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoError(f"image too large (decompression bomb protection: {exc})") from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise PhotoError(f"corrupt or truncated image ({exc})") from exc
+        with opened_image(Path(path), max_pixels) as image:
+            try:
+                if getattr(image, "n_frames", 1) > 1:
+                    image.seek(0)
+                if image.format in ("JPEG", "MPO") and target:
+                    # Keep enough pixels for the rotation below and the 28x28 result.
+                    image.draft("RGB", (target * 2, target * 2))
+                image.load()
+                return _to_rgb(ImageOps.exif_transpose(image))
+            except Exception as exc:  # noqa: BLE001  a decoder failure is this photo's problem, not the command's
+                raise PhotoError(decoder_failure(exc)) from exc
+    except UnusableFile as exc:
+        raise PhotoError(str(exc)) from exc
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -188,21 +175,23 @@ def to_fmnist(image: Image.Image) -> Converted:
     return Converted(pixels=np.asarray(canvas, dtype=np.uint8), work=rgb, mask=mask)
 
 
-def find_photos(paths: list[str | Path]) -> list[tuple[Path, str | None]]:
+def find_photos(paths: list[str | Path], skipped: list[tuple[Path, str]] | None = None) -> list[tuple[Path, str | None]]:
     """Expand files and folders (recursively, sorted) into photo paths, in input order.
 
     Each entry is (path, None) for a photo to process or (path, problem) for an input that cannot be:
     a missing path or a folder without photos. Files given by name are tried whatever their suffix.
+    What a folder scan passes over (files of other types, devices and pipes, unreadable subfolders)
+    is appended to `skipped` as (path, reason) when a list is given.
     """
     entries: list[tuple[Path, str | None]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+            found = scan_folder(path, skipped if skipped is not None else [])
             if not found:
                 entries.append((path, f"folder holds no photos ({', '.join(PHOTO_SUFFIXES)})"))
             entries.extend((p, None) for p in found)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             entries.append((path, None))
         else:
             entries.append((path, "no such file or folder"))

@@ -1,0 +1,24 @@
+"""Build hook: ship the repository's top-level model/ and data/ inside the package, as wardrobe/_shipped/.
+
+They stay where they live (model/ and data/ at the top of the repository); the build maps them into the
+wheel, so a `pip install .` or a wheel carries the model, the sample photos and photo-folders.json.
+A clone (`pip install -e .`) reads them from the repository directly (wardrobe.config.shipped).
+"""
+
+from setuptools import find_packages, setup
+
+SHIPPED = {
+    "wardrobe._shipped.model": "model",
+    "wardrobe._shipped.model.lite": "model/lite",
+    "wardrobe._shipped.data": "data",
+    "wardrobe._shipped.data.samples": "data/samples",
+}
+
+SHIPPED_FILES = ["*.json", "*.md", "*.csv", "*.npz", "*.tflite", "*.png"]
+
+setup(
+    packages=find_packages(include=["wardrobe", "wardrobe.*"]) + list(SHIPPED),
+    package_dir=SHIPPED,
+    package_data={"wardrobe": ["**/*.tcss"], **{name: SHIPPED_FILES for name in SHIPPED}},
+    exclude_package_data={"wardrobe._shipped.data": ["*.py"]},
+)
