@@ -10,6 +10,7 @@ from setuptools import find_packages, setup
 SHIPPED = {
     "wardrobe._shipped.model": "model",
     "wardrobe._shipped.model.lite": "model/lite",
+    "wardrobe._shipped.model.photo": "model/photo",
     "wardrobe._shipped.data": "data",
     "wardrobe._shipped.data.samples": "data/samples",
 }

@@ -31,8 +31,9 @@ def test_wheel_carries_the_model_the_samples_and_the_folder_mapping(wheel):
     assert len([n for n in names if n.startswith("wardrobe/_shipped/data/samples/") and n.endswith(".png")]) == 10
     import json
 
-    for entry in json.loads(zipfile.ZipFile(wheel).read(card))["artifacts"].values():
-        assert f"wardrobe/_shipped/model/{entry['file']}" in names
+    for folder in ("model", "model/photo"):  # the paper's network, and the photo network with its head
+        for entry in json.loads(zipfile.ZipFile(wheel).read(f"wardrobe/_shipped/{folder}/card.json"))["artifacts"].values():
+            assert f"wardrobe/_shipped/{folder}/{entry['file']}" in names
     assert "wardrobe/tui/app.tcss" in names
 
 

@@ -33,7 +33,7 @@ def _fake_torch() -> dict[str, types.ModuleType]:
 
 class _Tensor:
     def __init__(self, key: str, array: np.ndarray, modules):
-        self.key, self.array, self.modules = key, np.ascontiguousarray(array), modules
+        self.key, self.array, self.modules = key, np.array(array, order="C"), modules
 
     def __reduce__(self):
         strides = tuple(s // self.array.itemsize for s in self.array.strides)

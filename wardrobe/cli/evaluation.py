@@ -54,7 +54,8 @@ def evaluate(
             if photos is not None:
                 from wardrobe.services import Wardrobe
 
-                result = evaluate_photo_folder(photos, model, mapping, Wardrobe(state.home).personal_head)
+                result = evaluate_photo_folder(photos, model, mapping, Wardrobe(state.home).personal_head,
+                                              state.photo_model)
             else:
                 result = evaluate_test_set(model, data, engine, figures)
         except ValueError as exc:  # an unreadable mapping file, or no labelled subfolder
@@ -87,10 +88,16 @@ def _print_test_set(r: dict) -> None:
 
 
 def _print_photos(r: dict) -> None:
-    print(f"{r['photos']} photos: slot accuracy {_fmt(r['slot_accuracy'], '{:.3f}')} ({r['slot_scored']} scored), "
-          f"class accuracy {_fmt(r['class_accuracy'], '{:.3f}')} ({r['class_scored']} scored)")
-    print(f"\n{'folder':<12} {'photos':>6} {'slot':>6} {'class':>6}  taken for")
+    print(f"{r['photos']} photos, read by {r['classifier']} ({r['head']} photo head): "
+          f"slot accuracy {_fmt(r['slot_accuracy'], '{:.3f}')} ({r['slot_scored']} scored), "
+          f"class accuracy {_fmt(r['class_accuracy'], '{:.3f}')} ({r['class_scored']} scored), "
+          f"all folders {_fmt(r['all_folders_accuracy'], '{:.3f}')} ({r['all_scored']} scored)")
+    u = r["unsure"]
+    print(f"unsure: {_fmt(u['flagged_share'], '{:.1%}')} of slot-scored photos flagged; slot error "
+          f"{_fmt(u['slot_error_when_sure'], '{:.1%}')} among the others, {_fmt(u['slot_error_when_unsure'], '{:.1%}')} "
+          "among the flagged")
+    print(f"\n{'folder':<12} {'photos':>6} {'slot':>6} {'class':>6} {'unsure':>6}  taken for")
     for name, f in r["folders"].items():
         taken = ", ".join(f"{k} {v}" for k, v in list(f["predicted"].items())[:4])
         print(f"{name:<12} {f['photos']:>6} {_fmt(f['slot_accuracy'], '{:.2f}'):>6} "
-              f"{_fmt(f['class_accuracy'], '{:.2f}'):>6}  {taken}")
+              f"{_fmt(f['class_accuracy'], '{:.2f}'):>6} {f['unsure']:>6}  {taken}")

@@ -25,7 +25,7 @@ def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = Non
 
         classifier = Classifier(model_dir)
         card = classifier.card
-        result = evaluate_fmnist(lambda x: classifier.predict(x[..., 0])[0], data_dir)
+        result = evaluate_fmnist(lambda x: classifier.fmnist_probabilities(x[..., 0]), data_dir)
     result["engine"] = engine
     result["model"] = {"name": card.get("name"), "architecture": card.get("architecture"),
                        "card_test_accuracy": card.get("test_accuracy")}
@@ -45,12 +45,14 @@ def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = Non
 
 
 def evaluate_photo_folder(folder: Path, model_dir: Path | None = None, mapping: Path | None = None,
-                          personal_head: Path | None = None) -> dict:
-    """Slot and class accuracy of conversion + classifier (with the user's own photo head, if given and
-    present) on a folder of labelled subfolders."""
+                          personal_head: Path | None = None, photo_model_dir: Path | None = None) -> dict:
+    """Slot, class and all-folder accuracy of the whole pipeline (with the user's own photo head, if given and
+    fitted for this photo network) on a folder of labelled subfolders, and how well "unsure" warns."""
     from wardrobe.vision.classifier import Classifier
 
-    classifier = Classifier(config.model_dir(model_dir), personal_head=personal_head)
+    classifier = Classifier(config.model_dir(model_dir), config.photo_model_dir(photo_model_dir),
+                            personal_head=personal_head)
     result = evaluate_photos(classifier, Path(folder), load_mapping(mapping))
     result["classifier"] = classifier.version
+    result["head"] = classifier.head_source
     return result

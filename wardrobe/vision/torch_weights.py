@@ -49,7 +49,7 @@ class _LazyTensor:
         item = self.storage.dtype.itemsize
         flat = self.storage.data
         if not self.size:
-            return flat[self.offset].copy()
+            return np.array(flat[self.offset])
         return np.lib.stride_tricks.as_strided(
             flat[self.offset:], shape=self.size, strides=tuple(s * item for s in self.stride)).copy()
 

@@ -1,0 +1,88 @@
+"""The photo network: the weights' reader refuses anything but tensors, the Keras port matches, LiteRT matches Keras."""
+
+import os
+import pickle
+
+import numpy as np
+import pytest
+from PIL import Image
+from torchfile import tiny_efficientnet_state, write_state_dict
+
+from wardrobe.vision.photonet import CLOSET_CLASSES, FOOTWEAR, fmnist_as_photo, frame_photo, group_logits
+from wardrobe.vision.torch_weights import UnsafeWeights, load_state_dict
+
+
+class Planted:
+    """What an attacker puts in a weights file: unpickling it would run a shell command."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_state_dict_is_read_without_torch_and_exactly(tmp_path):
+    state = tiny_efficientnet_state()
+    state["transposed"] = np.arange(12, dtype=np.float32).reshape(3, 4).T  # a non-contiguous tensor's strides
+    read = load_state_dict(write_state_dict(tmp_path / "w.pth", state))
+    assert set(read) == set(state)
+    for name, value in state.items():
+        assert read[name].dtype == value.dtype and np.array_equal(read[name], value), name
+
+
+def test_a_planted_global_is_refused_and_never_runs(tmp_path):
+    marker = tmp_path / "ran"
+    path = write_state_dict(tmp_path / "evil.pth", {"w": np.ones(3, np.float32)}, extra=Planted(marker))
+    with pytest.raises(UnsafeWeights, match="posix.system|os.system"):
+        load_state_dict(path)
+    assert not marker.exists()
+
+
+def test_other_files_are_refused_with_one_clear_error(tmp_path):
+    (tmp_path / "text.pth").write_text("not weights")
+    (tmp_path / "pickle.pth").write_bytes(pickle.dumps({"a": 1}))
+    good = write_state_dict(tmp_path / "good.pth", {"w": np.ones(1000, np.float32)})
+    (tmp_path / "short.pth").write_bytes(good.read_bytes()[:-100])
+    for name in ("text.pth", "pickle.pth", "short.pth"):
+        with pytest.raises(UnsafeWeights):
+            load_state_dict(tmp_path / name)
+
+
+def test_keras_port_and_litert_file_agree(tiny_weights, tiny_photo_model):
+    import json
+
+    from wardrobe.vision import efficientnet
+    from wardrobe.vision.photonet import PhotoNetwork
+
+    state = load_state_dict(tiny_weights)
+    assert [s["stride"] for s in efficientnet.block_specs(state)] == list(efficientnet.STAGE_STRIDES)
+    card = json.loads((tiny_photo_model / "card.json").read_text())
+    assert card["source"]["licence"].startswith("Apache-2.0") and card["framing_version"]
+    assert max(card["artifacts"]["litert"]["max_abs_difference_from_keras"].values()) < 1e-3
+    net = PhotoNetwork(tiny_photo_model / card["artifacts"]["litert"]["file"])
+    x = np.random.default_rng(1).integers(0, 256, (3, net.size, net.size, 3)).astype(np.uint8)
+    features, logits = net.read(x)
+    model = efficientnet.build(state, net.size)
+    keras_features, keras_logits = model.predict(x.astype(np.float32), verbose=0)
+    assert np.allclose(features, keras_features, atol=1e-3)
+    assert np.allclose(logits, keras_logits[:, list(CLOSET_CLASSES)], atol=1e-3)
+    one, _ = net.read(x[:1])  # a lone photo runs at batch 1, with the same answer
+    assert np.allclose(one, features[:1], atol=1e-5)
+
+
+def test_framing_pads_to_a_square_with_the_border_colour():
+    image = Image.new("RGB", (100, 200), (10, 200, 30))
+    image.paste((250, 0, 0), (40, 90, 60, 110))
+    framed = frame_photo(image, 64)
+    assert framed.shape == (64, 64, 3)
+    assert tuple(framed[32, 2]) == (10, 200, 30)  # the padding continues the photo's own border
+    assert framed[32, 32, 0] > 200  # the garment stays whole and centred
+    catalogue = fmnist_as_photo(np.zeros((2, 28, 28), np.uint8), 64)
+    assert catalogue.shape == (2, 64, 64, 3) and catalogue.min() == 255  # black Fashion-MNIST background -> white
+
+
+def test_footwear_groups_take_the_strongest_member():
+    logits = np.zeros((1, len(CLOSET_CLASSES)))
+    logits[0, CLOSET_CLASSES.index(630)] = 4.0  # loafer counts for Sneaker
+    assert list(FOOTWEAR)[int(group_logits(logits, FOOTWEAR).argmax())] == 7
