@@ -33,7 +33,7 @@ def test_test_set_report(use_tiny_model, tiny_fmnist, tmp_path):
 
 def test_photo_folder_report(use_tiny_model, tmp_path):
     folder = tmp_path / "labelled"
-    for name in ("coat", "shoes", "mystery"):
+    for name in ("coat", "shoes", "skirt", "mystery"):
         (folder / name).mkdir(parents=True)
         for i in range(3):
             garment_photo(folder / name / f"{i}.jpg", colour=(40 * i, 90, 150))
@@ -41,10 +41,14 @@ def test_photo_folder_report(use_tiny_model, tmp_path):
     result = run_cli("evaluate", "--photos", str(folder), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report["folders"]) == {"coat", "shoes"}  # "mystery" has no mapping and no category name
+    assert set(report["folders"]) == {"coat", "shoes", "skirt"}  # "mystery" has no mapping and no category name
     assert report["folders"]["coat"]["photos"] == 4 and report["folders"]["coat"]["unreadable"] == 1
-    assert report["slot_scored"] == 6 and report["class_scored"] == 6
-    assert 0 <= report["slot_accuracy"] <= 1
+    # Skirt has a category but, as ../shared/photos/README.md scores it, no slot; it is not a Fashion-MNIST class.
+    assert report["slot_scored"] == 6 and report["class_scored"] == 6 and report["all_scored"] == 9
+    assert 0 <= report["slot_accuracy"] <= 1 and 0 <= report["unsure"]["flagged_share"] <= 1
+    assert report["head"] == "shipped" and report["classifier"].endswith("+shipped-head")
+    text = run_cli("evaluate", "--photos", str(folder))
+    assert "shipped photo head" in text.stdout and "all folders" in text.stdout and "unsure:" in text.stdout
 
 
 def test_bad_mapping_and_missing_folder(use_tiny_model, tmp_path):

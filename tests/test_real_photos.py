@@ -37,10 +37,11 @@ def test_add_a_folder_of_real_photos(use_tiny_model, tmp_path):
 
 
 @needs_photos
-def test_shipped_model_reads_photos_through_its_photo_head(private_home):
-    """Wiring, not the target: without the head the shipped network scores 0.565 slot accuracy here."""
-    result = run_cli("evaluate", "--photos", str(VALIDATION), "--json", timeout=300)
+def test_shipped_photo_network_reads_closet_photos(private_home):
+    """Wiring and a floor, not the target (measured in the README): the paper's 28x28 path alone scored 0.79 slot."""
+    result = run_cli("evaluate", "--photos", str(VALIDATION), "--json", timeout=600)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["classifier"].endswith("+shipped-head")
-    assert report["slot_accuracy"] >= 0.7 and report["class_accuracy"] >= 0.6
+    assert report["classifier"].startswith("efficientnet-lite0-") and report["head"] == "shipped"
+    assert report["slot_accuracy"] >= 0.9 and report["class_accuracy"] >= 0.88 and report["all_folders_accuracy"] >= 0.85
+    assert report["folders"]["hat"]["predicted"].get("Hat", 0) >= 7  # a category the paper's network never had

@@ -108,8 +108,8 @@ def category_slug(label: int) -> str:
 # Calibrated on held-out closet photos (see the README): a photo is "unsure" when its category's probability is
 # under UNSURE_BELOW, or when the probability of its outfit slot (all categories of that slot together) is under
 # SLOT_SURE, so that a sure answer rarely puts a piece in the wrong slot of an outfit.
-UNSURE_BELOW = 0.5
-SLOT_SURE = 0.9
+UNSURE_BELOW = 0.4
+SLOT_SURE = 0.85
 
 
 def slot_confidence(probabilities) -> float:
@@ -120,7 +120,7 @@ def slot_confidence(probabilities) -> float:
 
 def is_unsure(probabilities) -> bool:
     """Not confident of the category, or of the outfit slot: the item deserves a look."""
-    return max(probabilities) < UNSURE_BELOW or slot_confidence(probabilities) < SLOT_SURE
+    return bool(max(probabilities) < UNSURE_BELOW or slot_confidence(probabilities) < SLOT_SURE)
 
 
 def describe(probabilities) -> str:

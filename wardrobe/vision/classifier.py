@@ -73,6 +73,9 @@ class Classifier:
                 self.shipped_head = PhotoHead.load(head_path)
             except ValueError as exc:
                 raise ModelError(f"{exc}. {restore_hint(photo_dir)}") from exc
+            if not self.shipped_head.fits(self.network):
+                raise ModelError(f"{head_path}: this photo head was fitted for another photo network or other "
+                                 "categories; fit one with `wardrobe train-head`")
             self.head, self.head_source = self.shipped_head, "shipped"
         if personal_head is not None and Path(personal_head).is_file():
             try:
