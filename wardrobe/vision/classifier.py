@@ -20,7 +20,7 @@ class LiteRTNetwork:
     """The paper's network as a LiteRT flatbuffer: 28x28x1 in, probabilities and embedding out, fixed batches."""
 
     def __init__(self, path: Path, batch: int = BATCH, threads: int | None = None):
-        self.model = LiteRTModel(path, batch, pad=True, threads=threads)
+        self.model = LiteRTModel(path, batch, pad=False, threads=threads)
         sizes = self.model.output_sizes()
         # Output order is the converter's; the 10-wide one is the softmax.
         self.probabilities = sizes.index(FMNIST_CLASSES)
