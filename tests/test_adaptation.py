@@ -56,7 +56,7 @@ def test_refit_follows_corrections_and_keeps_the_rest():
     rng = np.random.default_rng(1)
     centres = rng.normal(0, 3, (3, 8))
     x = np.concatenate([centres[k] + rng.normal(0, 1, (30, 8)) for k in range(3)])
-    head = fit_head(x, np.repeat([0, 1, 3], 30), np.ones(90), network="n")
+    head = fit_head(x, np.repeat([0, 1, 3], 30), np.ones(90), network="n", c=1.0)
     # The user says the third cluster is Skirt (11), not Dress (3).
     moved = refit(head, x[60:70], np.full(10, 11), strength=1.0)
     assert (moved.probabilities(x[70:]).argmax(1) == 11).mean() > 0.9  # unseen photos of that cluster follow

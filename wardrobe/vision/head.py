@@ -132,6 +132,9 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
     z = np.hstack([z, np.ones((len(z), 1))])
     start = np.hstack([head.coef, head.intercept[:, None]]).astype(np.float64)
     onehot = np.eye(start.shape[0])[labels]
+    unseen = start[:, -1] <= -29  # categories the head never saw (fit_head parks them at -30): a reachable start
+    if unseen.any() and (~unseen).any():
+        start[unseen, -1] = start[~unseen, -1].min() - 2.0
 
     def loss(flat):
         w = flat.reshape(start.shape)
@@ -140,8 +143,9 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
         p = np.exp(logits)
         total = p.sum(axis=1, keepdims=True)
         p /= total
-        value = -np.sum(logits * onehot) + np.sum(np.log(total)) + strength / 2 * np.sum((w - start) ** 2)
-        return value, ((p - onehot).T @ z + strength * (w - start)).ravel()
+        gap = w - start
+        value = -np.sum(logits * onehot) + np.sum(np.log(total)) + strength / 2 * np.sum(gap**2)
+        return value, ((p - onehot).T @ z + strength * gap).ravel()
 
     found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 300})
     w = found.x.reshape(start.shape).astype(np.float32)
