@@ -96,7 +96,7 @@ class ClosetScreen(Screen):
         self.show_selected()
 
     def action_cycle_category(self) -> None:
-        self.category = 0 if self.category is None else (self.category + 1 if self.category < 9 else None)
+        self.category = 0 if self.category is None else (self.category + 1 if self.category < len(CATEGORIES) - 1 else None)
         self.reload()
 
     def action_cycle_state(self) -> None:

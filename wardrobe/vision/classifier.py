@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import FMNIST_CLASSES
-from wardrobe.vision.card import ModelError, restore_hint, verified_artifact
+from wardrobe.vision.card import ModelError, restore_hint, sha256_file, verified_artifact
 from wardrobe.vision.head import PhotoHead
 from wardrobe.vision.litert import LiteRTModel
 from wardrobe.vision.photonet import PhotoNetwork
@@ -69,6 +69,7 @@ class Classifier:
         self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
         if "head" in self.photo_card["artifacts"]:
             head_path, _ = verified_artifact(photo_dir, "head")
+            head_path_sha = self.photo_card["artifacts"]["head"]["sha256"]
             try:
                 self.shipped_head = PhotoHead.load(head_path)
             except ValueError as exc:
@@ -86,8 +87,9 @@ class Classifier:
                 self.head, self.head_source = head, "personal"
         if self.head is None and need_head:
             raise ModelError(f"{photo_dir}: the photo network has no photo head yet; fit one with `wardrobe train-head`")
-        if self.head is not None:
-            self.version += f"+{self.head_source}-head"
+        if self.head is not None:  # items remember the very head that predicted them (see adaptation.reclassify)
+            digest = head_path_sha if self.head_source == "shipped" else sha256_file(Path(personal_head))
+            self.version += f"+{self.head_source}-head-{digest[:8]}"
 
     @property
     def photo_size(self) -> int:
