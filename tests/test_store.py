@@ -86,3 +86,17 @@ def test_foreign_keys_are_enforced(tmp_path):
     inventory = Inventory(tmp_path / "inv.sqlite3")
     with pytest.raises(sa.exc.IntegrityError), inventory.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO corrections (item_id, label, source, created_at) VALUES (999, 1, 'x', '2026-01-01')"))
+
+
+def test_a_new_inventory_appears_whole_to_processes_starting_together(tmp_path):
+    """SQLite would first make a 0-byte file, which a second process would refuse as damaged."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from wardrobe.store.repository import Inventory; "
+            "Inventory(Path(sys.argv[1])).list()")
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "home" / "inventory.sqlite3")],
+                             stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    errors = [run.stderr.read() for run in runs if run.wait(timeout=120) != 0]
+    assert not errors, errors[0]
+    assert sorted(p.name for p in (tmp_path / "home").iterdir() if p.name.endswith(".tmp")) == []

@@ -74,6 +74,32 @@ def check_file(path: Path) -> None:
         raise damaged(path, f"integrity check: {rows[0][0]}")
 
 
+def create_atomically(path: Path) -> None:
+    """Make a new inventory file appear whole: an empty WAL database built aside, then linked into place.
+
+    SQLite itself would first create a 0-byte file, which a second `wardrobe` starting at that moment
+    would (rightly) refuse as damaged; a link either lands a valid file or finds the other one's.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at DATETIME NOT NULL)")
+            con.commit()
+        finally:
+            con.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+    except OSError as exc:
+        raise os_problem(path.parent, exc, "create") from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
 def open_engine(path: Path, read_only: bool | None = None) -> Engine:
     """Create the engine for the database file at path, creating and migrating it as needed.
 
@@ -89,6 +115,8 @@ def open_engine(path: Path, read_only: bool | None = None) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise os_problem(path.parent, exc, "create") from exc
+        if not path.exists():
+            create_atomically(path)
     url = f"sqlite:///{read_only_uri(path)}&uri=true" if read_only else f"sqlite:///{path}"
     engine = create_engine(url, connect_args={"timeout": 30})
 
