@@ -179,3 +179,24 @@ def test_items_predicted_by_another_head_are_repaired_by_the_next_retrain(use_ti
     assert len({item["model_version"] for item in listed}) == 1 and "+personal-head-" in listed[0]["model_version"]
     again = run_cli("retrain", "--classifier", "--json", timeout=300)
     assert json.loads(again.stdout)["reclassified"] in (0, 16)
+
+
+def test_reset_reads_an_old_inventorys_items_with_the_photo_network(use_tiny_model, tmp_path, private_home):
+    """Items of the last release have no photo features and an old model_version: --reset gives them both."""
+    import sqlite3
+
+    photos = _labelled_folders(tmp_path / "photos")
+    assert run_cli("add", str(photos / "pants")).returncode == 0
+    con = sqlite3.connect(private_home / "inventory.sqlite3")
+    con.execute("UPDATE items SET photo_features = NULL, model_version = 'resnet50-223c022f19c5+shipped-head', "
+                "probabilities = '[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]', predicted_label = 8")
+    con.commit()
+    con.close()
+    result = run_cli("retrain", "--classifier", "--reset", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["reclassified"] == 8
+    listed = json.loads(run_cli("list", "--json").stdout)
+    assert all(len(item["probabilities"]) == len(CATEGORIES) and "+shipped-head-" in item["model_version"]
+               for item in listed)
+    con = sqlite3.connect(private_home / "inventory.sqlite3")
+    assert con.execute("SELECT count(*) FROM items WHERE photo_features IS NOT NULL").fetchone()[0] == 8
