@@ -74,10 +74,13 @@ class Classifier:
                 self.shipped_head = PhotoHead.load(head_path)
             except ValueError as exc:
                 raise ModelError(f"{exc}. {restore_hint(photo_dir)}") from exc
-            if not self.shipped_head.fits(self.network):
+            if self.shipped_head.fits(self.network):
+                self.head, self.head_source = self.shipped_head, "shipped"
+            elif need_head:
                 raise ModelError(f"{head_path}: this photo head was fitted for another photo network or other "
                                  "categories; fit one with `wardrobe train-head`")
-            self.head, self.head_source = self.shipped_head, "shipped"
+            else:  # train-head is about to replace it
+                self.shipped_head = None
         if personal_head is not None and Path(personal_head).is_file():
             try:
                 head = PhotoHead.load(personal_head)
