@@ -190,20 +190,29 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
             "model": str(photo_dir)}
 
 
-def _corrected_features(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
-    """Photo features and labels of every item the user labelled (features read once where an old item lacks them)."""
-    rows = [(item, blob) for item, blob in wardrobe.inventory.photo_features() if item.user_label is not None]
-    missing = [k for k, (_, blob) in enumerate(rows) if not blob]
+def _features_of(wardrobe: Wardrobe, rows: list) -> tuple[list[int], np.ndarray, dict[int, bytes]]:
+    """Photo features of (item, stored blob) rows: the stored ones, and those of items that lack them (added before
+    the photo network) read once from their photos. Returns the rows that have features, the features (N, F),
+    and the newly read ones as blobs to store, by row."""
     features: dict[int, np.ndarray] = {k: np.frombuffer(blob, np.float16).astype(np.float32)
                                        for k, (_, blob) in enumerate(rows) if blob}
+    missing = [k for k, (_, blob) in enumerate(rows) if not blob]
+    fresh: dict[int, bytes] = {}
     if missing:
         read, _, kept = read_photo_features(wardrobe.classifier, [wardrobe.home / rows[k][0].photo_path for k in missing])
         for j, k in enumerate(kept):
             features[missing[k]] = read[j]
+            fresh[missing[k]] = read[j].astype(np.float16).tobytes()
     order = sorted(features)
-    if not order:
-        return np.zeros((0, 0), np.float32), np.zeros(0, np.int64)
-    return np.stack([features[k] for k in order]), np.array([rows[k][0].user_label for k in order], dtype=np.int64)
+    stacked = np.stack([features[k] for k in order]) if order else np.zeros((0, 0), np.float32)
+    return order, stacked, fresh
+
+
+def _corrected_features(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
+    """Photo features and labels of every item the user labelled."""
+    rows = [(item, blob) for item, blob in wardrobe.inventory.photo_features() if item.user_label is not None]
+    order, features, _ = _features_of(wardrobe, rows)
+    return features, np.array([rows[k][0].user_label for k in order], dtype=np.int64)
 
 
 def retrain_classifier(wardrobe: Wardrobe, log=lambda message: print(message, file=sys.stderr)) -> dict:
@@ -242,21 +251,10 @@ def reclassify(wardrobe: Wardrobe) -> int:
     """
     classifier = wardrobe.classifier
     stale = [(item, blob) for item, blob in wardrobe.inventory.photo_features() if item.model_version != classifier.version]
-    if not stale:
-        return 0
-    features: dict[int, np.ndarray] = {k: np.frombuffer(blob, np.float16).astype(np.float32)
-                                       for k, (_, blob) in enumerate(stale) if blob}
-    missing = [k for k, (_, blob) in enumerate(stale) if not blob]
-    fresh: dict[int, bytes] = {}
-    if missing:
-        read, _, kept = read_photo_features(classifier, [wardrobe.home / stale[k][0].photo_path for k in missing])
-        for j, k in enumerate(kept):
-            features[missing[k]] = read[j]
-            fresh[missing[k]] = read[j].astype(np.float16).tobytes()
-    order = sorted(features)
+    order, features, fresh = _features_of(wardrobe, stale)
     if not order:
         return 0
-    probabilities = classifier.decide(np.stack([features[k] for k in order]))
+    probabilities = classifier.decide(features)
     wardrobe.inventory.update_predictions(
         [(stale[k][0].id, [round(float(v), 6) for v in p], None, fresh.get(k)) for k, p in zip(order, probabilities)],
         classifier.version)
