@@ -26,6 +26,7 @@ class OutfitProposal:
     items: list[Item]
     probability: float
     explore: bool
+    why: str = ""  # one line in words: what the taste model liked about it, or "exploring"
 
 
 class CannotDress(Exception):
