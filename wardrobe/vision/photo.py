@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFile, ImageFilter, ImageOps
 
+from wardrobe.vision import morphology
 from wardrobe.vision.safe_open import UnusableFile, decoder_failure, opened_image, scan_folder
 
 # Bump when the conversion changes: items remember which version classified them.
@@ -83,28 +84,24 @@ def _otsu(values: np.ndarray) -> float:
 
 def _clean(mask: np.ndarray, min_share: float = 0.25) -> np.ndarray:
     """Open away specks, keep the big blobs (a pair of shoes is two), fill their holes."""
-    from scipy import ndimage
-
-    mask = ndimage.binary_opening(mask, iterations=1)
-    labels, count = ndimage.label(mask)
+    mask = morphology.opening(mask)
+    labels, count = morphology.label(mask)
     if count == 0:
         return mask
-    sizes = ndimage.sum(mask, labels, range(1, count + 1))
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
     keep = np.flatnonzero(sizes >= min_share * sizes.max()) + 1
-    return ndimage.binary_fill_holes(np.isin(labels, keep))
+    return morphology.fill_holes(np.isin(labels, keep))
 
 
 def _border_mask(image: np.ndarray) -> np.ndarray:
     """First guess: pixels far in colour from the photo's border (estimated per side, for uneven light)."""
-    from scipy import ndimage
-
     b = max(2, min(image.shape[:2]) // 20)
     sides = [image[:b].reshape(-1, 3), image[-b:].reshape(-1, 3), image[:, :b].reshape(-1, 3), image[:, -b:].reshape(-1, 3)]
     references = np.array([np.median(side, axis=0) for side in sides], dtype=np.float32)
     squared = np.full(image.shape[:2], np.inf, dtype=np.float32)
     for reference in references:
         np.minimum(squared, ((image - reference) ** 2).sum(axis=-1), out=squared)
-    distance = ndimage.uniform_filter(np.sqrt(squared), 3)
+    distance = morphology.box_filter(np.sqrt(squared), 3)
     return distance > max(_otsu(distance), 18.0)
 
 
@@ -115,8 +112,6 @@ def _refine(image: np.ndarray, mask: np.ndarray, rounds: int = REFINE_ROUNDS) ->
     learns which colours belong to the garment from its interior and which to the background from
     around it, and a smoothing of the log-likelihood ratio stands in for the pairwise term.
     """
-    from scipy import ndimage
-
     bins = 16
     q = (image // (256 // bins)).astype(np.int64)
     codes = (q[..., 0] * bins + q[..., 1]) * bins + q[..., 2]
@@ -127,14 +122,14 @@ def _refine(image: np.ndarray, mask: np.ndarray, rounds: int = REFINE_ROUNDS) ->
     border = np.zeros_like(mask)
     border[:2], border[-2:], border[:, :2], border[:, -2:] = True, True, True, True
     for _ in range(rounds):
-        inside = ndimage.binary_erosion(mask, iterations=2)
-        outside = ~ndimage.binary_dilation(mask, iterations=2) | border
+        inside = morphology.erode(mask, 2)
+        outside = ~morphology.dilate(mask, 2) | border
         if inside.sum() < 50 or outside.sum() < 50:
             break
         fg = np.bincount(codes[inside], minlength=bins**3) + 0.5
         bg = np.bincount(codes[outside], minlength=bins**3) + 0.5
         ratio = np.log(fg / fg.sum()) - np.log(bg / bg.sum())
-        score = ndimage.uniform_filter(ratio[codes], 5) + centre
+        score = morphology.box_filter(ratio[codes], 5) + centre
         mask = _clean(score > 0)
     return mask
 
