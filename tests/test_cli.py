@@ -194,6 +194,29 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(use_tiny_model, tmp
     assert f"already there {len(rows)}" in resumed.stderr
 
 
+def test_worker_processes_read_the_photos_they_convert(use_tiny_model, tmp_path, monkeypatch):
+    """With many photos, worker processes run both networks themselves: the same predictions as one process."""
+    import numpy as np
+
+    import wardrobe.services.inventory as inventory
+
+    folder = tmp_path / "some"
+    folder.mkdir()
+    for i in range(5):
+        garment_photo(folder / f"p{i}.jpg", size=(120, 160), colour=(40 * i, 200 - 30 * i, 90))
+    wardrobe = inventory.Wardrobe(tmp_path / "home")
+    entries = wardrobe.find_inputs([folder])
+    alone = [r.prediction.probabilities for r in wardrobe.classify(entries)]
+    monkeypatch.setattr(inventory, "PROCESSES_FROM", 0)
+
+    def not_here(*args):
+        raise AssertionError("the command process read photos the workers should have read")
+
+    monkeypatch.setattr(wardrobe.classifier, "read", not_here)
+    pooled = [r.prediction.probabilities for r in wardrobe.classify(entries)]
+    assert np.allclose(alone, pooled, atol=1e-6)
+
+
 def _children_of(pid: int) -> list[int]:
     """Processes whose command line is a `wardrobe add` started by pid (orphans are re-parented, so match by cmdline)."""
     found = []

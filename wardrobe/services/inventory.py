@@ -62,7 +62,21 @@ class _Prepared:
     framed: np.ndarray | None = None
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
+    reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
     error: str | None = None
+
+
+# In a worker process: both networks on one thread each. Workers that read what they prepare keep both
+# cores busy without the stalls of a two-thread network waiting on a core the converters hold.
+_WORKER_NETWORKS = None
+
+
+def _start_worker(parent: int, model_dir: Path, photo_dir: Path) -> None:
+    global _WORKER_NETWORKS
+    _die_with_parent(parent)
+    from wardrobe.vision.classifier import Classifier
+
+    _WORKER_NETWORKS = Classifier(model_dir, photo_dir, need_head=False, threads=1)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -92,6 +106,9 @@ def _prepare(path: Path, with_photo: bool, size: int) -> _Prepared:
         prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
         if with_photo:
             prepared.thumbnail = thumbnail_jpeg(image)
+        if _WORKER_NETWORKS is not None:
+            prepared.reading = _WORKER_NETWORKS.read_networks(prepared.pixels[None], prepared.framed[None])
+            prepared.framed = None  # read: no need to send it back
     except PhotoError as exc:
         prepared.error = str(exc)
     except OSError as exc:
@@ -180,10 +197,10 @@ class Wardrobe:
         # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
         # a handful: threads, which start at once.
         many = sum(problem is None for _, problem in entries) >= PROCESSES_FROM and workers > 1
-        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_die_with_parent, initargs=(os.getpid(),)) if many \
-            else ThreadPoolExecutor(workers)
         size = self.classifier.photo_size  # loads the models before any work: a missing model stops at once
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                       initargs=(os.getpid(), self.model_dir, self.photo_model_dir)) if many \
+            else ThreadPoolExecutor(workers)
         with executor as pool:
             def submit(batch):
                 return {id(path): pool.submit(_prepare, path, store, size) for path, problem in batch if problem is None}
@@ -227,7 +244,12 @@ class Wardrobe:
             good = fresh
         if not good:
             return results
-        reading = self.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
+        if all(p.reading is not None for _, p in good):
+            from wardrobe.vision.classifier import Reading
+
+            reading = self.classifier.decided(Reading.joined([p.reading for _, p in good]))
+        else:
+            reading = self.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
         probabilities, embeddings = reading.probabilities, reading.embedding
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
             result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))

@@ -42,6 +42,12 @@ class Reading:
     features: np.ndarray  # (N, F): the photo network's pooled features
     imagenet: np.ndarray  # (N, K): the photo network's logits for the closet's ImageNet classes
 
+    @classmethod
+    def joined(cls, readings: list[Reading]) -> Reading:
+        """One reading of all the photos of several, in order."""
+        return cls(*(np.concatenate([getattr(r, name) for r in readings]) for name in
+                     ("probabilities", "fmnist", "embedding", "features", "imagenet")))
+
 
 class Classifier:
     """The paper's ResNet-50 (model_dir) and, with photo_dir, the photo network and its head (a personal one wins
@@ -52,10 +58,10 @@ class Classifier:
     """
 
     def __init__(self, model_dir: Path, photo_dir: Path | None = None, personal_head: Path | None = None,
-                 need_head: bool = True):
+                 need_head: bool = True, threads: int | None = None):
         path, self.card = verified_artifact(model_dir, "litert")
         self.paper_version = f"{self.card.get('name', 'model')}-{self.card['artifacts']['litert']['sha256'][:12]}"
-        self._net = LiteRTNetwork(path)
+        self._net = LiteRTNetwork(path, threads=threads)
         self.photo_card: dict | None = None
         self._photo: PhotoNetwork | None = None
         self.head = self.shipped_head = None
@@ -65,7 +71,7 @@ class Classifier:
             return
         photo_path, self.photo_card = verified_artifact(photo_dir, "litert")
         self.network = self.photo_card["artifacts"]["litert"]["sha256"]
-        self._photo = PhotoNetwork(photo_path)
+        self._photo = PhotoNetwork(photo_path, threads=threads)
         self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
         if "head" in self.photo_card["artifacts"]:
             head_path, _ = verified_artifact(photo_dir, "head")
@@ -123,6 +129,15 @@ class Classifier:
 
     def read(self, pixels: np.ndarray, photos: np.ndarray) -> Reading:
         """pixels: (N, 28, 28) uint8 conversions; photos: (N, size, size, 3) uint8 framings of the same photos."""
+        return self.decided(self.read_networks(pixels, photos))
+
+    def read_networks(self, pixels: np.ndarray, photos: np.ndarray) -> Reading:
+        """What both networks make of the photos, without the head's decision (probabilities left empty)."""
         fmnist, embedding = self.network_outputs(pixels)
         features, imagenet = self.photo_outputs(photos)
-        return Reading(self.decide(features), fmnist, embedding, features, imagenet)
+        return Reading(np.zeros((len(features), 0), np.float32), fmnist, embedding, features, imagenet)
+
+    def decided(self, reading: Reading) -> Reading:
+        """The reading with this classifier's head's decision filled in."""
+        reading.probabilities = self.decide(reading.features)
+        return reading

@@ -71,8 +71,8 @@ def group_logits(closet_logits: np.ndarray, groups: dict[int, tuple[int, ...]]) 
 class PhotoNetwork:
     """The LiteRT photo network: (N, size, size, 3) uint8 -> features (N, 1280), closet ImageNet logits (N, K)."""
 
-    def __init__(self, path: Path, batch: int = BATCH):
-        self.model = LiteRTModel(path, batch, pad=False)
+    def __init__(self, path: Path, batch: int = BATCH, threads: int | None = None):
+        self.model = LiteRTModel(path, batch, pad=False, threads=threads)
         self.size = self.model.item_shape[0]
         sizes = self.model.output_sizes()
         self._logits = sizes.index(len(CLOSET_CLASSES))
