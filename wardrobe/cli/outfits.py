@@ -90,8 +90,8 @@ def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array
 def retrain(
     user: Optional[str] = typer.Option(None, "--user", "-u", metavar="NAME", help="Only this user [default: all]."),
     classifier: bool = typer.Option(False, "--classifier", help="Instead: refit the photo head on your corrected "
-                                    "items (relabel, add --label); adopted only if it does better on corrections "
-                                    "held back from fitting. Needs Fashion-MNIST (not TensorFlow); about a minute."),
+                                    "items (relabel, add --label); adopted only if refits judged on corrections they did "
+                                    "not see clearly beat the shipped head. Seconds: no network pass."),
     reset: bool = typer.Option(False, "--reset", help="With --classifier: go back to the shipped photo head."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -152,11 +152,12 @@ def _retrain_classifier(reset: bool, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    b, a = result["before"], result["after"]
-    print(f"held-back corrections right: {b['held_back']:.1%} with the current head, {a['held_back']:.1%} refitted")
+    b, a = result["before"]["corrections_right"], result["after"]["corrections_right"]
+    print(f"your corrections read right: {b:.1%} by the shipped head, {a:.1%} by refits that did not see them "
+          f"({result['wins']} won, {result['losses']} lost)")
     if result["adopted"]:
         print(f"adopted: the refitted photo head now classifies your photos ({plural(result['reclassified'], 'item')} "
               "re-predicted); `wardrobe retrain --classifier --reset` goes back to the shipped one")
     else:
-        print("kept the current photo head: the refitted one was not better on your held-back corrections"
+        print("the shipped photo head stays: the refit did not win clearly enough to trust it"
               + (f" ({plural(result['reclassified'], 'item')} re-predicted)" if result["reclassified"] else ""))

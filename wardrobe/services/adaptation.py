@@ -19,15 +19,17 @@ from wardrobe.vision.head import (
     C,
     PhotoHead,
     balanced_weights,
+    correction_folds,
     fit_head,
     fit_temperature,
     refit,
-    split_corrections,
     with_temperature,
 )
 from wardrobe.vision.photo import PhotoError, find_photos, open_photo
 
 MIN_CORRECTIONS = 10
+FOLDS = 5
+ADOPT_MARGIN = 3  # corrections the refit must win beyond those it loses
 CALIBRATION_FOLDS = 5
 
 
@@ -215,30 +217,53 @@ def _corrected_features(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
     return features, np.array([rows[k][0].user_label for k in order], dtype=np.int64)
 
 
-def retrain_classifier(wardrobe: Wardrobe, log=lambda message: print(message, file=sys.stderr)) -> dict:
-    """Refit the photo head toward the user's corrections; adopt it only if it beats the current one on held-back ones.
+def cross_checked(shipped: PhotoHead, features: np.ndarray, labels: np.ndarray) -> dict:
+    """How a refit toward the corrections fares on corrections it did not see, against the shipped head.
 
-    The candidate is the shipped head moved toward 80% of the corrections (see head.refit) and must be right
-    more often on the other 20%. Once adopted, it is refitted on all corrections and saved in the user's home.
-    Either way, every stored item the current head did not predict is predicted again from its stored features.
+    Each fold of the corrections is predicted by a refit on the other folds; the shipped head never saw any.
+    The refit is adopted only when it wins (right where the shipped head is wrong) clearly more often than it
+    loses: by at least ADOPT_MARGIN and by 1.645 standard deviations of a fair coin (a one-sided sign test at
+    5%), so that a few lucky corrections cannot install a worse head.
+    """
+    folds = correction_folds(labels, FOLDS)
+    refitted = np.zeros(len(labels), np.int64)
+    for k in range(FOLDS):
+        held = folds == k
+        if held.any():
+            refitted[held] = refit(shipped, features[~held], labels[~held], REFIT_STRENGTH).logits(features[held]).argmax(1)
+    before = shipped.logits(features).argmax(1) == labels
+    after = refitted == labels
+    wins, losses = int(np.sum(after & ~before)), int(np.sum(before & ~after))
+    return {"checked": int(len(labels)), "folds": FOLDS, "before": float(before.mean()), "after": float(after.mean()),
+            "wins": wins, "losses": losses,
+            "adopt": wins - losses >= max(ADOPT_MARGIN, 1.645 * float(np.sqrt(wins + losses)))}
+
+
+def retrain_classifier(wardrobe: Wardrobe, log=lambda message: print(message, file=sys.stderr)) -> dict:
+    """Refit the photo head toward the user's corrections and adopt it only if it clearly beats the shipped one.
+
+    The candidate is the shipped head moved toward the corrections (see head.refit); it is judged on every
+    correction by refits that did not see it (cross_checked). Once adopted, it is refitted on all corrections and
+    saved in the user's home; if not, the shipped head classifies again. Either way, every stored item the current
+    head did not predict is predicted again from its stored features.
     """
     features, labels = _corrected_features(wardrobe)
     if len(labels) < MIN_CORRECTIONS:
         raise NotEnoughCorrections(f"{len(labels)} corrected photos; adapting needs at least {MIN_CORRECTIONS} "
                                    "(label items with `wardrobe relabel ID CATEGORY` or `wardrobe add --label`)")
-    current = wardrobe.classifier
-    train_idx, held_idx = split_corrections(labels)
-    log(f"refitting the photo head on {len(train_idx)} corrections (holding back {len(held_idx)})")
-    candidate = refit(current.shipped_head, features[train_idx], labels[train_idx], REFIT_STRENGTH)
-    before = float(np.mean(current.decide(features[held_idx]).argmax(1) == labels[held_idx]))
-    after = float(np.mean(candidate.probabilities(features[held_idx]).argmax(1) == labels[held_idx]))
-    result = {"corrections": int(len(labels)), "trained_on": int(len(train_idx)), "held_back": int(len(held_idx)),
-              "before": {"held_back": before}, "after": {"held_back": after}, "adopted": after > before}
-    if result["adopted"]:
-        final = refit(current.shipped_head, features, labels, REFIT_STRENGTH)
-        final.info = {**final.info, "checked": {"before": before, "after": after}}
+    shipped = wardrobe.classifier.shipped_head
+    log(f"refitting the photo head on your {len(labels)} corrections, each checked by a refit that did not see it")
+    check = cross_checked(shipped, features, labels)
+    result = {"corrections": int(len(labels)), "checked": check["checked"], "folds": check["folds"],
+              "before": {"corrections_right": check["before"]}, "after": {"corrections_right": check["after"]},
+              "wins": check["wins"], "losses": check["losses"], "adopted": check["adopt"]}
+    if check["adopt"]:
+        final = refit(shipped, features, labels, REFIT_STRENGTH)
+        final.info = {**final.info, "checked": {k: check[k] for k in ("checked", "before", "after", "wins", "losses")}}
         final.save(wardrobe.personal_head)
-        wardrobe.forget_classifier()
+    elif wardrobe.personal_head.exists():  # an earlier adoption no longer holds up against today's corrections
+        shutil.rmtree(wardrobe.personal_head.parent)
+    wardrobe.forget_classifier()
     result["reclassified"] = reclassify(wardrobe)
     return result
 

@@ -153,13 +153,13 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
                      info={**head.info, "refit": {"corrections": int(len(labels)), "strength": strength}})
 
 
-def split_corrections(labels: np.ndarray, share: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (train, held back): about `share` of each class held back, at least one where a class has 3+."""
+def correction_folds(labels: np.ndarray, folds: int, seed: int = 0) -> np.ndarray:
+    """A fold number for each correction, each category's corrections dealt round the folds in random order."""
     rng = np.random.default_rng(seed)
-    held = []
+    fold = np.zeros(len(labels), np.int64)
+    offset = 0
     for label in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == label))
-        k = int(round(len(members) * share)) if len(members) >= 3 else 0
-        held.extend(members[: max(k, 1 if len(members) >= 3 else 0)])
-    held = np.sort(np.array(held, dtype=np.int64))
-    return np.setdiff1d(np.arange(len(labels)), held), held
+        fold[members] = (offset + np.arange(len(members))) % folds
+        offset += len(members)  # small categories start where the last one stopped, so folds fill evenly
+    return fold
