@@ -127,6 +127,7 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
     learnt from, keeps what a few corrections say nothing about, and takes well under a second.
     """
     from scipy.optimize import minimize
+    from threadpoolctl import threadpool_limits
 
     z = (np.asarray(features, np.float64) - head.mean) / head.scale
     z = np.hstack([z, np.ones((len(z), 1))])
@@ -147,7 +148,9 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
         value = -np.sum(logits * onehot) + np.sum(np.log(total)) + strength / 2 * np.sum(gap**2)
         return value, ((p - onehot).T @ z + strength * gap).ravel()
 
-    found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    # Small products: one BLAS thread is as fast, and threads spinning for a busy core made it ten times slower.
+    with threadpool_limits(1):
+        found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 300})
     w = found.x.reshape(start.shape).astype(np.float32)
     return PhotoHead(mean=head.mean, scale=head.scale, coef=w[:, :-1], intercept=w[:, -1], network=head.network,
                      info={**head.info, "refit": {"corrections": int(len(labels)), "strength": strength}})
