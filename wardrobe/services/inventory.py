@@ -109,20 +109,24 @@ def stored_name(path: Path) -> str:
 
 
 class Wardrobe:
-    """One user's wardrobe: the inventory and photo library in `home`, the classifier from `model_dir`."""
+    """A household's wardrobe: the inventory (in `home`, or on the `database` server), the photo library (in
+    `library`, else `home`), the classifier from `model_dir`."""
 
-    def __init__(self, home: Path | None = None, model_dir: Path | None = None, photo_model_dir: Path | None = None):
+    def __init__(self, home: Path | None = None, model_dir: Path | None = None, photo_model_dir: Path | None = None,
+                 database: str | None = None, library: Path | None = None):
         self.home = config.home_dir(home)
         self.model_dir = config.model_dir(model_dir)
         self.photo_model_dir = config.photo_model_dir(photo_model_dir)
-        self.library = PhotoLibrary(self.home)
+        self.database = config.database_url(database)
+        self.library = PhotoLibrary(config.library_dir(library, self.home))
         self._inventory: Inventory | None = None
         self._classifier = None
 
     @property
     def inventory(self) -> Inventory:
         if self._inventory is None:
-            self._inventory = Inventory(self.home / "inventory.sqlite3")
+            self._inventory = Inventory(self.home / "inventory.sqlite3") if self.database is None \
+                else Inventory(url=self.database)
         return self._inventory
 
     @property

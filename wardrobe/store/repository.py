@@ -11,7 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
+from wardrobe.store import server
 from wardrobe.store.database import open_engine, session_factory, writable
+from wardrobe.store.dialects import insert_or_skip
+from wardrobe.store.errors import BadDatabaseURL
 from wardrobe.store.library import safe_relative
 from wardrobe.store.tables import CorrectionRow, ItemRow, UserRow
 
@@ -49,15 +52,37 @@ def item_from_row(row: ItemRow) -> Item:
     )
 
 
-class Inventory:
-    """The SQLite inventory at one path. Every method is one short transaction."""
+def _row_values(new: NewItem, now: datetime) -> dict:
+    return dict(sha256=new.sha256, photo_file=new.photo_file, thumbnail_file=new.thumbnail_file,
+                original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
+                probabilities=new.probabilities, conversion_version=new.conversion_version,
+                model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
+                colours=new.colours, state="active", photo_features=new.photo_features)
 
-    def __init__(self, path: Path, read_only: bool | None = None):
-        self.path = Path(path)
-        # A home this process cannot write is opened read-only: reading commands still work there.
-        self.read_only = (self.path.exists() and not writable(self.path)) if read_only is None else read_only
-        self.engine = open_engine(self.path, self.read_only)
+
+class Inventory:
+    """The inventory in a SQLite file (`path`) or on a PostgreSQL server (`url`). Every method is one short transaction."""
+
+    def __init__(self, path: Path | None = None, read_only: bool | None = None, url: str | None = None):
+        parsed = server.parse(url) if url is not None else None
+        if parsed is not None and parsed.get_backend_name() == "sqlite":
+            if not parsed.database or parsed.database == ":memory:":
+                raise BadDatabaseURL("a sqlite:/// URL must name a file (sqlite:///PATH)")
+            path, parsed = Path(parsed.database).expanduser(), None
+        self.path = Path(path) if path is not None else None
+        if parsed is not None:
+            self.where, self.read_only = server.shown(parsed), False
+            self.engine = server.open_server_engine(parsed)
+        else:
+            self.where = str(self.path)
+            # A home this process cannot write is opened read-only: reading commands still work there.
+            self.read_only = (self.path.exists() and not writable(self.path)) if read_only is None else read_only
+            self.engine = open_engine(self.path, self.read_only)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
+
+    @property
+    def on_server(self) -> bool:
+        return self.path is None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -82,30 +107,24 @@ class Inventory:
     def add_new_items(self, new_items: list[NewItem]) -> list[Item | int]:
         """Insert a batch in one write transaction; for each photo, its new Item or the id already holding it.
 
-        The duplicate check runs inside the write transaction, so two `add`s of the same photos at
-        once cannot both insert one: the second finds the first's rows and reports them.
+        Rows go in with ON CONFLICT (sha256) DO NOTHING, so two `add`s of the same photos at once (two
+        processes, two machines) cannot both insert one: the second finds the first's rows and reports them.
+        They go in hash order, so two batches wait for each other's photos in one order, never in a cycle.
         """
         now = utcnow()
+        unique = {new.sha256: new for new in reversed(new_items)}  # the first of twins in one batch
+        values = [_row_values(unique[sha], now) for sha in sorted(unique)]
         with self.sessions.begin() as s:
-            hashes = [new.sha256 for new in new_items]
-            existing = dict(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(hashes))).all())
-            rows: dict[str, ItemRow] = {}
-            for new in new_items:
-                if new.sha256 in existing or new.sha256 in rows:
-                    continue
-                rows[new.sha256] = ItemRow(
-                    sha256=new.sha256, photo_file=new.photo_file, thumbnail_file=new.thumbnail_file,
-                    original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
-                    probabilities=new.probabilities, conversion_version=new.conversion_version,
-                    model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
-                    colours=new.colours, state="active", photo_features=new.photo_features,
-                )
-            s.add_all(rows.values())
-            s.flush()
-            for row in rows.values():
-                if row.user_label is not None:
-                    s.add(CorrectionRow(item_id=row.id, label=row.user_label, source="add", created_at=now))
-            items = {sha: item_from_row(row) for sha, row in rows.items()}
+            inserted: dict[str, int] = {}
+            if values:
+                statement = insert_or_skip(s, ItemRow, ["sha256"]).values(values).returning(ItemRow.sha256, ItemRow.id)
+                inserted = dict(s.execute(statement).all())
+            others = [sha for sha in unique if sha not in inserted]
+            existing = dict(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(others))).all()) \
+                if others else {}
+            s.add_all(CorrectionRow(item_id=inserted[sha], label=unique[sha].user_label, source="add", created_at=now)
+                      for sha in sorted(inserted) if unique[sha].user_label is not None)
+            items = {sha: item_from_row(ItemRow(id=inserted[sha], **_row_values(unique[sha], now))) for sha in inserted}
             return [items[new.sha256] if new.sha256 in items else existing[new.sha256] for new in new_items]
 
     def referenced_files(self, files: Iterable[str]) -> set[str]:

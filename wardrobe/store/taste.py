@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
+from wardrobe.store.dialects import insert_or_skip
 from wardrobe.store.repository import item_from_row, utcnow
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
 
@@ -37,6 +38,11 @@ class Rated:
     created_at: datetime
 
 
+def _lock_user(s: Session, user_id: int) -> None:
+    """On a server, one rating transaction per user at a time (a row lock); SQLite's BEGIN IMMEDIATE already is."""
+    s.execute(sa.select(UserRow.id).where(UserRow.id == user_id).with_for_update())
+
+
 class TasteStore:
     """Everything about who likes what. Each method is one short transaction."""
 
@@ -51,10 +57,9 @@ class TasteStore:
             found = s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
             if found is not None or not create:
                 return found
-            row = UserRow(name=name, created_at=utcnow())
-            s.add(row)
-            s.flush()
-            return row.id
+            # Two machines may create the same user at once: the second finds the first's row.
+            s.execute(insert_or_skip(s, UserRow, ["name"]).values(name=name, created_at=utcnow()))
+            return s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
 
     def users(self) -> list[dict]:
         likes = sa.func.sum(sa.case((RatingRow.value > 0, 1), else_=0))
@@ -122,6 +127,7 @@ class TasteStore:
     def add_rating(self, user_id: int, outfit_id: int, value: int, model: dict | None = None) -> None:
         """Store a rating (replacing this user's earlier one of the outfit) and, in the same transaction, the model."""
         with self.sessions.begin() as s:
+            _lock_user(s, user_id)
             s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id, RatingRow.outfit_id == outfit_id))
             s.add(RatingRow(user_id=user_id, outfit_id=outfit_id, value=value, created_at=utcnow()))
             if model is not None:
@@ -138,6 +144,7 @@ class TasteStore:
         being replaced; it returns the new model. Returns whether a rating was replaced.
         """
         with self.sessions.begin() as s:
+            _lock_user(s, user_id)
             replaced = s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id,
                                                            RatingRow.outfit_id == outfit_id)).rowcount > 0
             stored = self._load_model(s, user_id)
@@ -203,6 +210,7 @@ class TasteStore:
 
     def save_model(self, user_id: int, params: dict) -> None:
         with self.sessions.begin() as s:
+            _lock_user(s, user_id)
             self._save_model(s, user_id, params)
 
     @staticmethod
