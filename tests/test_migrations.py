@@ -130,3 +130,48 @@ def test_the_last_release_inventory_takes_the_new_categories_and_photo_features(
             assert conn.execute(sa.text("SELECT count(*) FROM wears")).scalar() == 0
     finally:
         inventory.close()
+
+
+def _server_schema(engine) -> dict:
+    """As _schema, for PostgreSQL: unique constraints and unique indexes from the inspector."""
+    inspector = sa.inspect(engine)
+    found = {}
+    for table in inspector.get_table_names():
+        if table == "schema_migrations":
+            continue
+        pk = set(inspector.get_pk_constraint(table)["constrained_columns"])
+        columns = {c["name"]: (bool(c["nullable"]) and c["name"] not in pk, c["name"] in pk)
+                   for c in inspector.get_columns(table)}
+        fks = {(tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+               for f in inspector.get_foreign_keys(table)}
+        uniques = {tuple(sorted(u["column_names"])) for u in inspector.get_unique_constraints(table)}
+        uniques |= {tuple(sorted(i["column_names"])) for i in inspector.get_indexes(table) if i["unique"]}
+        found[table] = {"columns": columns, "fks": fks, "uniques": uniques}
+    return found
+
+
+@pytest.mark.parametrize("steps", [0, 2, len(migrations.MIGRATIONS)])
+def test_migrating_a_server_database_gives_the_orm_schema(pg_url, steps):
+    """The same recorded migrations on PostgreSQL, from a fresh database and from the last release's schema."""
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(migrations.text(conn, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at DATETIME NOT NULL)"))
+        for name, step in migrations.MIGRATIONS[:steps]:
+            step(conn)
+            conn.execute(sa.text("INSERT INTO schema_migrations VALUES (:n, :t)"), {"n": name, "t": datetime(2025, 1, 1)})
+        if steps == 2:
+            conn.execute(sa.text("INSERT INTO items (sha256, photo_file, thumbnail_file, original_name, added_at, "
+                                 "predicted_label, probabilities, conversion_version, model_version, colours) VALUES "
+                                 "('a', 'p', 't', 'o', now(), 9, '[]', 'c', 'm', '[]')"))
+            conn.execute(sa.text("INSERT INTO wears (user_id, item_id, worn_at) VALUES (1, 1, now())"))
+    engine.dispose()
+    inventory = Inventory(url=pg_url)
+    try:
+        assert _server_schema(inventory.engine) == _orm_schema()
+        if steps == 2:
+            assert inventory.relabel(1, 12).user_label == 12  # the CHECK now allows the closet's 13 categories
+            inventory.remove(1)
+            with inventory.engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT count(*) FROM wears")).scalar() == 0  # cascades still work
+    finally:
+        inventory.close()
