@@ -29,7 +29,8 @@ def test_two_homes_share_a_server_inventory_and_a_library(use_tiny_model, pg_url
     library = tmp_path / "nas" / "closet"
     env = {"WARDROBE_DATABASE_URL": pg_url}
     photo = garment_photo(tmp_path / "shirt.png")
-    added = run_cli("--library", str(library), "add", str(photo), "--json", env={**env, "WARDROBE_HOME": str(tmp_path / "laptop")})
+    added = run_cli("--library", str(library), "add", str(photo), "--json",
+                    env={**env, "WARDROBE_HOME": str(tmp_path / "laptop")})
     assert added.returncode == 0, added.stderr
     [row] = json.loads(added.stdout)
     listed = run_cli("--library", str(library), "list", "--json", env={**env, "WARDROBE_HOME": str(tmp_path / "desktop")})

@@ -102,6 +102,7 @@ def test_a_database_made_by_the_last_release_upgrades_and_keeps_everything(tmp_p
     inventory = Inventory(db)
     try:
         assert [i.original_name for i in inventory.list()] == ["1.jpg", "2.jpg", "3.jpg"]
+        assert {i.owner for i in inventory.list()} == {None}  # every item of an old inventory is shared
         assert inventory.get(1).user_label is None and inventory.corrections() == [(1, 2, "relabel")]
         taste = TasteStore(inventory.sessions)
         alice = taste.user_id("alice", create=False)
@@ -155,7 +156,8 @@ def test_migrating_a_server_database_gives_the_orm_schema(pg_url, steps):
     """The same recorded migrations on PostgreSQL, from a fresh database and from the last release's schema."""
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
-        conn.execute(migrations.text(conn, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at DATETIME NOT NULL)"))
+        conn.execute(migrations.text(conn, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, "
+                                           "applied_at DATETIME NOT NULL)"))
         for name, step in migrations.MIGRATIONS[:steps]:
             step(conn)
             conn.execute(sa.text("INSERT INTO schema_migrations VALUES (:n, :t)"), {"n": name, "t": datetime(2025, 1, 1)})

@@ -167,18 +167,26 @@ class Wardrobe:
         yield from self._process(entries, store=False, label=None, progress=progress)
 
     def add(self, entries: list[tuple[Path, str | None]], label: int | None = None,
-            progress: Callable[[int], None] | None = None) -> Iterator[PhotoResult]:
+            progress: Callable[[int], None] | None = None, owner: str | None = None) -> Iterator[PhotoResult]:
         """Classify and store each photo; one transaction per batch, so an interruption keeps only whole items.
 
-        Temporary files a killed `add` left in the library are removed first.
+        New items belong to `owner` (a user name), or to the household (shared) when None. Temporary files
+        a killed `add` left in the library are removed first.
         """
         if self.inventory.read_only:
             raise HomeUnusable(f"the home {self.home} is read-only: nothing can be added; reading commands (list, "
                                "show, users) still work; use --home DIR for a writable home")
+        owner_id = self.user_id(owner) if owner is not None else None
         self.library.sweep_temporary()
-        yield from self._process(entries, store=True, label=label, progress=progress)
+        yield from self._process(entries, store=True, label=label, progress=progress, owner_id=owner_id)
 
-    def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
+    def user_id(self, name: str) -> int:
+        """The id of the user with this name, created if new (a name with control characters is refused)."""
+        from wardrobe.store.taste import TasteStore
+
+        return TasteStore(self.inventory.sessions).user_id(config.check_user_name(name), create=True)
+
+    def _process(self, entries, store: bool, label: int | None, progress, owner_id: int | None = None) -> Iterator[PhotoResult]:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
         workers = os.cpu_count() or 1
         # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
@@ -197,11 +205,11 @@ class Wardrobe:
             for k, batch in enumerate(batches):
                 current, upcoming = upcoming, (submit(batches[k + 1]) if k + 1 < len(batches) else {})
                 prepared = {key: future.result() for key, future in current.items()}
-                yield from self._finish_batch(batch, prepared, store, label)
+                yield from self._finish_batch(batch, prepared, store, label, owner_id)
                 if progress:
                     progress(len(batch))
 
-    def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None) -> list[PhotoResult]:
+    def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None, owner_id: int | None) -> list[PhotoResult]:
         results: list[PhotoResult] = []
         good: list[tuple[PhotoResult, _Prepared]] = []
         for path, problem in batch:
@@ -236,10 +244,10 @@ class Wardrobe:
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
             result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))
         if store:
-            self._store(good, probabilities, embeddings, reading.features, twins, label)
+            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id)
         return results
 
-    def _store(self, good, probabilities, embeddings, features_all, twins, label) -> None:
+    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id) -> None:
         """Files into the library, then rows in one transaction; files this batch wrote go if the rows do not."""
         created: list[str] = []
         try:
@@ -258,6 +266,7 @@ class Wardrobe:
                     probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
                     model_version=self.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
+                    owner_id=owner_id,
                 )))
                 p.thumbnail, p.framed = b"", None
             if not new_items:
@@ -321,8 +330,9 @@ class Wardrobe:
 
     # -- the inventory -------------------------------------------------------------------------------------
 
-    def items(self, label: int | None = None, state: str | None = None) -> list[Item]:
-        return self.inventory.list(label=label, state=state)
+    def items(self, label: int | None = None, state: str | None = None, user: str | None = None) -> list[Item]:
+        """Items by category and state; a `user` sees their own and the shared ones, no user sees all."""
+        return self.inventory.list(label=label, state=state, for_user=user)
 
     def item(self, item_id: int) -> Item:
         item = self.inventory.get(item_id) if storable([item_id]) else None

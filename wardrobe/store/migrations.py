@@ -172,6 +172,13 @@ def m004_one_rating_per_outfit(conn: Connection) -> None:
     conn.execute(text(conn, "CREATE UNIQUE INDEX ux_ratings_user_outfit ON ratings (user_id, outfit_id)"))
 
 
+@migration
+def m005_owners(conn: Connection) -> None:
+    """Whose clothes: an item belongs to one user, or to the household when owner_id is NULL (every existing item)."""
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN owner_id INTEGER REFERENCES users (id) ON DELETE SET NULL"))
+    conn.execute(text(conn, "CREATE INDEX ix_items_owner ON items (owner_id)"))
+
+
 def pending(conn: Connection) -> list[str]:
     """The migrations this database has not seen (all of them for a database without the table)."""
     exists = inspect(conn).has_table("schema_migrations")

@@ -39,6 +39,7 @@ class NewItem:
     colours: list[str]
     user_label: int | None = None
     photo_features: bytes | None = None
+    owner_id: int | None = None  # None: shared by the household
 
 
 def item_from_row(row: ItemRow) -> Item:
@@ -49,6 +50,7 @@ def item_from_row(row: ItemRow) -> Item:
         user_label=row.user_label, colours=list(row.colours or []),
         # A tampered path (outside the library) reaches no caller: it reads as no file at all.
         photo_path=safe_relative(row.photo_file), thumbnail_path=safe_relative(row.thumbnail_file), state=row.state,
+        owner=row.owner,
     )
 
 
@@ -57,7 +59,12 @@ def _row_values(new: NewItem, now: datetime) -> dict:
                 original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
                 probabilities=new.probabilities, conversion_version=new.conversion_version,
                 model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
-                colours=new.colours, state="active", photo_features=new.photo_features)
+                colours=new.colours, state="active", photo_features=new.photo_features, owner_id=new.owner_id)
+
+
+def visible_to(user_id) -> sa.ColumnElement[bool]:
+    """Items a user sees: their own and the household's (shared); only shared ones for a user not yet stored."""
+    return sa.or_(ItemRow.owner_id.is_(None), ItemRow.owner_id == user_id)
 
 
 class Inventory:
@@ -124,7 +131,8 @@ class Inventory:
                 if others else {}
             s.add_all(CorrectionRow(item_id=inserted[sha], label=unique[sha].user_label, source="add", created_at=now)
                       for sha in sorted(inserted) if unique[sha].user_label is not None)
-            items = {sha: item_from_row(ItemRow(id=inserted[sha], **_row_values(unique[sha], now))) for sha in inserted}
+            items = {row.sha256: item_from_row(row) for row in s.scalars(sa.select(ItemRow).where(
+                ItemRow.id.in_(list(inserted.values()))))} if inserted else {}
             return [items[new.sha256] if new.sha256 in items else existing[new.sha256] for new in new_items]
 
     def referenced_files(self, files: Iterable[str]) -> set[str]:
@@ -169,9 +177,12 @@ class Inventory:
                 found.extend((item_from_row(row), row.embedding) for row in rows)
         return found
 
-    def list(self, label: int | None = None, state: str | None = None) -> list[Item]:
-        """Items in id order; filtered by effective label (user's label, else prediction) and state."""
+    def list(self, label: int | None = None, state: str | None = None, for_user: str | None = None) -> list[Item]:
+        """Items in id order; filtered by effective label (user's label, else prediction), state, and whose:
+        `for_user` sees their own and the shared ones (everything when None)."""
         query = sa.select(ItemRow).order_by(ItemRow.id)
+        if for_user is not None:
+            query = query.where(visible_to(sa.select(UserRow.id).where(UserRow.name == for_user).scalar_subquery()))
         if label is not None:
             effective = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
             query = query.where(effective == label)
@@ -210,6 +221,13 @@ class Inventory:
             s.add(CorrectionRow(item_id=item_id, label=label, source="relabel", created_at=utcnow()))
             s.flush()
             return item_from_row(row)
+
+    def set_owner(self, item_ids: list[int], owner_id: int | None) -> list[Item]:
+        """Give these items to a user, or share them (None); one transaction. Returns the items that exist."""
+        with self.sessions.begin() as s:
+            s.execute(sa.update(ItemRow).where(ItemRow.id.in_(item_ids)).values(owner_id=owner_id))
+            return [item_from_row(row) for row in s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(item_ids))
+                                                           .order_by(ItemRow.id))]
 
     def remove(self, item_id: int) -> Item | None:
         with self.sessions.begin() as s:

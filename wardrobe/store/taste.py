@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
 from wardrobe.store.dialects import insert_or_skip
-from wardrobe.store.repository import item_from_row, utcnow
+from wardrobe.store.repository import item_from_row, utcnow, visible_to
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
 
 STATES = ("active", "laundry", "retired")
@@ -73,7 +73,8 @@ class TasteStore:
     # -- the closet as the recommender sees it ---------------------------------------------------------------
 
     def wearable(self, user_id: int, skip_embeddings: set[int] = frozenset()) -> list[Wearable]:
-        """Active items (not in the laundry, not retired) with when this user last wore them.
+        """Active items (not in the laundry, not retired) this user sees (their own and the shared ones), with
+        when they last wore them.
 
         Embeddings (8 KB each) are read for every item except those in `skip_embeddings`, which a caller
         that keeps them between calls already has.
@@ -82,7 +83,8 @@ class TasteStore:
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
         label = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
         query = (sa.select(ItemRow.id, label, ItemRow.colours, last.c.last)
-                 .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active").order_by(ItemRow.id))
+                 .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
+                 .order_by(ItemRow.id))
         with self.sessions() as s:
             found = [Wearable(i, lab, colours or [], worn) for i, lab, colours, worn in s.execute(query).all()]
             wanted = [w.id for w in found if w.id not in skip_embeddings]
