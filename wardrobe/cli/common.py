@@ -111,6 +111,7 @@ def service_errors():
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.outfits import TasteDamaged
     from wardrobe.services.owners import NotYours
+    from wardrobe.store.archive import ArchiveRefused
     from wardrobe.store.errors import BadDatabaseURL
 
     try:
@@ -121,7 +122,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDatabaseURL) as exc:
+    except (BadName, BadDatabaseURL, ArchiveRefused) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

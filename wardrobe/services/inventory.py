@@ -273,7 +273,7 @@ class Wardrobe:
                 return
             outcome = self.inventory.add_new_items([new for _, _, new in new_items])
         except BaseException:
-            self._take_back(created)
+            self.take_back(created)
             raise
         keep: set[str] = set()
         for (result, p, new), found in zip(new_items, outcome):
@@ -284,9 +284,9 @@ class Wardrobe:
                 result.duplicate_of, result.prediction = found, None
             for twin in twins[p.sha256]:
                 twin.duplicate_of = found.id if isinstance(found, Item) else found
-        self._take_back([rel for rel in created if rel not in keep], check=True)
+        self.take_back([rel for rel in created if rel not in keep], check=True)
 
-    def _take_back(self, created: list[str], check: bool = False) -> None:
+    def take_back(self, created: list[str], check: bool = False) -> None:
         """Remove library files this process wrote that no row refers to (after a failure or a lost race)."""
         if not created:
             return

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker, undefer
 from wardrobe.domain import Item
 from wardrobe.store import server
 from wardrobe.store.database import open_engine, session_factory, writable
-from wardrobe.store.dialects import insert_or_skip
+from wardrobe.store.dialects import ITEMS_LOCK, exclusive, insert_or_skip
 from wardrobe.store.errors import BadDatabaseURL
 from wardrobe.store.library import safe_relative
 from wardrobe.store.tables import CorrectionRow, ItemRow, UserRow
@@ -114,14 +114,18 @@ class Inventory:
     def add_new_items(self, new_items: list[NewItem]) -> list[Item | int]:
         """Insert a batch in one write transaction; for each photo, its new Item or the id already holding it.
 
-        Rows go in with ON CONFLICT (sha256) DO NOTHING, so two `add`s of the same photos at once (two
-        processes, two machines) cannot both insert one: the second finds the first's rows and reports them.
-        They go in hash order, so two batches wait for each other's photos in one order, never in a cycle.
+        Batches take turns (BEGIN IMMEDIATE on SQLite, an advisory lock on a server: two batches inserting the
+        same photos in different orders would otherwise wait for each other), and rows go in with ON CONFLICT
+        (sha256) DO NOTHING: two `add`s of the same photos at once (two processes, two machines) cannot both
+        insert one; the second finds the first's rows and reports them.
         """
         now = utcnow()
-        unique = {new.sha256: new for new in reversed(new_items)}  # the first of twins in one batch
-        values = [_row_values(unique[sha], now) for sha in sorted(unique)]
+        unique: dict[str, NewItem] = {}
+        for new in new_items:
+            unique.setdefault(new.sha256, new)  # the first of twins in one batch
+        values = [_row_values(new, now) for new in unique.values()]
         with self.sessions.begin() as s:
+            exclusive(s, ITEMS_LOCK)
             inserted: dict[str, int] = {}
             if values:
                 statement = insert_or_skip(s, ItemRow, ["sha256"]).values(values).returning(ItemRow.sha256, ItemRow.id)
