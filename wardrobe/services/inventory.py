@@ -386,10 +386,11 @@ def training_report(run_dir: Path, min_gain: float | None = None) -> dict:
 
 
 def train_classifier(run_dir: Path, out_dir: Path, data_dir: Path | None = None, export_only: bool = False,
-                     **settings) -> dict:
-    """Train (or resume) a run, then publish its best model to out_dir; returns the new model card."""
+                     devices: int | None = None, **settings) -> dict:
+    """Train (or resume) a run on `devices` (None: every GPU, else the CPU), then publish its best model to
+    out_dir; returns the new model card."""
     from wardrobe.vision import train as training
 
     if not export_only:
-        training.train(training.TrainConfig.for_arch(**settings), run_dir, data_dir=data_dir)
+        training.train(training.TrainConfig.for_arch(**settings), run_dir, data_dir=data_dir, devices=devices)
     return training.export(run_dir, out_dir, data_dir=data_dir)
