@@ -18,8 +18,8 @@ from wardrobe.domain import UnknownCategory, parse_category
 EXIT_CODES = """Exit codes: 0 success; 1 some photos could not be read (the others were processed);
 2 usage error (bad option, unknown category, bad name, bad database URL, refused archive); 3 unknown item,
 outfit or user, or an item that is someone else's; 4 model missing or damaged; 5 Fashion-MNIST not found;
-6 the closet cannot make an outfit yet; 7 the home or database cannot be written (not a folder, read-only,
-disk full, busy, server unreachable or refusing the login); 8 the inventory is damaged (see `wardrobe
+6 the closet cannot make an outfit yet; 7 the home cannot be written (not a folder, read-only, disk full,
+busy), nor the database (server unreachable, login refused); 8 the inventory is damaged (see `wardrobe
 doctor`); 70 internal error (a bug: please report it); 130 interrupted."""
 EXIT_PHOTOS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_MODEL, EXIT_DATA, EXIT_INTERRUPTED = 1, 2, 3, 4, 5, 130
 EXIT_HOME, EXIT_DAMAGED, EXIT_INTERNAL = 7, 8, 70
