@@ -87,10 +87,6 @@ class Inventory:
             self.engine = open_engine(self.path, self.read_only)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
 
-    @property
-    def on_server(self) -> bool:
-        return self.path is None
-
     def close(self) -> None:
         self.engine.dispose()
 
