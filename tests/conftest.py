@@ -122,3 +122,30 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120, **kwargs)
         [sys.executable, "-m", "wardrobe", *args], capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})}, **kwargs,
     )
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the session (initdb + pg_ctl in a temporary folder); skips if none starts."""
+    from pgcluster import Cluster, Unavailable
+
+    try:
+        cluster = Cluster()
+    except Unavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started here: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a fresh, empty database on the session's cluster."""
+    return pg_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path) -> dict:
+    """Where an Inventory lives, as keyword arguments: a SQLite file, or a fresh database on the test cluster."""
+    if request.param == "sqlite":
+        return {"path": tmp_path / "inv.sqlite3"}
+    return {"url": request.getfixturevalue("pg_url")}

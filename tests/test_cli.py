@@ -28,7 +28,7 @@ def closet(tmp_path):
 
 def no_heavy_imports(code: str) -> set:
     out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(','.join(m for m in "
-                          "('tensorflow','keras','textual','numpy') if m in sys.modules))"],
+                          "('tensorflow','keras','textual','numpy','psycopg') if m in sys.modules))"],
                          capture_output=True, text=True, check=True).stdout.strip()
     return set(filter(None, out.split(",")))
 

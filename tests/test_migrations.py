@@ -35,12 +35,18 @@ def _schema(engine) -> dict:
                    for c in inspector.get_columns(table)}
         fks = {(tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
                for f in inspector.get_foreign_keys(table)}
-        with engine.connect() as conn:  # every unique index, SQLite's automatic ones for UNIQUE columns included
-            indexes = conn.exec_driver_sql(f"PRAGMA index_list({table})").all()
-            uniques = {tuple(sorted(r[2] for r in conn.exec_driver_sql(f"PRAGMA index_info({name})").all()))
-                       for _, name, unique, origin, *_ in indexes if unique and origin != "pk"}
-        found[table] = {"columns": columns, "fks": fks, "uniques": uniques}
+        found[table] = {"columns": columns, "fks": fks, "uniques": _uniques(engine, inspector, table)}
     return found
+
+
+def _uniques(engine, inspector, table) -> set:
+    if engine.dialect.name == "postgresql":
+        uniques = {tuple(sorted(u["column_names"])) for u in inspector.get_unique_constraints(table)}
+        return uniques | {tuple(sorted(i["column_names"])) for i in inspector.get_indexes(table) if i["unique"]}
+    with engine.connect() as conn:  # every unique index, SQLite's automatic ones for UNIQUE columns included
+        indexes = conn.exec_driver_sql(f"PRAGMA index_list({table})").all()
+        return {tuple(sorted(r[2] for r in conn.exec_driver_sql(f"PRAGMA index_info({name})").all()))
+                for _, name, unique, origin, *_ in indexes if unique and origin != "pk"}
 
 
 def _orm_schema() -> dict:
@@ -102,6 +108,7 @@ def test_a_database_made_by_the_last_release_upgrades_and_keeps_everything(tmp_p
     inventory = Inventory(db)
     try:
         assert [i.original_name for i in inventory.list()] == ["1.jpg", "2.jpg", "3.jpg"]
+        assert {i.owner for i in inventory.list()} == {None}  # every item of an old inventory is shared
         assert inventory.get(1).user_label is None and inventory.corrections() == [(1, 2, "relabel")]
         taste = TasteStore(inventory.sessions)
         alice = taste.user_id("alice", create=False)
@@ -128,5 +135,33 @@ def test_the_last_release_inventory_takes_the_new_categories_and_photo_features(
         inventory.remove(1)  # cascades still work on the rebuilt tables
         with inventory.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM wears")).scalar() == 0
+    finally:
+        inventory.close()
+
+
+@pytest.mark.parametrize("steps", [0, 2, len(migrations.MIGRATIONS)])
+def test_migrating_a_server_database_gives_the_orm_schema(pg_url, steps):
+    """The same recorded migrations on PostgreSQL, from a fresh database and from the last release's schema."""
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as conn:
+        conn.execute(migrations.text(conn, "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, "
+                                           "applied_at DATETIME NOT NULL)"))
+        for name, step in migrations.MIGRATIONS[:steps]:
+            step(conn)
+            conn.execute(sa.text("INSERT INTO schema_migrations VALUES (:n, :t)"), {"n": name, "t": datetime(2025, 1, 1)})
+        if steps == 2:
+            conn.execute(sa.text("INSERT INTO items (sha256, photo_file, thumbnail_file, original_name, added_at, "
+                                 "predicted_label, probabilities, conversion_version, model_version, colours) VALUES "
+                                 "('a', 'p', 't', 'o', now(), 9, '[]', 'c', 'm', '[]')"))
+            conn.execute(sa.text("INSERT INTO wears (user_id, item_id, worn_at) VALUES (1, 1, now())"))
+    engine.dispose()
+    inventory = Inventory(url=pg_url)
+    try:
+        assert _schema(inventory.engine) == _orm_schema()
+        if steps == 2:
+            assert inventory.relabel(1, 12).user_label == 12  # the CHECK now allows the closet's 13 categories
+            inventory.remove(1)
+            with inventory.engine.connect() as conn:
+                assert conn.execute(sa.text("SELECT count(*) FROM wears")).scalar() == 0  # cascades still work
     finally:
         inventory.close()

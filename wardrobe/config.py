@@ -1,4 +1,4 @@
-"""Where things live: the home folder (inventory, photo library) and the model folders."""
+"""Where things live: the home folder, the database, the photo library and the model folders."""
 
 from __future__ import annotations
 
@@ -35,6 +35,20 @@ def home_dir(explicit: str | os.PathLike | None = None) -> Path:
     import platformdirs
 
     return platformdirs.user_data_path("wardrobe", appauthor=False)
+
+
+def database_url(explicit: str | None = None) -> str | None:
+    """--database, else $WARDROBE_DATABASE_URL, else None: the SQLite file in the home."""
+    return explicit or os.environ.get("WARDROBE_DATABASE_URL") or None
+
+
+def library_dir(explicit: str | os.PathLike | None = None, home: Path | None = None) -> Path:
+    """--library, else $WARDROBE_LIBRARY, else the home: the folder of photos/ and thumbnails/."""
+    if explicit:
+        return Path(explicit).expanduser()
+    if os.environ.get("WARDROBE_LIBRARY"):
+        return Path(os.environ["WARDROBE_LIBRARY"]).expanduser()
+    return home if home is not None else home_dir()
 
 
 def model_dir(explicit: str | os.PathLike | None = None) -> Path:

@@ -172,6 +172,7 @@ class Item:
     photo_path: str = ""
     thumbnail_path: str = ""
     state: str = "active"
+    owner: str | None = None  # the user it belongs to; None: shared by the household
 
     @property
     def label(self) -> int:

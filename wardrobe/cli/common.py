@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -15,10 +16,11 @@ from wardrobe import __version__
 from wardrobe.domain import UnknownCategory, parse_category
 
 EXIT_CODES = """Exit codes: 0 success; 1 some photos could not be read (the others were processed);
-2 usage error (bad option, unknown category, bad name); 3 unknown item, outfit or user; 4 model missing or
-damaged; 5 Fashion-MNIST not found; 6 the closet cannot make an outfit yet; 7 the home cannot be written
-(not a folder, read-only, disk full, busy); 8 the inventory is damaged (see `wardrobe doctor`); 70 internal
-error (a bug: please report it); 130 interrupted."""
+2 usage error (bad option, unknown category, bad name, bad database URL, refused archive); 3 unknown item,
+outfit or user, or an item that is someone else's; 4 model missing or damaged; 5 Fashion-MNIST not found;
+6 the closet cannot make an outfit yet; 7 the home cannot be written (not a folder, read-only, disk full,
+busy), nor the database (server unreachable, login refused); 8 the inventory is damaged (see `wardrobe
+doctor`); 70 internal error (a bug: please report it); 130 interrupted."""
 EXIT_PHOTOS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_MODEL, EXIT_DATA, EXIT_INTERRUPTED = 1, 2, 3, 4, 5, 130
 EXIT_HOME, EXIT_DAMAGED, EXIT_INTERNAL = 7, 8, 70
 
@@ -85,6 +87,8 @@ class State:
     model: Optional[Path] = None
     photo_model: Optional[Path] = None
     user: Optional[str] = None
+    database: Optional[str] = None
+    library: Optional[Path] = None
 
 
 state = State()
@@ -98,7 +102,7 @@ def fail(message: str, code: int) -> None:
 def wardrobe():
     from wardrobe.services import Wardrobe
 
-    return Wardrobe(state.home, state.model, state.photo_model)
+    return Wardrobe(state.home, state.model, state.photo_model, state.database, state.library)
 
 
 @contextmanager
@@ -106,16 +110,19 @@ def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.outfits import TasteDamaged
+    from wardrobe.services.owners import NotYours
+    from wardrobe.store.archive import ArchiveRefused
+    from wardrobe.store.errors import BadDatabaseURL
 
     try:
         yield
-    except NotFound as exc:
+    except (NotFound, NotYours) as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except (ModelError, TasteDamaged) as exc:
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except BadName as exc:
+    except (BadName, BadDatabaseURL, ArchiveRefused) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)
@@ -154,9 +161,20 @@ def main_options(
                                                     "[default: the shipped model/photo/]."),
     user: Optional[str] = typer.Option(None, "--user", "-u", envvar="WARDROBE_USER", metavar="NAME",
                                        help="Whose taste: ratings, wear and suggestions are per user [default: default]."),
+    database: Optional[str] = typer.Option(None, "--database", envvar="WARDROBE_DATABASE_URL", metavar="URL",
+                                           help="The inventory on a database server, e.g. postgresql+psycopg://USER@HOST"
+                                                "/DATABASE [default: the SQLite file in the home]."),
+    library: Optional[Path] = typer.Option(None, "--library", envvar="WARDROBE_LIBRARY", metavar="DIR",
+                                           help="Folder of the photo library, shared by every machine of a household "
+                                                "[default: the home]."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
     state.home, state.model, state.photo_model, state.user = home, model, photo_model, user
+    state.database, state.library = database, library
+    # The TUI builds its own Wardrobe, which reads these from the environment.
+    for name, value in (("WARDROBE_DATABASE_URL", database), ("WARDROBE_LIBRARY", library)):
+        if value:
+            os.environ[name] = str(value)
 
 
 def _category(text: str) -> int:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_USAGE, _category, app, fail, json_text, opened, plural, shown
+from wardrobe.cli.common import EXIT_USAGE, _category, app, fail, json_text, opened, plural, shown, state
 from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
 
 
@@ -21,6 +21,7 @@ def _item_json(item) -> dict:
         "state": item.state, "original_name": json_text(item.original_name), "added_at": item.added_at.isoformat(),
         "photo": item.photo_path, "thumbnail": item.thumbnail_path,
         "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
+        "owner": item.owner,
     }
 
 
@@ -32,7 +33,10 @@ def list_items(
                                              help="Only items in this state: active, laundry or retired."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the inventory: id, category, state, confidence, colours, file name; ? marks unsure items."""
+    """List the inventory: id, category, state, owner, confidence, colours, file name; ? marks unsure items.
+
+    With --user, a person's own items and the shared ones; without, everybody's.
+    """
     from wardrobe.store.taste import STATES
 
     label = _category(category) if category is not None else None
@@ -40,7 +44,7 @@ def list_items(
         fail(f"--state must be one of {', '.join(STATES)}, not {shown(item_state)!r}", EXIT_USAGE)
     wanted = item_state.strip().lower() if item_state else None
     with opened() as service:
-        items = [i for i in service.items(label=label, state=wanted) if i.unsure or not unsure]
+        items = [i for i in service.items(label=label, state=wanted, user=state.user) if i.unsure or not unsure]
     if as_json:
         print(json.dumps([_item_json(i) for i in items], indent=2))
         return
@@ -50,10 +54,11 @@ def list_items(
         print("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if not what
               else f"no {what}items in the inventory", file=sys.stderr)
         return
-    print(f"{'id':>5}  {'category':<14} {'state':<8} {'conf':>5}  {'colours':<22} photo")
+    print(f"{'id':>5}  {'category':<14} {'state':<8} {'owner':<10} {'conf':>5}  {'colours':<22} photo")
     for item in items:
         mark = "*" if item.user_label is not None else "?" if item.unsure else " "
-        print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {item.confidence:5.0%}  "
+        print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {shown(item.owner or 'shared')[:10]:<10} "
+              f"{item.confidence:5.0%}  "
               f"{', '.join(item.colours):<22} {shown(item.original_name)}")
     print(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
           f"fix with `wardrobe relabel ID CATEGORY`)", file=sys.stderr)
@@ -82,6 +87,7 @@ def show(
     print("  top 3       " + ", ".join(f"{CATEGORIES[i]} {p:.1%}" for i, p in ranked))
     print(f"  colours     {', '.join(item.colours) or '-'}")
     print(f"  state       {item.state}")
+    print(f"  owner       {shown(item.owner) if item.owner else 'shared (the household)'}")
     print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {shown(item.original_name)}")
     photo = service.photo_file(item)
     print(f"  photo       {shown(photo) if photo else '(refused: its stored path lies outside the photo library)'}")
@@ -109,6 +115,31 @@ def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item
         removed = service.remove_many(item_ids)
     for item in removed:
         print(f"removed item {item.id} ({item.category}, {shown(item.original_name)})")
+
+
+@app.command()
+def give(
+    item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
+    to: str = typer.Option(..., "--to", metavar="NAME", help="Who they belong to from now on."),
+) -> None:
+    """Give items to someone: yours (--user) or shared ones; nothing changes if one is someone else's."""
+    _give(item_ids, to)
+
+
+@app.command()
+def share(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them.")) -> None:
+    """Share items with the whole household: everybody sees them and gets them proposed."""
+    _give(item_ids, None)
+
+
+def _give(item_ids: list[int], to: str | None) -> None:
+    from wardrobe.services.owners import give
+
+    with opened() as service:
+        items = give(service, item_ids, to, state.user or "default")
+    for item in items:
+        whose = f"{shown(item.owner)}'s" if item.owner else "shared"
+        print(f"item {item.id} ({item.category}, {shown(item.original_name)}) is now {whose}")
 
 
 @app.command()

@@ -14,6 +14,7 @@ from wardrobe.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_MODEL,
     EXIT_PHOTOS,
+    EXIT_USAGE,
     _category,
     app,
     fail,
@@ -39,7 +40,7 @@ def _prediction_json(prediction) -> dict:
 
 
 def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool,
-                explain: Optional[Path] = None) -> None:
+                explain: Optional[Path] = None, owner: Optional[str] = None) -> None:
     from wardrobe.services import ModelError, PhotoResult
 
     with service_errors():
@@ -84,7 +85,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
     progress = _progress(len(entries), "adding" if store else "classifying")
     try:
         with progress as advance, service_errors():
-            for result in (service.add(entries, label=label, progress=advance) if store
+            for result in (service.add(entries, label=label, progress=advance, owner=owner) if store
                            else service.classify(entries, progress=advance)):
                 report(result)
     except ModelError as exc:
@@ -152,15 +153,22 @@ def add(
     label: Optional[str] = typer.Option(None, "--label", "-l", metavar="CATEGORY",
                                         help="The category you already know, e.g. dress or 3 (kept as your label)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON array on stdout instead of lines."),
+    user: Optional[str] = typer.Option(None, "--user", "-u", metavar="NAME",
+                                       help="Whose clothes these are (as the global --user) [default: shared]."),
+    shared: bool = typer.Option(False, "--shared", help="The household's: everybody's, whoever adds them."),
 ) -> None:
     """Classify photos and add them to the inventory.
 
     One line per photo: item id, category, confidence, path. A photo already in the
-    inventory is reported with its id and not stored twice.
+    inventory is reported with its id and not stored twice. New items belong to the --user who
+    adds them (this command's or the global one), or to everybody with --shared or without a user.
 
-    Example: wardrobe add ~/Pictures/closet --label shirt
+    Example: wardrobe --user alice add ~/Pictures/closet --label shirt
     """
-    _run_photos(paths, store=True, label=_category(label) if label is not None else None, as_json=as_json)
+    if shared and user is not None:
+        fail("--shared and --user contradict each other: choose one", EXIT_USAGE)
+    owner = None if shared else (user or state.user)
+    _run_photos(paths, store=True, label=_category(label) if label is not None else None, as_json=as_json, owner=owner)
 
 
 @app.command()

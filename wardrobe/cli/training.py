@@ -27,6 +27,10 @@ def train(
     arch: str = typer.Option("resnet50", "--arch", help="resnet50: the paper's network; lite: ResNet-26 at a quarter "
                              "of the width (0.9 M parameters), for phones."),
     limit: int = typer.Option(0, "--limit", min=0, help="Train on only this many images (smoke tests)."),
+    devices: Optional[int] = typer.Option(None, "--devices", min=1, metavar="N",
+                                          help="Train data-parallel on N devices (GPUs, else the CPU split in N); "
+                                               "each takes --batch-size images a step and the learning rate grows "
+                                               "with the global batch [default: every GPU, else the CPU]."),
     export_only: bool = typer.Option(False, "--export-only", help="Publish the run's best model so far; no training."),
     report: bool = typer.Option(False, "--report", help="No training: print the run's history, draw its figures "
                                 "(accuracy and time per epoch) and say where returns diminished."),
@@ -42,6 +46,7 @@ def train(
     """
     from wardrobe import config
     from wardrobe.services import DatasetNotFound, train_classifier
+    from wardrobe.vision.train import DevicesUnavailable
 
     if stem not in ("conv", "paper"):
         fail(f"--stem must be conv or paper, not {stem!r}", EXIT_USAGE)
@@ -57,10 +62,12 @@ def train(
         _report(run_dir, min_gain)
         return
     try:
-        card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only,
+        card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only, devices=devices,
                                 arch=arch, epochs=epochs, batch_size=batch_size, stem=stem, limit=limit)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
+    except DevicesUnavailable as exc:
+        fail(str(exc), EXIT_USAGE)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except KeyboardInterrupt:

@@ -201,7 +201,7 @@ def _features_of(wardrobe: Wardrobe, rows: list) -> tuple[list[int], np.ndarray,
     missing = [k for k, (_, blob) in enumerate(rows) if not blob]
     fresh: dict[int, bytes] = {}
     if missing:
-        read, _, kept = read_photo_features(wardrobe.classifier, [wardrobe.home / rows[k][0].photo_path for k in missing])
+        read, _, kept = read_photo_features(wardrobe.classifier, [wardrobe.library.home / rows[k][0].photo_path for k in missing])
         for j, k in enumerate(kept):
             features[missing[k]] = read[j]
             fresh[missing[k]] = read[j].astype(np.float16).tobytes()

@@ -32,13 +32,13 @@ def _home(wardrobe: Wardrobe) -> Finding:
 def _inventory(wardrobe: Wardrobe) -> Finding:
     from wardrobe.store.database import check_file
 
-    path = wardrobe.home / "inventory.sqlite3"
     try:
-        check_file(path)
+        if wardrobe.database is None:
+            check_file(wardrobe.home / "inventory.sqlite3")
         count = len(wardrobe.items())
     except StoreError as exc:
         return Finding("inventory", False, str(exc))
-    return Finding("inventory", True, f"{path}: intact, {count} items")
+    return Finding("inventory", True, f"{wardrobe.inventory.where}: intact, {count} items")
 
 
 def _library(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
@@ -46,7 +46,7 @@ def _library(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
     outside = sorted(i for i, rel in wardrobe.inventory.stored_paths().items()
                      if not safe_relative(rel) or not wardrobe.library.is_inside(rel))
     missing = sorted(item.id for item in items if item.id not in outside
-                     and not (wardrobe.home / item.photo_path).is_file())
+                     and not (wardrobe.library.home / item.photo_path).is_file())
     findings = [
         Finding("stored paths", not outside, "every photo path lies inside the library" if not outside else
                 f"items {', '.join(map(str, outside))} name files outside the library (refused; `wardrobe remove` "
@@ -63,7 +63,7 @@ def _library(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
     known = {r for item in items for r in (item.photo_path, item.thumbnail_path)}
     orphans = [p for folder in (wardrobe.library.photos, wardrobe.library.thumbnails) if folder.is_dir()
                for p in folder.glob("*/*") if p.is_file() and not p.name.startswith(".")
-               and str(p.relative_to(wardrobe.home)) not in known]
+               and str(p.relative_to(wardrobe.library.home)) not in known]
     removed = 0
     if repair:
         import time

@@ -126,20 +126,24 @@ def stored_name(path: Path) -> str:
 
 
 class Wardrobe:
-    """One user's wardrobe: the inventory and photo library in `home`, the classifier from `model_dir`."""
+    """A household's wardrobe: the inventory (in `home`, or on the `database` server), the photo library (in
+    `library`, else `home`), the classifier from `model_dir`."""
 
-    def __init__(self, home: Path | None = None, model_dir: Path | None = None, photo_model_dir: Path | None = None):
+    def __init__(self, home: Path | None = None, model_dir: Path | None = None, photo_model_dir: Path | None = None,
+                 database: str | None = None, library: Path | None = None):
         self.home = config.home_dir(home)
         self.model_dir = config.model_dir(model_dir)
         self.photo_model_dir = config.photo_model_dir(photo_model_dir)
-        self.library = PhotoLibrary(self.home)
+        self.database = config.database_url(database)
+        self.library = PhotoLibrary(config.library_dir(library, self.home))
         self._inventory: Inventory | None = None
         self._classifier = None
 
     @property
     def inventory(self) -> Inventory:
         if self._inventory is None:
-            self._inventory = Inventory(self.home / "inventory.sqlite3")
+            self._inventory = Inventory(self.home / "inventory.sqlite3") if self.database is None \
+                else Inventory(url=self.database)
         return self._inventory
 
     @property
@@ -180,18 +184,26 @@ class Wardrobe:
         yield from self._process(entries, store=False, label=None, progress=progress)
 
     def add(self, entries: list[tuple[Path, str | None]], label: int | None = None,
-            progress: Callable[[int], None] | None = None) -> Iterator[PhotoResult]:
+            progress: Callable[[int], None] | None = None, owner: str | None = None) -> Iterator[PhotoResult]:
         """Classify and store each photo; one transaction per batch, so an interruption keeps only whole items.
 
-        Temporary files a killed `add` left in the library are removed first.
+        New items belong to `owner` (a user name), or to the household (shared) when None. Temporary files
+        a killed `add` left in the library are removed first.
         """
         if self.inventory.read_only:
             raise HomeUnusable(f"the home {self.home} is read-only: nothing can be added; reading commands (list, "
                                "show, users) still work; use --home DIR for a writable home")
+        owner_id = self.user_id(owner) if owner is not None else None
         self.library.sweep_temporary()
-        yield from self._process(entries, store=True, label=label, progress=progress)
+        yield from self._process(entries, store=True, label=label, progress=progress, owner_id=owner_id)
 
-    def _process(self, entries, store: bool, label: int | None, progress) -> Iterator[PhotoResult]:
+    def user_id(self, name: str) -> int:
+        """The id of the user with this name, created if new (a name with control characters is refused)."""
+        from wardrobe.store.taste import TasteStore
+
+        return TasteStore(self.inventory.sessions).user_id(config.check_user_name(name), create=True)
+
+    def _process(self, entries, store: bool, label: int | None, progress, owner_id: int | None = None) -> Iterator[PhotoResult]:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
         workers = os.cpu_count() or 1
         # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
@@ -210,11 +222,11 @@ class Wardrobe:
             for k, batch in enumerate(batches):
                 current, upcoming = upcoming, (submit(batches[k + 1]) if k + 1 < len(batches) else {})
                 prepared = {key: future.result() for key, future in current.items()}
-                yield from self._finish_batch(batch, prepared, store, label)
+                yield from self._finish_batch(batch, prepared, store, label, owner_id)
                 if progress:
                     progress(len(batch))
 
-    def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None) -> list[PhotoResult]:
+    def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None, owner_id: int | None) -> list[PhotoResult]:
         results: list[PhotoResult] = []
         good: list[tuple[PhotoResult, _Prepared]] = []
         for path, problem in batch:
@@ -254,10 +266,10 @@ class Wardrobe:
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
             result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))
         if store:
-            self._store(good, probabilities, embeddings, reading.features, twins, label)
+            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id)
         return results
 
-    def _store(self, good, probabilities, embeddings, features_all, twins, label) -> None:
+    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id) -> None:
         """Files into the library, then rows in one transaction; files this batch wrote go if the rows do not."""
         created: list[str] = []
         try:
@@ -276,13 +288,14 @@ class Wardrobe:
                     probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
                     model_version=self.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
+                    owner_id=owner_id,
                 )))
                 p.thumbnail, p.framed = b"", None
             if not new_items:
                 return
             outcome = self.inventory.add_new_items([new for _, _, new in new_items])
         except BaseException:
-            self._take_back(created)
+            self.take_back(created)
             raise
         keep: set[str] = set()
         for (result, p, new), found in zip(new_items, outcome):
@@ -293,9 +306,9 @@ class Wardrobe:
                 result.duplicate_of, result.prediction = found, None
             for twin in twins[p.sha256]:
                 twin.duplicate_of = found.id if isinstance(found, Item) else found
-        self._take_back([rel for rel in created if rel not in keep], check=True)
+        self.take_back([rel for rel in created if rel not in keep], check=True)
 
-    def _take_back(self, created: list[str], check: bool = False) -> None:
+    def take_back(self, created: list[str], check: bool = False) -> None:
         """Remove library files this process wrote that no row refers to (after a failure or a lost race)."""
         if not created:
             return
@@ -339,8 +352,9 @@ class Wardrobe:
 
     # -- the inventory -------------------------------------------------------------------------------------
 
-    def items(self, label: int | None = None, state: str | None = None) -> list[Item]:
-        return self.inventory.list(label=label, state=state)
+    def items(self, label: int | None = None, state: str | None = None, user: str | None = None) -> list[Item]:
+        """Items by category and state; a `user` sees their own and the shared ones, no user sees all."""
+        return self.inventory.list(label=label, state=state, for_user=user)
 
     def item(self, item_id: int) -> Item:
         item = self.inventory.get(item_id) if storable([item_id]) else None
@@ -394,10 +408,11 @@ def training_report(run_dir: Path, min_gain: float | None = None) -> dict:
 
 
 def train_classifier(run_dir: Path, out_dir: Path, data_dir: Path | None = None, export_only: bool = False,
-                     **settings) -> dict:
-    """Train (or resume) a run, then publish its best model to out_dir; returns the new model card."""
+                     devices: int | None = None, **settings) -> dict:
+    """Train (or resume) a run on `devices` (None: every GPU, else the CPU), then publish its best model to
+    out_dir; returns the new model card."""
     from wardrobe.vision import train as training
 
     if not export_only:
-        training.train(training.TrainConfig.for_arch(**settings), run_dir, data_dir=data_dir)
+        training.train(training.TrainConfig.for_arch(**settings), run_dir, data_dir=data_dir, devices=devices)
     return training.export(run_dir, out_dir, data_dir=data_dir)

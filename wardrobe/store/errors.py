@@ -23,6 +23,14 @@ class InventoryBusy(StoreError):
     """Another wardrobe held the inventory longer than the busy timeout."""
 
 
+class BadDatabaseURL(StoreError):
+    """--database names no database this app can use (not a URL, an unknown kind, its driver not installed)."""
+
+
+class ServerUnreachable(StoreError):
+    """The database server cannot be reached, or refuses the login."""
+
+
 class UnsafePath(StoreError):
     """A stored path that does not resolve inside the photo library (a tampered row): refused."""
 

@@ -26,6 +26,12 @@ def safe_relative(stored: str) -> str:
     return str(path)
 
 
+def photo_suffix(name: str) -> str:
+    """The suffix a stored photo keeps: the name's, lower case, if it is plain letters and digits; else .img."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ".img"
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -35,7 +41,7 @@ def file_sha256(path: Path) -> str:
 
 
 class PhotoLibrary:
-    """Files under home/photos and home/thumbnails, named by the photo's sha256."""
+    """Files under LIBRARY/photos and LIBRARY/thumbnails (LIBRARY: --library, else the home), named by sha256."""
 
     def __init__(self, home: Path):
         self.home = Path(home)
@@ -73,10 +79,7 @@ class PhotoLibrary:
         The paths of files this call wrote (not those already there) are appended to `created`, so a
         caller whose transaction fails can take back exactly what it put in.
         """
-        suffix = source.suffix.lower()
-        if not (suffix[1:].isascii() and suffix[1:].isalnum()):
-            suffix = ".img"
-        photo = self._place(self.photos, sha256, suffix)
+        photo = self._place(self.photos, sha256, photo_suffix(source.name))
         thumb = self._place(self.thumbnails, sha256, ".jpg")
         for path, write in ((photo, lambda: _atomic_copy(source, photo)), (thumb, lambda: _atomic_write(thumbnail_jpeg, thumb))):
             if not path.exists():
@@ -84,6 +87,20 @@ class PhotoLibrary:
                 if created is not None:
                     created.append(str(path.relative_to(self.home)))
         return str(photo.relative_to(self.home)), str(thumb.relative_to(self.home))
+
+    def put(self, sha256: str, name: str, photo: bytes | None, thumbnail: bytes | None,
+            created: list[str] | None = None) -> tuple[str, str]:
+        """As store(), from bytes (an archive's); where a photo is not given, only its place is returned.
+
+        The places come from the hash (which the caller checked) and the name's suffix, never from the name.
+        """
+        paths = (self._place(self.photos, sha256, photo_suffix(name)), self._place(self.thumbnails, sha256, ".jpg"))
+        for path, data in zip(paths, (photo, thumbnail)):
+            if data is not None and not path.exists():
+                _atomic_write(data, path)
+                if created is not None:
+                    created.append(str(path.relative_to(self.home)))
+        return str(paths[0].relative_to(self.home)), str(paths[1].relative_to(self.home))
 
     def delete(self, *relative: str) -> list[str]:
         """Delete stored files; paths outside the library are never touched. Returns those refused."""

@@ -11,7 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
+from wardrobe.store import server
 from wardrobe.store.database import open_engine, session_factory, writable
+from wardrobe.store.dialects import ITEMS_LOCK, exclusive, insert_or_skip
+from wardrobe.store.errors import BadDatabaseURL
 from wardrobe.store.library import safe_relative
 from wardrobe.store.tables import CorrectionRow, ItemRow, UserRow
 
@@ -36,6 +39,7 @@ class NewItem:
     colours: list[str]
     user_label: int | None = None
     photo_features: bytes | None = None
+    owner_id: int | None = None  # None: shared by the household
 
 
 def item_from_row(row: ItemRow) -> Item:
@@ -46,17 +50,41 @@ def item_from_row(row: ItemRow) -> Item:
         user_label=row.user_label, colours=list(row.colours or []),
         # A tampered path (outside the library) reaches no caller: it reads as no file at all.
         photo_path=safe_relative(row.photo_file), thumbnail_path=safe_relative(row.thumbnail_file), state=row.state,
+        owner=row.owner,
     )
 
 
-class Inventory:
-    """The SQLite inventory at one path. Every method is one short transaction."""
+def _row_values(new: NewItem, now: datetime) -> dict:
+    return dict(sha256=new.sha256, photo_file=new.photo_file, thumbnail_file=new.thumbnail_file,
+                original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
+                probabilities=new.probabilities, conversion_version=new.conversion_version,
+                model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
+                colours=new.colours, state="active", photo_features=new.photo_features, owner_id=new.owner_id)
 
-    def __init__(self, path: Path, read_only: bool | None = None):
-        self.path = Path(path)
-        # A home this process cannot write is opened read-only: reading commands still work there.
-        self.read_only = (self.path.exists() and not writable(self.path)) if read_only is None else read_only
-        self.engine = open_engine(self.path, self.read_only)
+
+def visible_to(user_id) -> sa.ColumnElement[bool]:
+    """Items a user sees: their own and the household's (shared); only shared ones for a user not yet stored."""
+    return sa.or_(ItemRow.owner_id.is_(None), ItemRow.owner_id == user_id)
+
+
+class Inventory:
+    """The inventory in a SQLite file (`path`) or on a PostgreSQL server (`url`). Every method is one short transaction."""
+
+    def __init__(self, path: Path | None = None, read_only: bool | None = None, url: str | None = None):
+        parsed = server.parse(url) if url is not None else None
+        if parsed is not None and parsed.get_backend_name() == "sqlite":
+            if not parsed.database or parsed.database == ":memory:":
+                raise BadDatabaseURL("a sqlite:/// URL must name a file (sqlite:///PATH)")
+            path, parsed = Path(parsed.database).expanduser(), None
+        self.path = Path(path) if path is not None else None
+        if parsed is not None:
+            self.where, self.read_only = server.shown(parsed), False
+            self.engine = server.open_server_engine(parsed)
+        else:
+            self.where = str(self.path)
+            # A home this process cannot write is opened read-only: reading commands still work there.
+            self.read_only = (self.path.exists() and not writable(self.path)) if read_only is None else read_only
+            self.engine = open_engine(self.path, self.read_only)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
 
     def close(self) -> None:
@@ -82,30 +110,29 @@ class Inventory:
     def add_new_items(self, new_items: list[NewItem]) -> list[Item | int]:
         """Insert a batch in one write transaction; for each photo, its new Item or the id already holding it.
 
-        The duplicate check runs inside the write transaction, so two `add`s of the same photos at
-        once cannot both insert one: the second finds the first's rows and reports them.
+        Batches take turns (BEGIN IMMEDIATE on SQLite, an advisory lock on a server: two batches inserting the
+        same photos in different orders would otherwise wait for each other), and rows go in with ON CONFLICT
+        (sha256) DO NOTHING: two `add`s of the same photos at once (two processes, two machines) cannot both
+        insert one; the second finds the first's rows and reports them.
         """
         now = utcnow()
+        unique: dict[str, NewItem] = {}
+        for new in new_items:
+            unique.setdefault(new.sha256, new)  # the first of twins in one batch
+        values = [_row_values(new, now) for new in unique.values()]
         with self.sessions.begin() as s:
-            hashes = [new.sha256 for new in new_items]
-            existing = dict(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(hashes))).all())
-            rows: dict[str, ItemRow] = {}
-            for new in new_items:
-                if new.sha256 in existing or new.sha256 in rows:
-                    continue
-                rows[new.sha256] = ItemRow(
-                    sha256=new.sha256, photo_file=new.photo_file, thumbnail_file=new.thumbnail_file,
-                    original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
-                    probabilities=new.probabilities, conversion_version=new.conversion_version,
-                    model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
-                    colours=new.colours, state="active", photo_features=new.photo_features,
-                )
-            s.add_all(rows.values())
-            s.flush()
-            for row in rows.values():
-                if row.user_label is not None:
-                    s.add(CorrectionRow(item_id=row.id, label=row.user_label, source="add", created_at=now))
-            items = {sha: item_from_row(row) for sha, row in rows.items()}
+            exclusive(s, ITEMS_LOCK)
+            inserted: dict[str, int] = {}
+            if values:
+                statement = insert_or_skip(s, ItemRow, ["sha256"]).values(values).returning(ItemRow.sha256, ItemRow.id)
+                inserted = dict(s.execute(statement).all())
+            others = [sha for sha in unique if sha not in inserted]
+            existing = dict(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(others))).all()) \
+                if others else {}
+            s.add_all(CorrectionRow(item_id=inserted[sha], label=unique[sha].user_label, source="add", created_at=now)
+                      for sha in sorted(inserted) if unique[sha].user_label is not None)
+            items = {row.sha256: item_from_row(row) for row in s.scalars(sa.select(ItemRow).where(
+                ItemRow.id.in_(list(inserted.values()))))} if inserted else {}
             return [items[new.sha256] if new.sha256 in items else existing[new.sha256] for new in new_items]
 
     def referenced_files(self, files: Iterable[str]) -> set[str]:
@@ -150,9 +177,12 @@ class Inventory:
                 found.extend((item_from_row(row), row.embedding) for row in rows)
         return found
 
-    def list(self, label: int | None = None, state: str | None = None) -> list[Item]:
-        """Items in id order; filtered by effective label (user's label, else prediction) and state."""
+    def list(self, label: int | None = None, state: str | None = None, for_user: str | None = None) -> list[Item]:
+        """Items in id order; filtered by effective label (user's label, else prediction), state, and whose:
+        `for_user` sees their own and the shared ones (everything when None)."""
         query = sa.select(ItemRow).order_by(ItemRow.id)
+        if for_user is not None:
+            query = query.where(visible_to(sa.select(UserRow.id).where(UserRow.name == for_user).scalar_subquery()))
         if label is not None:
             effective = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
             query = query.where(effective == label)
@@ -191,6 +221,13 @@ class Inventory:
             s.add(CorrectionRow(item_id=item_id, label=label, source="relabel", created_at=utcnow()))
             s.flush()
             return item_from_row(row)
+
+    def set_owner(self, item_ids: list[int], owner_id: int | None) -> list[Item]:
+        """Give these items to a user, or share them (None); one transaction. Returns the items that exist."""
+        with self.sessions.begin() as s:
+            s.execute(sa.update(ItemRow).where(ItemRow.id.in_(item_ids)).values(owner_id=owner_id))
+            return [item_from_row(row) for row in s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(item_ids))
+                                                           .order_by(ItemRow.id))]
 
     def remove(self, item_id: int) -> Item | None:
         with self.sessions.begin() as s:

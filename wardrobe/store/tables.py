@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 
 class Base(DeclarativeBase):
@@ -40,6 +40,9 @@ class ItemRow(Base):
     state: Mapped[str] = mapped_column(String(20), default="active")
     # The photo network's features (float16), kept so that a refit of the photo head needs no network pass.
     photo_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # Whose it is: NULL means the household's (shared); owner is that user's name, read with the row.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    owner: Mapped[str | None] = column_property(select(UserRow.name).where(UserRow.id == owner_id).scalar_subquery())
 
 
 class CorrectionRow(Base):

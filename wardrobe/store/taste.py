@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from wardrobe.domain import Item
-from wardrobe.store.repository import item_from_row, utcnow
+from wardrobe.store.dialects import insert_or_skip
+from wardrobe.store.repository import item_from_row, utcnow, visible_to
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
 
 STATES = ("active", "laundry", "retired")
@@ -37,6 +38,11 @@ class Rated:
     created_at: datetime
 
 
+def _lock_user(s: Session, user_id: int) -> None:
+    """On a server, one rating transaction per user at a time (a row lock); SQLite's BEGIN IMMEDIATE already is."""
+    s.execute(sa.select(UserRow.id).where(UserRow.id == user_id).with_for_update())
+
+
 class TasteStore:
     """Everything about who likes what. Each method is one short transaction."""
 
@@ -51,10 +57,9 @@ class TasteStore:
             found = s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
             if found is not None or not create:
                 return found
-            row = UserRow(name=name, created_at=utcnow())
-            s.add(row)
-            s.flush()
-            return row.id
+            # Two machines may create the same user at once: the second finds the first's row.
+            s.execute(insert_or_skip(s, UserRow, ["name"]).values(name=name, created_at=utcnow()))
+            return s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
 
     def users(self) -> list[dict]:
         likes = sa.func.sum(sa.case((RatingRow.value > 0, 1), else_=0))
@@ -68,7 +73,8 @@ class TasteStore:
     # -- the closet as the recommender sees it ---------------------------------------------------------------
 
     def wearable(self, user_id: int, skip_embeddings: set[int] = frozenset()) -> list[Wearable]:
-        """Active items (not in the laundry, not retired) with when this user last wore them.
+        """Active items (not in the laundry, not retired) this user sees (their own and the shared ones), with
+        when they last wore them.
 
         Embeddings (8 KB each) are read for every item except those in `skip_embeddings`, which a caller
         that keeps them between calls already has.
@@ -77,7 +83,8 @@ class TasteStore:
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
         label = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
         query = (sa.select(ItemRow.id, label, ItemRow.colours, last.c.last)
-                 .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active").order_by(ItemRow.id))
+                 .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
+                 .order_by(ItemRow.id))
         with self.sessions() as s:
             found = [Wearable(i, lab, colours or [], worn) for i, lab, colours, worn in s.execute(query).all()]
             wanted = [w.id for w in found if w.id not in skip_embeddings]
@@ -122,6 +129,7 @@ class TasteStore:
     def add_rating(self, user_id: int, outfit_id: int, value: int, model: dict | None = None) -> None:
         """Store a rating (replacing this user's earlier one of the outfit) and, in the same transaction, the model."""
         with self.sessions.begin() as s:
+            _lock_user(s, user_id)
             s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id, RatingRow.outfit_id == outfit_id))
             s.add(RatingRow(user_id=user_id, outfit_id=outfit_id, value=value, created_at=utcnow()))
             if model is not None:
@@ -138,6 +146,7 @@ class TasteStore:
         being replaced; it returns the new model. Returns whether a rating was replaced.
         """
         with self.sessions.begin() as s:
+            _lock_user(s, user_id)
             replaced = s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id,
                                                            RatingRow.outfit_id == outfit_id)).rowcount > 0
             stored = self._load_model(s, user_id)
@@ -203,6 +212,7 @@ class TasteStore:
 
     def save_model(self, user_id: int, params: dict) -> None:
         with self.sessions.begin() as s:
+            _lock_user(s, user_id)
             self._save_model(s, user_id, params)
 
     @staticmethod

@@ -17,6 +17,7 @@ def build_resnet50(
     blocks: tuple[int, ...] = (3, 4, 6, 3),
     base_filters: int = 64,
     weight_decay: float = 5e-4,
+    synchronized: bool = False,
 ):
     """Build the bottleneck ResNet (stages [3, 4, 6, 3] make ResNet-50) with rescaling inside the model.
 
@@ -24,7 +25,8 @@ def build_resnet50(
     stem="conv": He et al.'s conv1 before those (3x3, stride 1 on 28x28 images), so both stems feed
     14x14 maps into stage 1 and cost about the same.
     The model takes raw pixels (0-255) and returns softmax probabilities; its pooled 2048-d features
-    are the layer named "embedding".
+    are the layer named "embedding". synchronized: BatchNorm takes its statistics over the global batch
+    when training on several devices (else each replica normalises by its own share of the batch).
     """
     from wardrobe.vision.backend import import_keras
 
@@ -44,7 +46,7 @@ def build_resnet50(
 
     def bn(x, name, zero_gamma=False):
         return layers.BatchNormalization(
-            momentum=0.9, epsilon=1e-5, name=name,
+            momentum=0.9, epsilon=1e-5, name=name, synchronized=synchronized,
             gamma_initializer="zeros" if zero_gamma else "ones",
         )(x)
 

@@ -49,6 +49,13 @@ class TrainConfig:
     blocks: tuple[int, ...] = (3, 4, 6, 3)  # bottleneck blocks per stage: [3, 4, 6, 3] is ResNet-50
     width: int = 64  # filters of the first stage's bottleneck
     limit: int = 0  # use only this many training images (tests, smoke runs); 0 = all
+    # Devices the run started on: each step takes batch_size images per device (the global batch), and the
+    # learning rate grows with it; a resume on other devices keeps the global batch, so the same schedule.
+    replicas: int = 1
+
+    @property
+    def global_batch(self) -> int:
+        return self.batch_size * self.replicas
 
     @classmethod
     def for_arch(cls, arch: str, **settings) -> "TrainConfig":
@@ -133,10 +140,10 @@ def _keras_parts():
             self.order = self.rng.permutation(len(self.images))
 
         def __len__(self):
-            return math.ceil(len(self.images) / self.config.batch_size)
+            return math.ceil(len(self.images) / self.config.global_batch)
 
         def __getitem__(self, index):
-            pick = self.order[index * self.config.batch_size : (index + 1) * self.config.batch_size]
+            pick = self.order[index * self.config.global_batch : (index + 1) * self.config.global_batch]
             rng = np.random.default_rng((self.config.seed, self.epoch, index))
             x = augment(self.images[pick], rng, self.config)
             if self.config.photo_like:
@@ -155,7 +162,7 @@ def _keras_parts():
 def compile_model(model, config: TrainConfig, steps_per_epoch: int) -> None:
     keras, WarmupCosine, _ = _keras_parts()
     schedule = WarmupCosine(
-        config.learning_rate * config.batch_size / 128,
+        config.learning_rate * config.global_batch / 128,
         warmup_steps=round(config.warmup_epochs * steps_per_epoch),
         total_steps=config.epochs * steps_per_epoch,
     )
@@ -202,20 +209,60 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None = None) -> RunFolder:
-    """Train (or resume) the run in run_dir until config.epochs; returns the run folder."""
+class DevicesUnavailable(ValueError):
+    """--devices asks for more devices than there are (or the backend cannot spread training over them)."""
+
+
+def strategy_for(devices: int | None):
+    """A tf.distribute strategy over `devices` replicas: GPUs where there are (None: all of them), else the CPU
+    split into that many logical devices (which must happen before TensorFlow starts using the CPU)."""
+    import_keras()
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    devices = devices or max(len(gpus), 1)
+    if devices == 1:
+        return tf.distribute.get_strategy()  # the default: one device, exactly as without --devices
+    if import_keras().backend.backend() != "tensorflow":
+        raise DevicesUnavailable("training on several devices needs Keras' TensorFlow backend")
+    if gpus:
+        if devices > len(gpus):
+            raise DevicesUnavailable(f"--devices {devices}: this machine has {len(gpus)} GPUs")
+        return tf.distribute.MirroredStrategy([f"/gpu:{k}" for k in range(devices)])
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * devices)
+    except RuntimeError:
+        pass  # TensorFlow already started: the logical devices it has are the ones there are
+    found = len(tf.config.list_logical_devices("CPU"))
+    if found < devices:
+        raise DevicesUnavailable(f"--devices {devices}: no GPU here, and the CPU is already split into {found}")
+    return tf.distribute.MirroredStrategy([f"/cpu:{k}" for k in range(devices)],
+                                          cross_device_ops=tf.distribute.ReductionToOneDevice())
+
+
+def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None = None,
+          devices: int | None = None) -> RunFolder:
+    """Train (or resume) the run in run_dir until config.epochs on `devices` replicas (None: every GPU, else
+    the CPU), data-parallel; returns the run folder."""
     keras, _, AugmentedBatches = _keras_parts()
     from wardrobe.vision.resnet import build_resnet50
 
+    strategy = strategy_for(devices)  # first: the CPU can be split only before TensorFlow uses it
+    replicas = strategy.num_replicas_in_sync
     run = RunFolder(run_dir)
     run.path.mkdir(parents=True, exist_ok=True)
     if run.config.is_file():
         stored = TrainConfig.from_dict(json.loads(run.config.read_text()))
-        if asdict(stored) != asdict(config):
+        if {**asdict(stored), "replicas": 0} != {**asdict(config), "replicas": 0}:
             _log(f"resuming run {run.path.name} with its stored settings: {asdict(stored)}")
         config = stored
     else:
+        config = TrainConfig.from_dict({**asdict(config), "replicas": replicas})
         cards.atomic_write_text(run.config, json.dumps(asdict(config), indent=2) + "\n")
+    if config.global_batch % replicas:
+        raise DevicesUnavailable(f"this run's global batch ({config.global_batch}) cannot be split over {replicas} "
+                                 "devices; resume it on a number of devices that divides it")
 
     data = fmnist.load(data_dir)
     train_idx, val_idx = fmnist.split_validation(data["train_labels"], config.val_per_class, config.seed)
@@ -232,17 +279,19 @@ def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None
         _log(f"run {run.path.name} already finished its {config.epochs} epochs")
         return run
     batches = AugmentedBatches(x_train, y_train, config, epoch=done)
-    if done and run.checkpoint.is_file():
-        model = keras.models.load_model(run.checkpoint)
-        _log(f"resumed run {run.path.name} after epoch {done}/{config.epochs}")
-    else:
-        history, done = [], 0
-        model = build_resnet50(stem=config.stem, blocks=tuple(config.blocks), base_filters=config.width,
-                               weight_decay=config.weight_decay)
-        compile_model(model, config, len(batches))
-    devices = [d for d in _visible_devices() if d != "cpu"]
+    with strategy.scope():
+        if done and run.checkpoint.is_file():
+            model = keras.models.load_model(run.checkpoint)
+            _log(f"resumed run {run.path.name} after epoch {done}/{config.epochs}")
+        else:
+            history, done = [], 0
+            model = build_resnet50(stem=config.stem, blocks=tuple(config.blocks), base_filters=config.width,
+                                   weight_decay=config.weight_decay, synchronized=replicas > 1)
+            compile_model(model, config, len(batches))
+    devices_used = [d for d in _visible_devices() if d != "cpu"]
     _log(f"training {model.name} ({model.count_params():,} parameters) on {len(x_train):,} images, "
-         f"validating on {len(x_val):,}; device: {', '.join(devices) or 'CPU'}")
+         f"validating on {len(x_val):,}; device: {', '.join(devices_used) or 'CPU'}"
+         + (f"; {replicas} replicas, {config.global_batch} images a step" if replicas > 1 else ""))
 
     class EpochEnd(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):

@@ -1,0 +1,41 @@
+"""--database and --library from the command line: a server inventory, a shared library, one-line refusals."""
+
+import json
+
+import pytest
+from conftest import garment_photo, run_cli
+
+
+@pytest.mark.parametrize("url, code", [
+    ("postgresql+psycopg://wardrobe:s3cretpw@127.0.0.1:1/closet", 7),  # nothing listens there
+    ("mysql://wardrobe:s3cretpw@localhost/closet", 2),
+    ("::not a url s3cretpw", 2),
+])
+def test_unusable_databases_are_one_line_without_the_password(url, code):
+    for argv in (["--database", url, "list"], ["list"]):
+        result = run_cli(*argv, env={"WARDROBE_DATABASE_URL": url})
+        assert result.returncode == code, result.stderr
+        assert "s3cretpw" not in result.stderr + result.stdout
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_wrong_password_is_refused_in_one_line(pg_cluster):
+    result = run_cli("--database", pg_cluster.url(password="s3cretpw"), "list")
+    assert result.returncode == 7 and "password authentication failed" in result.stderr
+    assert "s3cretpw" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_two_homes_share_a_server_inventory_and_a_library(use_tiny_model, pg_url, tmp_path):
+    library = tmp_path / "nas" / "closet"
+    env = {"WARDROBE_DATABASE_URL": pg_url}
+    photo = garment_photo(tmp_path / "shirt.png")
+    added = run_cli("--library", str(library), "add", str(photo), "--json",
+                    env={**env, "WARDROBE_HOME": str(tmp_path / "laptop")})
+    assert added.returncode == 0, added.stderr
+    [row] = json.loads(added.stdout)
+    listed = run_cli("--library", str(library), "list", "--json", env={**env, "WARDROBE_HOME": str(tmp_path / "desktop")})
+    assert [item["id"] for item in json.loads(listed.stdout)] == [row["id"]]
+    assert len(list((library / "photos").rglob("*.png"))) == 1
+    assert not (tmp_path / "laptop" / "inventory.sqlite3").exists() and not (tmp_path / "laptop" / "photos").exists()
+    doctor = run_cli("--library", str(library), "doctor", env={**env, "WARDROBE_HOME": str(tmp_path / "desktop")})
+    assert "1 items" in doctor.stdout + doctor.stderr and "***" in doctor.stdout + doctor.stderr, doctor.stdout

@@ -1,0 +1,45 @@
+"""Commands that move a whole inventory: export to one archive, import one (merging by photo hash)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from wardrobe.cli.common import app, opened, plural, shown
+
+
+@app.command("export")
+def export_command(
+    file: Path = typer.Argument(..., metavar="FILE", help="The archive to write (a tar; replaced whole if it exists)."),
+) -> None:
+    """Write the inventory, labels, ratings, wear log, taste models and photos to one archive.
+
+    A backup, or a move between SQLite and a database server: `wardrobe import FILE` reads it back.
+    """
+    from wardrobe.services.transfer import export_archive
+
+    with opened() as service:
+        counts = export_archive(service, file)
+    print(f"exported {plural(counts['items'], 'item')}, {plural(counts['ratings'], 'rating')}, "
+          f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'user')} and {plural(counts['files'], 'file')} "
+          f"to {shown(file)}", file=sys.stderr)
+    if counts["missing_photos"]:
+        print(f"wardrobe: {plural(counts['missing_photos'], 'photo')} missing from the library were left out "
+              "(`wardrobe doctor` lists them)", file=sys.stderr)
+
+
+@app.command("import")
+def import_command(file: Path = typer.Argument(..., metavar="FILE", help="An archive written by `wardrobe export`.")) -> None:
+    """Merge an exported archive into this inventory; photos already here (same content) are kept as they are.
+
+    A damaged, truncated or hostile archive is refused whole: nothing is imported.
+    """
+    from wardrobe.services.transfer import import_archive
+
+    with opened() as service:
+        counts = import_archive(service, file)
+    print(f"imported {plural(counts['items'], 'new item')}, {plural(counts['ratings'], 'rating')}, "
+          f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'new user')} and "
+          f"{plural(counts['files'], 'new file')} from {shown(file)}", file=sys.stderr)
