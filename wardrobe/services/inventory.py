@@ -317,8 +317,10 @@ class Wardrobe:
 
     # -- the inventory -------------------------------------------------------------------------------------
 
-    def items(self, label: int | None = None, state: str | None = None) -> list[Item]:
-        return self.inventory.list(label=label, state=state)
+    def items(self, label: int | None = None, state: str | None = None, unsure: bool = False) -> list[Item]:
+        """Items in id order; unsure=True keeps those flagged for review (unsure prediction, no label of yours)."""
+        items = self.inventory.list(label=label, state=state)
+        return [item for item in items if item.unsure] if unsure else items
 
     def item(self, item_id: int) -> Item:
         item = self.inventory.get(item_id) if storable([item_id]) else None

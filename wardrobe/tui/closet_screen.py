@@ -7,23 +7,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
-from wardrobe.tui.dialogs import Confirm, PickCategory
+from wardrobe.tui.dialogs import Confirm, ask_relabel
 from wardrobe.tui.photo import Photo
+from wardrobe.tui.photo_screen import PhotoScreen, predictions_text
+from wardrobe.tui.top_bar import TopBar
 
 STATE_FILTERS = (None, "active", "laundry", "retired")
+EMPTY = "Your closet is empty. Press a to add photos, or run `wardrobe add PATH` in a shell."
 
 
 class ClosetScreen(Screen):
     BINDINGS = [
+        Binding("enter", "open_photo", "Photo", show=False),
         Binding("f", "cycle_category", "Kind"),
         Binding("v", "cycle_state", "State"),
         Binding("r", "relabel", "Relabel"),
         Binding("L", "laundry", "Laundry"),
         Binding("x", "retire", "Retire"),
-        Binding("delete", "delete", "Del"),
+        Binding("delete", "delete", "Delete"),
     ]
 
     def __init__(self):
@@ -33,21 +37,29 @@ class ClosetScreen(Screen):
         self.items: dict[int, object] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
+        yield TopBar("closet")
+        yield Static(EMPTY, id="closet-empty")
+        with Horizontal(id="closet-body"):
             yield DataTable(id="closet-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="closet-side"):
                 yield Photo(id="closet-photo")
-                yield Label("", id="closet-details")
+                yield Static("", id="closet-details")
         yield Label("", id="closet-filter")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("id", "category", "conf", "colours", "state")
+        table.add_column("id", key="id")
+        table.add_column("category", key="category")
+        table.add_column("state", key="state")
+        table.add_column("conf", key="conf")
+        table.add_column("colours", key="colours")
         self.reload()
 
     def on_screen_resume(self) -> None:
+        self.reload()
+
+    def catch_up(self) -> None:
         self.reload()
 
     def reload(self, keep: int | None = None) -> None:
@@ -56,20 +68,29 @@ class ClosetScreen(Screen):
         if keep is None and (current := self.selected()) is not None:
             keep = current.id
         table.clear()
-        items = self.app.wardrobe.items(label=self.category, state=self.state_filter)
+        try:
+            items = self.app.wardrobe.items(label=self.category, state=self.state_filter)
+        except Exception as exc:  # noqa: BLE001  a damaged inventory is said on screen
+            items = []
+            self.notify(f"cannot read the closet: {exc}", severity="error")
         self.items = {item.id: item for item in items}
         for item in items:
             unsure = item.unsure
             style = "bold red" if unsure else "none"
             category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
-            table.add_row(str(item.id), Text(category, style=style, justify="left"), f"{item.confidence:.0%}",
-                          ", ".join(item.colours), item.state, key=str(item.id))
+            table.add_row(str(item.id), Text(category, style=style, justify="left"), item.state,
+                          f"{item.confidence:.0%}", ", ".join(item.colours), key=str(item.id))
         ids = [item.id for item in items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
-        what = CATEGORIES[self.category] if self.category is not None else "all categories"
+        filtered = self.category is not None or self.state_filter is not None
+        empty = self.query_one("#closet-empty", Static)
+        empty.display = not items
+        empty.update("No item matches these filters: f and v change them." if filtered else EMPTY)
+        self.query_one("#closet-body").display = bool(items)
+        what = CATEGORIES[self.category] if self.category is not None else "all kinds"
         self.query_one("#closet-filter", Label).update(
-            f"{len(items)} items: {what}, {self.state_filter or 'any state'}   (? unsure, * your label)")
+            f"{len(items)} items: {what}, {self.state_filter or 'any state'}  (? unsure, * your label; enter: photo)")
         self.show_selected()
 
     def selected(self):
@@ -82,18 +103,24 @@ class ClosetScreen(Screen):
     def show_selected(self) -> None:
         item = self.selected()
         photo = self.query_one("#closet-photo", Photo)
-        details = self.query_one("#closet-details", Label)
+        details = self.query_one("#closet-details", Static)
         if item is None:
             photo.show(None)
             details.update("")
             return
         photo.show(self.app.wardrobe.thumbnail_file(item))
-        top = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
-        details.update(f"#{item.id} {item.category}\n{item.original_name}\n" +
-                       "\n".join(f"{CATEGORIES[i]} {p:.0%}" for i, p in top))
+        details.update(f"#{item.id} {item.original_name}\n" + predictions_text(item))
 
     def on_data_table_row_highlighted(self, _event) -> None:
         self.show_selected()
+
+    def on_data_table_row_selected(self, _event) -> None:
+        self.action_open_photo()
+
+    def action_open_photo(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(PhotoScreen(item))
 
     def action_cycle_category(self) -> None:
         self.category = 0 if self.category is None else (self.category + 1 if self.category < len(CATEGORIES) - 1 else None)
@@ -105,16 +132,8 @@ class ClosetScreen(Screen):
 
     def action_relabel(self) -> None:
         item = self.selected()
-        if item is None:
-            return
-
-        def done(label: int | None) -> None:
-            if label is not None:
-                self.app.wardrobe.relabel(item.id, label)
-                self.notify(f"#{item.id} is now {CATEGORIES[label]}")
-                self.reload(keep=item.id)
-
-        self.app.push_screen(PickCategory(), done)
+        if item is not None:
+            ask_relabel(self, item, lambda: self.reload(keep=item.id))
 
     def _set_state(self, state: str) -> None:
         from wardrobe.services.outfits import set_state
@@ -146,3 +165,4 @@ class ClosetScreen(Screen):
                 self.reload()
 
         self.app.push_screen(Confirm(f"Delete item #{item.id} ({item.category}) and its photo?"), done)
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image
@@ -9,35 +10,72 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+LARGEST = 400  # pixels kept of a photo: a 200-column terminal shows at most 200 x 2 * rows half-block pixels
+MISSING = Style(color="grey37")
 
-def half_blocks(path: Path | None, width: int, height: int) -> Text:
-    """Rich text of `height` lines, `width` cells wide; a grey box when the photo is missing."""
-    text = Text()
+
+@lru_cache(maxsize=64)
+def _load(path: str, stamp: float) -> Image.Image | None:
+    """The photo, reduced to at most LARGEST pixels a side; None when it cannot be read (stamp: its mtime)."""
     try:
-        image = Image.open(path).convert("RGB") if path else None
+        with Image.open(path) as opened:
+            opened.draft("RGB", (LARGEST, LARGEST))  # JPEG: decode at a fraction of the size
+            image = opened.convert("RGB")
+        image.thumbnail((LARGEST, LARGEST))
+        return image
+    except Exception:  # noqa: BLE001  a damaged or vanished photo is a grey box, never a traceback
+        return None
+
+
+def load_photo(path: Path | None) -> Image.Image | None:
+    if path is None:
+        return None
+    try:
+        stamp = Path(path).stat().st_mtime
     except OSError:
-        image = None
+        return None
+    return _load(str(path), stamp)
+
+
+@lru_cache(maxsize=128)
+def _half_blocks(path: Path | None, stamp: float, width: int, height: int) -> Text:
+    image = load_photo(path)
+    text = Text(no_wrap=True, overflow="crop")
     if image is None:
-        for row in range(height):
-            text.append("░" * width, Style(color="grey37"))
-            if row < height - 1:
-                text.append("\n")
+        text.append("\n".join(["░" * width] * height), MISSING)
         return text
-    image.thumbnail((width, height * 2))
-    canvas = Image.new("RGB", (width, height * 2), (0, 0, 0))
-    canvas.paste(image, ((width - image.width) // 2, (height * 2 - image.height) // 2))
-    pixels = canvas.load()
-    for y in range(0, height * 2, 2):
-        for x in range(width):
-            top, bottom = pixels[x, y], pixels[x, y + 1]
-            text.append("▀", Style(color=f"rgb{top}", bgcolor=f"rgb{bottom}"))
-        if y < height * 2 - 2:
+    # Each cell shows two pixels (upper and lower half), so a cell is about square in pixels: scale to fit, up or down.
+    scale = min(width / image.width, 2 * height / image.height)
+    w, h = max(1, round(image.width * scale)), max(1, round(image.height * scale))
+    pixels = image.resize((w, h), Image.Resampling.BILINEAR).load()
+    left, top = (width - w) // 2, (2 * height - h) // 2
+    for row in range(height):
+        for col in range(width):
+            x, y = col - left, 2 * row - top
+            upper = pixels[x, y] if 0 <= x < w and 0 <= y < h else None
+            lower = pixels[x, y + 1] if 0 <= x < w and 0 <= y + 1 < h else None
+            if upper and lower:
+                text.append("▀", Style(color=f"rgb{upper}", bgcolor=f"rgb{lower}"))
+            elif upper or lower:
+                text.append("▀" if upper else "▄", Style(color=f"rgb{upper or lower}"))
+            else:
+                text.append(" ")
+        if row < height - 1:
             text.append("\n")
     return text
 
 
+def half_blocks(path: Path | None, width: int, height: int) -> Text:
+    """Rich text of `height` lines, `width` cells wide, the photo as large as fits; a grey box when it is missing."""
+    try:
+        stamp = Path(path).stat().st_mtime if path else 0.0
+    except OSError:
+        stamp = 0.0
+    return _half_blocks(path, stamp, max(width, 1), max(height, 1))
+
+
 class Photo(Widget):
-    """Shows one photo scaled to the widget's size."""
+    """Shows one photo as large as the widget allows; redrawn at the new size when the widget is resized."""
 
     DEFAULT_CSS = "Photo { width: 16; height: 8; }"
 
@@ -50,7 +88,7 @@ class Photo(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        return half_blocks(self.path, max(self.size.width, 1), max(self.size.height, 1))
+        return half_blocks(self.path, self.size.width, self.size.height)
 
 
 def graphics_widget():
