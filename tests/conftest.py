@@ -122,3 +122,20 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120, **kwargs)
         [sys.executable, "-m", "wardrobe", *args], capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})}, **kwargs,
     )
+
+
+@pytest.fixture
+def home(private_home):
+    """A closet of twelve items with thumbnails, two of them unsure (tests/tui_support.py); no model needed."""
+    from tui_support import make_closet
+
+    return make_closet(private_home)
+
+
+@pytest.fixture
+def rated_home(home):
+    """That closet with twelve ratings and two wears at fixed times."""
+    from tui_support import add_history
+
+    add_history(home)
+    return home
