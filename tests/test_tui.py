@@ -10,6 +10,7 @@ from tui_support import db, settle
 
 from wardrobe.tui.app import make_app
 
+
 async def test_like_dislike_skip_and_wear_reach_the_database(home):
     app = make_app(home, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
