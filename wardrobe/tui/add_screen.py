@@ -27,7 +27,7 @@ class AddPhotos(ModalScreen[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="add-dialog"):
-            yield Label("Add photos: a photo or a folder (searched recursively for .jpg .jpeg .png .webp)")
+            yield Label("Add photos: a photo, or a folder (searched recursively)")
             yield Input(placeholder="~/Pictures/closet", suggester=PathSuggester(), id="add-path")
             yield Label("tab or → completes the path; enter adds; esc cancels", classes="hint", id="add-hint")
             yield ProgressBar(id="add-progress", show_eta=False)

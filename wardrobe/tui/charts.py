@@ -32,8 +32,9 @@ def bar_chart(rows: list[tuple[str, float, str]], width: int, style: str = "cyan
 
 
 def column_chart(values: list[float], labels: list[str], height: int, width: int, style: str = "green") -> Text:
-    """Columns of 0-1 values, the latest that fit in `width` (3 cells each), `height` lines tall, labels below."""
-    column = 3
+    """Columns of 0-1 values, the latest that fit in `width` (4 cells each), `height` lines tall; below, each
+    value as a percentage, then its label."""
+    column = 4  # room for "100%"
     shown = max(1, width // (column + 1))
     values, labels = values[-shown:], labels[-shown:]
     text = Text(no_wrap=True, overflow="crop")
@@ -44,5 +45,6 @@ def column_chart(values: list[float], labels: list[str], height: int, width: int
             text.append(RISING[filled] * column, style)
             text.append(" ")
         text.append("\n")
+    text.append(" ".join(f"{value:>{column}.0%}" for value in values) + "\n", "bold")
     text.append(" ".join(f"{label[:column]:^{column}}" for label in labels))
     return text

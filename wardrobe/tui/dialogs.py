@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -48,7 +49,7 @@ class PickCategory(ModalScreen[int | None]):
                         id="relabel-title")
             with Horizontal(id="relabel-body"):
                 yield Photo(self.photo, id="relabel-photo")
-                yield OptionList(*[f"{i:>2}  {name}" for i, name in enumerate(CATEGORIES)], id="categories")
+                yield OptionList(*[Text(f"{i:>2}  {name}") for i, name in enumerate(CATEGORIES)], id="categories")
             yield Label("type its number (1 then enter: Trouser), or ↑↓ enter; esc cancels", classes="hint")
 
     def on_mount(self) -> None:

@@ -21,7 +21,7 @@ def best_columns(count: int, width: int, height: int, gap: int = 1, aspect: floa
     """How many columns make `count` photos largest in a width x height cell area (half blocks: 2 pixels a cell)."""
     if count <= 1:
         return 1
-    best, best_size = count, -1.0
+    best, best_score = count, (-1.0, 0)
     for columns in range(count, 0, -1):
         rows = math.ceil(count / columns)
         cell_w = (width - gap * (columns - 1)) / columns
@@ -29,6 +29,8 @@ def best_columns(count: int, width: int, height: int, gap: int = 1, aspect: floa
         if cell_w < 1 or cell_h < 1:
             continue
         size = min(cell_w, 2 * cell_h * aspect)  # the photo's width in pixels once it fits its cell
-        if size > best_size + 0.5:  # a tie keeps fewer rows: one line reads like an outfit laid out
-            best, best_size = columns, size
+        # Half a cell is no difference to the eye: then fewer empty cells (3 + 3 rather than 5 + 1), then fewer rows.
+        score = (round(size * 2) / 2, -(rows * columns - count))
+        if score > best_score:
+            best, best_score = columns, score
     return best

@@ -31,7 +31,7 @@ class TopBar(Static):
         for key, name in ACTIONS:
             places.append(f" {key} {name} ")
         grid = Table.grid(expand=True)
-        grid.add_column(no_wrap=True, overflow="crop")
+        grid.add_column(no_wrap=True, overflow="crop", ratio=1)
         grid.add_column(justify="right", no_wrap=True, overflow="ellipsis", max_width=24)
         grid.add_row(places, Text(f"u user: {self.app.user_name} "))
         return grid
