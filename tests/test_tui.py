@@ -78,23 +78,39 @@ async def test_switching_user(home):
     assert rows == [("alice",)]
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: the real-terminal check needs it")
 def test_runs_in_a_real_terminal(home, tmp_path):
-    """`wardrobe tui` in tmux at 80x24: the outfit screen and its key help appear, and q quits."""
+    """`wardrobe tui` in tmux at 80x24: outfits and keys appear, a user switch from the closet works, q quits."""
     session = f"wardrobe-test-{int(time.time() * 1000)}"
     command = f"{sys.executable} -m wardrobe --home {home} tui"
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True)
-    try:
+
+    def keys(*sent: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", session, *sent], check=True)
+
+    def shows(*wanted: str, tries: int = 100) -> str:
         screen = ""
-        for _ in range(100):
+        for _ in range(tries):
             time.sleep(0.2)
             screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
                                     text=True).stdout
-            if "Outfit " in screen and "Dislike" in screen:
+            if all(w in screen for w in wanted):
                 break
         (tmp_path / "screen.txt").write_text(screen)
-        assert "you'll like it" in screen and "Dislike" in screen, screen
-        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+        return screen
+
+    try:
+        screen = shows("you'll like it", "Dislike", "q Quit")
+        assert "you'll like it" in screen and "Dislike" in screen and "q Quit" in screen, screen
+        keys("c")
+        screen = shows("Relabel", "item1.jpg")
+        assert "Relabel" in screen, screen
+        keys("u")
+        shows("Switch to user")
+        keys("bob", "Enter")
+        screen = shows("user: bob")
+        assert "user: bob" in screen and "Relabel" in screen, screen  # the closet, for bob: no crash (issue 12)
+        keys("q")
         for _ in range(50):
             time.sleep(0.1)
             if subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode != 0:
