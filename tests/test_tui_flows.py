@@ -1,7 +1,9 @@
 """The terminal UI's flows driven with Textual's Pilot: user switch everywhere, review, relabel keys, add, photo view."""
 
+import json
+
 import pytest
-from conftest import garment_photo
+from conftest import garment_photo, run_cli
 from tui_support import UNSURE_IDS, db, screen_text, settle
 
 from wardrobe.tui.add_screen import AddPhotos
@@ -234,8 +236,6 @@ async def test_add_prompt_adds_photos_then_reviews_the_unsure_ones(private_home,
 
 
 def _unsure(probabilities_json: str) -> bool:
-    import json
-
     from wardrobe.domain import is_unsure
 
     return is_unsure(json.loads(probabilities_json))
@@ -268,3 +268,12 @@ async def test_add_prompt_says_when_the_model_is_missing(private_home, tmp_path,
         assert isinstance(app.screen, AddPhotos)
         assert "not added:" in screen_text(app)
     assert UNSURE_IDS  # the closet fixture is not used here: nothing was added to the empty home
+
+
+def test_cli_add_offers_the_review_when_photos_are_unsure(private_home, use_tiny_model, tmp_path):
+    for n in range(3):
+        garment_photo(tmp_path / f"shirt{n}.jpg", colour=(60 * n, 60, 150))
+    added = run_cli("add", str(tmp_path))
+    unsure = json.loads(run_cli("list", "--unsure", "--json").stdout)
+    assert added.returncode == 0, added.stderr
+    assert (f"{len(unsure)} of them unsure: `wardrobe tui`, then e" in added.stderr) == bool(unsure), added.stderr

@@ -46,7 +46,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         service = wardrobe()
     skipped: list[tuple[Path, str]] = []
     entries = service.find_inputs(paths, skipped)
-    counts = {"added": 0, "classified": 0, "duplicates": 0, "failed": 0}
+    counts = {"added": 0, "classified": 0, "duplicates": 0, "failed": 0, "unsure": 0}
     out: list[dict] = []
 
     def report(result: PhotoResult) -> None:
@@ -64,6 +64,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
             out.append(record)
             return
         counts["added" if store else "classified"] += 1
+        counts["unsure"] += bool(result.item and result.item.unsure)
         if result.item:
             record["id"] = result.item.id
         record.update(_prediction_json(result.prediction))
@@ -100,6 +101,9 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         done = f"added {counts['added']}" if store else f"classified {counts['classified']}"
         extra = f", already there {counts['duplicates']}" if store else ""
         print(f"{done}{extra}, failed {counts['failed']}", file=sys.stderr)
+        if counts["unsure"]:
+            print(f"{counts['unsure']} of them unsure: `wardrobe tui`, then e, shows them one by one to label",
+                  file=sys.stderr)
     _report_skipped(skipped)
     if counts["failed"]:
         raise typer.Exit(EXIT_PHOTOS)
