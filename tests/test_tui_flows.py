@@ -18,6 +18,12 @@ EVERY_SCREEN = {"outfits": [], "closet": ["c"], "history": ["h"], "stats": ["t"]
                 "review": ["e"], "help": ["question_mark"]}
 
 
+async def go_to(pilot, app, where: str) -> None:
+    await settle(pilot, app)
+    await pilot.press(*EVERY_SCREEN[where])
+    await settle(pilot, app)
+
+
 def labels(home) -> dict[int, int | None]:
     return dict(db(home).execute("SELECT id, user_label FROM items"))
 
@@ -26,9 +32,7 @@ def labels(home) -> dict[int, int | None]:
 async def test_switching_user_works_from_every_screen(rated_home, where):
     app = make_app(rated_home, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        await pilot.press(*EVERY_SCREEN[where])
-        await settle(pilot, app)
+        await go_to(pilot, app, where)
         screen = app.screen
         await pilot.press("u")
         await pilot.pause()
@@ -174,9 +178,7 @@ async def test_help_lists_every_key(home):
 async def test_footer_keeps_quit_and_help(rated_home, where, size):
     app = make_app(rated_home, seed=1)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot, app)
-        await pilot.press(*EVERY_SCREEN[where])
-        await settle(pilot, app)
+        await go_to(pilot, app, where)
         lines = screen_text(app).splitlines()
     assert "? Keys" in lines[-1] and "q Quit" in lines[-1]
     assert "o Outfits" in lines[0] and "a Add" in lines[0] and "e Review" in lines[0] and "user: default" in lines[0]
@@ -200,9 +202,7 @@ async def test_empty_closet_says_how_to_add(private_home):
 async def test_a_tiny_terminal_shows_what_fits(rated_home, where):
     app = make_app(rated_home, seed=1)
     async with app.run_test(size=(24, 8)) as pilot:
-        await settle(pilot, app)
-        await pilot.press(*EVERY_SCREEN[where])
-        await settle(pilot, app)
+        await go_to(pilot, app, where)
         await pilot.resize_terminal(10, 4)
         await settle(pilot, app)
         assert app.is_running

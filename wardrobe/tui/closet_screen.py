@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
+from wardrobe.tui.data_screen import DataScreen
 from wardrobe.tui.dialogs import Confirm, ask_relabel
 from wardrobe.tui.photo import Photo
 from wardrobe.tui.photo_screen import PhotoScreen, predictions_text
@@ -19,7 +19,7 @@ STATE_FILTERS = (None, "active", "laundry", "retired")
 EMPTY = "Your closet is empty. Press a to add photos, or run `wardrobe add PATH` in a shell."
 
 
-class ClosetScreen(Screen):
+class ClosetScreen(DataScreen):
     BINDINGS = [
         Binding("enter", "open_photo", "Photo", show=False),
         Binding("f", "cycle_category", "Kind"),
@@ -56,23 +56,13 @@ class ClosetScreen(Screen):
         table.add_column("colours", key="colours")
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def catch_up(self) -> None:
-        self.reload()
-
     def reload(self, keep: int | None = None) -> None:
         """Re-read the items; the cursor stays on `keep`, else on the item it was on."""
         table = self.query_one(DataTable)
         if keep is None and (current := self.selected()) is not None:
             keep = current.id
         table.clear()
-        try:
-            items = self.app.wardrobe.items(label=self.category, state=self.state_filter)
-        except Exception as exc:  # noqa: BLE001  a damaged inventory is said on screen
-            items = []
-            self.notify(f"cannot read the closet: {exc}", severity="error")
+        items = self.read("closet", lambda: self.app.wardrobe.items(label=self.category, state=self.state_filter), [])
         self.items = {item.id: item for item in items}
         for item in items:
             unsure = item.unsure

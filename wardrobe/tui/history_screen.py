@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from wardrobe.tui.data_screen import DataScreen
 from wardrobe.tui.layout import by_slot
 from wardrobe.tui.photo import Photo
 from wardrobe.tui.top_bar import TopBar
@@ -22,7 +22,7 @@ def piece_name(item) -> str:
     return f"{item.colours[0]} {item.category}" if item.colours else item.category
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield TopBar("history")
         yield Static("", id="history-empty")
@@ -36,20 +36,10 @@ class HistoryScreen(Screen):
         table.add_column("what", key="what")
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def catch_up(self) -> None:
-        self.reload()
-
     def reload(self) -> None:
         from wardrobe.services.history import history
 
-        try:
-            self.events = history(self.app.stylist)
-        except Exception as exc:  # noqa: BLE001  a damaged inventory is said on screen
-            self.events = []
-            self.notify(f"cannot read the history: {exc}", severity="error")
+        self.events = self.read("history", lambda: history(self.app.stylist), [])
         self.fill_table()
         empty = self.query_one("#history-empty", Static)
         empty.display = not self.events

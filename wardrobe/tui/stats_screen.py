@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from wardrobe.services.history import RATINGS_PER_BAR
 from wardrobe.tui.charts import bar_chart, column_chart
+from wardrobe.tui.data_screen import DataScreen
 from wardrobe.tui.history_screen import piece_name
 from wardrobe.tui.top_bar import TopBar
 
 
-class StatsScreen(Screen):
+class StatsScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield TopBar("stats")
         with Horizontal(id="stats-body"):
@@ -29,23 +29,13 @@ class StatsScreen(Screen):
     def on_mount(self) -> None:
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def catch_up(self) -> None:
-        self.reload()
-
     def on_resize(self) -> None:
         self.draw()
 
     def reload(self) -> None:
         from wardrobe.services.history import Statistics, statistics
 
-        try:
-            self.stats = statistics(self.app.stylist)
-        except Exception as exc:  # noqa: BLE001  a damaged inventory is said on screen
-            self.stats = Statistics()
-            self.notify(f"cannot read the statistics: {exc}", severity="error")
+        self.stats = self.read("statistics", lambda: statistics(self.app.stylist), Statistics())
         self.draw()
 
     def draw(self) -> None:
