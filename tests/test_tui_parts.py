@@ -57,15 +57,19 @@ def test_path_completion(tmp_path):
     assert complete_path(str(tmp_path / "no folder" / "x")) is None
 
 
+def plain(lines) -> list[str]:
+    return ["".join(segment.text for segment in line) for line in lines]
+
+
 def test_half_blocks_fill_the_size_they_are_given(home, tmp_path):
     thumb = next(home.glob("thumbnails/01/*.jpg"))
     for width, height in ((10, 5), (40, 30), (1, 1)):
-        lines = half_blocks(thumb, width, height).plain.split("\n")
+        lines = plain(half_blocks(thumb, width, height))
         assert len(lines) == height and all(len(line) == width for line in lines)
-    big = half_blocks(thumb, 60, 40).plain
-    assert big.count("▀") > 20 * half_blocks(thumb, 6, 4).plain.count("▀")  # scaled up, not left small
+    big = "".join(plain(half_blocks(thumb, 60, 40)))
+    assert big.count("▀") > 20 * "".join(plain(half_blocks(thumb, 6, 4))).count("▀")  # scaled up, not left small
     (tmp_path / "bad.jpg").write_bytes(b"no")
-    assert set(half_blocks(tmp_path / "bad.jpg", 4, 2).plain) == {"░", "\n"}
+    assert set("".join(plain(half_blocks(tmp_path / "bad.jpg", 4, 2)))) == {"░"}
 
 
 def test_unsure_items_are_those_list_unsure_shows(home):

@@ -33,9 +33,9 @@ SCREENS = {"outfits": [], "closet": ["c"], "photo": ["c", "down", "enter"], "rev
            "stats": ["t"], "help": ["question_mark"], "add": ["a"]}
 
 
-def cells_png(segments: list[Segment], path: Path) -> None:
+def cells_png(segments: list[Segment], path: Path, size: tuple[int, int] = SIZE) -> None:
     """Draw a console's recorded segments, one cell at a time."""
-    width, height = SIZE
+    width, height = size
     image = Image.new("RGB", (width * CELL_W, height * CELL_H), MONOKAI.background_color.rgb)
     draw = ImageDraw.Draw(image)
     fonts = {False: ImageFont.truetype(FONT, FONT_PX), True: ImageFont.truetype(BOLD, FONT_PX)}

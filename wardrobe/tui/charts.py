@@ -15,8 +15,11 @@ def bar(value: float, largest: float, width: int) -> str:
     return ("█" * full + (EIGHTHS[part] if part else "")).ljust(width)
 
 
-def bar_chart(rows: list[tuple[str, float, str]], width: int, style: str = "cyan") -> Text:
-    """One line per (label, value, note): label, bar, note; bars fill what the labels and notes leave of `width`."""
+def bar_chart(rows: list[tuple[str, float, str]], width: int, style: str = "cyan", spaced: bool = False) -> Text:
+    """One line per (label, value, note): label, bar, note; bars fill what the labels and notes leave of `width`.
+
+    spaced: a blank line between bars, where there is the height for it.
+    """
     label_width = max((len(label) for label, _, _ in rows), default=0)
     note_width = max((len(note) for _, _, note in rows), default=0)
     room = max(1, width - label_width - note_width - 2)
@@ -27,7 +30,7 @@ def bar_chart(rows: list[tuple[str, float, str]], width: int, style: str = "cyan
         text.append(bar(value, largest, room), style)
         text.append(f" {note:>{note_width}}")
         if n < len(rows) - 1:
-            text.append("\n")
+            text.append("\n\n" if spaced else "\n")
     return text
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
 from wardrobe.tui.layout import best_columns, by_slot
-from wardrobe.tui.photo import photo_widget
+from wardrobe.tui.photo import half_blocks, load_photo, photo_widget
 from wardrobe.tui.top_bar import TopBar
 
 ADD_HINT = "Press a to add photos (or run `wardrobe add PATH`)."
@@ -49,6 +49,7 @@ class OutfitScreen(Screen):
         self.current = None
         self.fetching = False
         self.stylist = None  # whose proposals are queued
+        self.photo_sizes: dict[int, tuple[int, int]] = {}  # pieces in an outfit -> the size each photo had
 
     def compose(self) -> ComposeResult:
         yield TopBar("outfits")
@@ -90,7 +91,22 @@ class OutfitScreen(Screen):
         except Exception as exc:  # noqa: BLE001  e.g. a damaged inventory: said on screen, never a traceback
             self.app.call_from_thread(self.show_message, f"no outfit: {exc}")
             proposals = []
+        self.prepare_photos(proposals)
         self.app.call_from_thread(self.receive, proposals, stylist)
+
+    def prepare_photos(self, proposals: list) -> None:
+        """In the worker: read the photos and draw them at the size the last outfit of as many pieces had.
+
+        The key press that shows the next outfit then finds them ready (half blocks are cached by path and size).
+        """
+        for proposal in proposals:
+            size = self.photo_sizes.get(len(proposal.items))
+            for item in proposal.items:
+                path = self.app.wardrobe.thumbnail_file(item)
+                if size:
+                    half_blocks(path, *size)
+                else:
+                    load_photo(path)
 
     def receive(self, proposals: list, stylist=None) -> None:
         self.fetching = False
@@ -130,6 +146,12 @@ class OutfitScreen(Screen):
         count = len(self.current.items) if self.current else 1
         width, height = pieces.content_size if pieces.content_size.area else (self.size.width - 2, self.size.height - 6)
         pieces.styles.grid_size_columns = best_columns(count, width, height)
+        self.call_after_refresh(self.remember_photo_size, count)
+
+    def remember_photo_size(self, count: int) -> None:
+        photo = next(iter(self.query(".photo")), None)
+        if photo is not None and photo.size.area:
+            self.photo_sizes[count] = (photo.size.width, photo.size.height)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.place_pieces)

@@ -48,9 +48,10 @@ class StatsScreen(DataScreen):
             "[b]Wears per category[/b] (pieces)")
         rows = [(name, stats.worn_per_category[name], f"{stats.worn_per_category[name]:>3} ({count})")
                 for name, count in stats.per_category.items()]
-        self.query_one("#stats-categories", Static).update(bar_chart(rows, left))
+        spaced = self.size.height >= 2 * len(rows) + 6  # 160x48 has room to set the bars apart
+        self.query_one("#stats-categories", Static).update(bar_chart(rows, left, spaced=spaced))
         self.query_one("#stats-likes-title", Static).update(f"[b]Like rate[/b] per {RATINGS_PER_BAR} ratings")
-        height = max(3, min(10, self.size.height - 16))
+        height = max(3, min(20, self.size.height - 16))
         likes = column_chart([rate for _, rate in stats.like_rate], [span.split("-")[1] for span, _ in stats.like_rate],
                              height, right) if stats.like_rate else "no ratings yet: rate outfits with l and d"
         self.query_one("#stats-likes", Static).update(likes)
