@@ -53,8 +53,19 @@ class ClosetScreen(DataScreen):
         table.add_column("category", key="category")
         table.add_column("state", key="state")
         table.add_column("conf", key="conf")
-        table.add_column("colours", key="colours")
         self.reload()
+
+    def on_resize(self) -> None:
+        self.reload()
+
+    def colours_column(self, table: DataTable) -> None:
+        """The last column takes the width the others leave (the side panel has 30%) and wraps: never cut off."""
+        width = max(10, int(self.size.width * 0.7) - 36)
+        if "colours" in table.columns:
+            if table.columns["colours"].width == width:
+                return
+            table.remove_column("colours")
+        table.add_column("colours", width=width, key="colours")
 
     def reload(self, keep: int | None = None) -> None:
         """Re-read the items; the cursor stays on `keep`, else on the item it was on."""
@@ -62,6 +73,7 @@ class ClosetScreen(DataScreen):
         if keep is None and (current := self.selected()) is not None:
             keep = current.id
         table.clear()
+        self.colours_column(table)
         items = self.read("closet", lambda: self.app.wardrobe.items(label=self.category, state=self.state_filter), [])
         self.items = {item.id: item for item in items}
         for item in items:
@@ -69,7 +81,7 @@ class ClosetScreen(DataScreen):
             style = "bold red" if unsure else "none"
             category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
             table.add_row(str(item.id), Text(category, style=style, justify="left"), item.state,
-                          f"{item.confidence:.0%}", ", ".join(item.colours), key=str(item.id))
+                          f"{item.confidence:.0%}", Text(", ".join(item.colours)), key=str(item.id), height=None)
         ids = [item.id for item in items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
