@@ -9,7 +9,7 @@ from wardrobe.domain import slot_of
 # Outer layer first, then top, what covers the legs, shoes, and what is carried or worn on the head.
 SLOT_ORDER = ("outer", "top", "one-piece", "bottom", "footwear", "bag", "accessory")
 PHOTO_ASPECT = 3 / 4  # width over height of a typical garment photo
-TEXT_LINES = 2  # lines under each photo: category, then id and colours
+TEXT_LINES = 3  # lines under each photo: category and id, then colours on two
 
 
 def by_slot(items: list) -> list:

@@ -18,7 +18,7 @@ ADD_HINT = "Press a to add photos (or run `wardrobe add PATH`)."
 
 
 class PieceCard(Vertical):
-    """One piece of the outfit: photo, category, id and colours."""
+    """One piece of the outfit: photo, category and id, colours (two lines, so that three colour names fit)."""
 
     def __init__(self, item, photo_path, graphics=None):
         super().__init__(classes="piece")
@@ -26,8 +26,8 @@ class PieceCard(Vertical):
 
     def compose(self) -> ComposeResult:
         yield photo_widget(self.photo_path, self.graphics, classes="photo")
-        yield Label(CATEGORIES[self.item.label], classes="category")
-        yield Label(f"#{self.item.id} {', '.join(self.item.colours)}", classes="colours")
+        yield Label(f"[b]{CATEGORIES[self.item.label]}[/b] [dim]#{self.item.id}[/dim]", classes="category")
+        yield Label(", ".join(self.item.colours), classes="colours")
 
 
 def why_line(proposal) -> str:
