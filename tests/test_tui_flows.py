@@ -277,3 +277,18 @@ def test_cli_add_offers_the_review_when_photos_are_unsure(private_home, use_tiny
     unsure = json.loads(run_cli("list", "--unsure", "--json").stdout)
     assert added.returncode == 0, added.stderr
     assert (f"{len(unsure)} of them unsure: `wardrobe tui`, then e" in added.stderr) == bool(unsure), added.stderr
+
+
+async def test_acting_on_an_item_removed_meanwhile_is_a_notice(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        con = db(home)
+        con.execute("DELETE FROM items WHERE id = 1")  # another terminal removes it
+        con.commit()
+        for keys in (["L"], ["x"], ["delete", "y"], ["r", "3"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert app.is_running
+        assert any(n.message.startswith("not ") for n in app._notifications)

@@ -142,7 +142,7 @@ class ClosetScreen(DataScreen):
 
         item = self.selected()
         if item is not None:
-            set_state(self.app.wardrobe, [item.id], state)
+            self.change(f"set to {state}", lambda: set_state(self.app.wardrobe, [item.id], state))
             self.reload(keep=item.id)
 
     def action_laundry(self) -> None:
@@ -161,10 +161,9 @@ class ClosetScreen(DataScreen):
             return
 
         def done(yes: bool) -> None:
-            if yes:
-                self.app.wardrobe.remove(item.id)
+            if yes and self.change("deleted", lambda: self.app.wardrobe.remove(item.id)):
                 self.notify(f"deleted #{item.id}")
-                self.reload()
+            self.reload()
 
         self.app.push_screen(Confirm(f"Delete item #{item.id} ({item.category}) and its photo?"), done)
 

@@ -23,3 +23,12 @@ class DataScreen(Screen):
         except Exception as exc:  # noqa: BLE001  e.g. a damaged inventory
             self.notify(f"cannot read the {what}: {exc}", severity="error")
             return fallback
+
+    def change(self, what: str, writer) -> bool:
+        """writer(); False with a notice ("not <what>: why") when the store refuses (item gone, read-only home)."""
+        try:
+            writer()
+        except Exception as exc:  # noqa: BLE001  a notice, never a traceback
+            self.notify(f"not {what}: {exc}", severity="error")
+            return False
+        return True
