@@ -276,7 +276,7 @@ def test_cli_add_offers_the_review_when_photos_are_unsure(private_home, use_tiny
     added = run_cli("add", str(tmp_path))
     unsure = json.loads(run_cli("list", "--unsure", "--json").stdout)
     assert added.returncode == 0, added.stderr
-    assert (f"{len(unsure)} of them unsure: `wardrobe tui`, then e" in added.stderr) == bool(unsure), added.stderr
+    assert (f"; {len(unsure)} unsure: `wardrobe tui`, then e, reviews them" in added.stderr) == bool(unsure), added.stderr
 
 
 async def test_acting_on_an_item_removed_meanwhile_is_a_notice(home):

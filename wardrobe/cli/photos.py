@@ -100,10 +100,8 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
     else:
         done = f"added {counts['added']}" if store else f"classified {counts['classified']}"
         extra = f", already there {counts['duplicates']}" if store else ""
-        print(f"{done}{extra}, failed {counts['failed']}", file=sys.stderr)
-        if counts["unsure"]:
-            print(f"{counts['unsure']} of them unsure: `wardrobe tui`, then e, shows them one by one to label",
-                  file=sys.stderr)
+        unsure = f"; {counts['unsure']} unsure: `wardrobe tui`, then e, reviews them" if counts["unsure"] else ""
+        print(f"{done}{extra}, failed {counts['failed']}{unsure}", file=sys.stderr)
     _report_skipped(skipped)
     if counts["failed"]:
         raise typer.Exit(EXIT_PHOTOS)
