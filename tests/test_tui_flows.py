@@ -292,3 +292,22 @@ async def test_acting_on_an_item_removed_meanwhile_is_a_notice(home):
             await pilot.pause()
         assert app.is_running
         assert any(n.message.startswith("not ") for n in app._notifications)
+
+
+async def test_the_why_of_a_proposal_is_shown_under_its_title(home, monkeypatch):
+    from wardrobe.services import Stylist
+
+    suggest = Stylist.suggest
+
+    def with_reasons(self, n=3):
+        proposals = suggest(self, n)
+        for proposal in proposals:
+            proposal.why = f"because of #{proposal.items[0].id}"
+        return proposals
+
+    monkeypatch.setattr(Stylist, "suggest", with_reasons)
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        lines = screen_text(app).splitlines()
+        assert lines[2].strip() == f"because of #{app.screen.current.items[0].id}"

@@ -94,3 +94,12 @@ def test_statistics_count_every_category(rated_home):
     assert [span for span, _ in stats.like_rate] == ["1-10", "11-12"]
     assert stats.like_rate[0][1] == 0.7  # ratings 1-10: n % 3 != 1 liked
     assert {item.id for item in stats.never_worn} == set(range(1, 13)) - {1, 4, 6, 7, 8}
+
+
+def test_the_why_line_under_a_proposal():
+    from wardrobe.tui.outfits_screen import why_line
+
+    assert why_line(SimpleNamespace(why="navy with white, liked 4 times", explore=False)) == "navy with white, liked 4 times"
+    assert why_line(SimpleNamespace(why="", explore=True)) == "exploring"
+    assert why_line(SimpleNamespace(why="new colours for you", explore=True)) == "new colours for you"
+    assert why_line(SimpleNamespace(why="", explore=False)) == ""
