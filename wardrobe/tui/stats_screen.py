@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from wardrobe.services.history import RATINGS_PER_BAR
 from wardrobe.tui.charts import bar_chart, column_chart
 from wardrobe.tui.data_screen import DataScreen
 from wardrobe.tui.history_screen import piece_name
@@ -39,6 +38,8 @@ class StatsScreen(DataScreen):
         self.draw()
 
     def draw(self) -> None:
+        from wardrobe.services.history import RATINGS_PER_BAR
+
         stats = getattr(self, "stats", None)
         if stats is None:
             return
