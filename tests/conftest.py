@@ -149,3 +149,20 @@ def location(request, tmp_path) -> dict:
     if request.param == "sqlite":
         return {"path": tmp_path / "inv.sqlite3"}
     return {"url": request.getfixturevalue("pg_url")}
+
+
+@pytest.fixture
+def home(private_home):
+    """A closet of twelve items with thumbnails, two of them unsure (tests/tui_support.py); no model needed."""
+    from tui_support import make_closet
+
+    return make_closet(private_home)
+
+
+@pytest.fixture
+def rated_home(home):
+    """That closet with twelve ratings and two wears at fixed times."""
+    from tui_support import add_history
+
+    add_history(home)
+    return home

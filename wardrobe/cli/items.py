@@ -44,7 +44,7 @@ def list_items(
         fail(f"--state must be one of {', '.join(STATES)}, not {shown(item_state)!r}", EXIT_USAGE)
     wanted = item_state.strip().lower() if item_state else None
     with opened() as service:
-        items = [i for i in service.items(label=label, state=wanted, user=state.user) if i.unsure or not unsure]
+        items = service.items(label=label, state=wanted, user=state.user, unsure=unsure)
     if as_json:
         print(json.dumps([_item_json(i) for i in items], indent=2))
         return

@@ -47,7 +47,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         service = wardrobe()
     skipped: list[tuple[Path, str]] = []
     entries = service.find_inputs(paths, skipped)
-    counts = {"added": 0, "classified": 0, "duplicates": 0, "failed": 0}
+    counts = {"added": 0, "classified": 0, "duplicates": 0, "failed": 0, "unsure": 0}
     out: list[dict] = []
 
     def report(result: PhotoResult) -> None:
@@ -65,6 +65,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
             out.append(record)
             return
         counts["added" if store else "classified"] += 1
+        counts["unsure"] += bool(result.item and result.item.unsure)
         if result.item:
             record["id"] = result.item.id
         record.update(_prediction_json(result.prediction))
@@ -100,7 +101,8 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
     else:
         done = f"added {counts['added']}" if store else f"classified {counts['classified']}"
         extra = f", already there {counts['duplicates']}" if store else ""
-        print(f"{done}{extra}, failed {counts['failed']}", file=sys.stderr)
+        unsure = f"; {counts['unsure']} unsure: `wardrobe tui`, then e, reviews them" if counts["unsure"] else ""
+        print(f"{done}{extra}, failed {counts['failed']}{unsure}", file=sys.stderr)
     _report_skipped(skipped)
     if counts["failed"]:
         raise typer.Exit(EXIT_PHOTOS)

@@ -352,9 +352,12 @@ class Wardrobe:
 
     # -- the inventory -------------------------------------------------------------------------------------
 
-    def items(self, label: int | None = None, state: str | None = None, user: str | None = None) -> list[Item]:
-        """Items by category and state; a `user` sees their own and the shared ones, no user sees all."""
-        return self.inventory.list(label=label, state=state, for_user=user)
+    def items(self, label: int | None = None, state: str | None = None, user: str | None = None,
+              unsure: bool = False) -> list[Item]:
+        """Items in id order by category and state; a `user` sees their own and the shared ones, no user sees all;
+        unsure=True keeps those flagged for review (unsure prediction, no label of yours)."""
+        items = self.inventory.list(label=label, state=state, for_user=user)
+        return [item for item in items if item.unsure] if unsure else items
 
     def item(self, item_id: int) -> Item:
         item = self.inventory.get(item_id) if storable([item_id]) else None

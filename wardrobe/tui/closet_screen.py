@@ -6,24 +6,28 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
-from wardrobe.tui.dialogs import Confirm, PickCategory
+from wardrobe.tui.data_screen import DataScreen
+from wardrobe.tui.dialogs import Confirm, ask_relabel
 from wardrobe.tui.photo import Photo
+from wardrobe.tui.photo_screen import PhotoScreen, predictions_text
+from wardrobe.tui.top_bar import TopBar
 
 STATE_FILTERS = (None, "active", "laundry", "retired")
+EMPTY = "Your closet is empty. Press a to add photos, or run `wardrobe add PATH` in a shell."
 
 
-class ClosetScreen(Screen):
+class ClosetScreen(DataScreen):
     BINDINGS = [
+        Binding("enter", "open_photo", "Photo", show=False),
         Binding("f", "cycle_category", "Kind"),
         Binding("v", "cycle_state", "State"),
         Binding("r", "relabel", "Relabel"),
         Binding("L", "laundry", "Laundry"),
         Binding("x", "retire", "Retire"),
-        Binding("delete", "delete", "Del"),
+        Binding("delete", "delete", "Delete"),
     ]
 
     def __init__(self):
@@ -33,22 +37,35 @@ class ClosetScreen(Screen):
         self.items: dict[int, object] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
+        yield TopBar("closet")
+        yield Static(EMPTY, id="closet-empty")
+        with Horizontal(id="closet-body"):
             yield DataTable(id="closet-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="closet-side"):
                 yield Photo(id="closet-photo")
-                yield Label("", id="closet-details")
+                yield Static("", id="closet-details")
         yield Label("", id="closet-filter")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("id", "category", "conf", "colours", "state")
+        table.add_column("id", key="id")
+        table.add_column("category", key="category")
+        table.add_column("state", key="state")
+        table.add_column("conf", key="conf")
         self.reload()
 
-    def on_screen_resume(self) -> None:
+    def on_resize(self) -> None:
         self.reload()
+
+    def colours_column(self, table: DataTable) -> None:
+        """The last column takes the width the others leave (the side panel has 30%) and wraps: never cut off."""
+        width = max(10, int(self.size.width * 0.7) - 36)
+        if "colours" in table.columns:
+            if table.columns["colours"].width == width:
+                return
+            table.remove_column("colours")
+        table.add_column("colours", width=width, key="colours")
 
     def reload(self, keep: int | None = None) -> None:
         """Re-read the items; the cursor stays on `keep`, else on the item it was on."""
@@ -56,20 +73,26 @@ class ClosetScreen(Screen):
         if keep is None and (current := self.selected()) is not None:
             keep = current.id
         table.clear()
-        items = self.app.wardrobe.items(label=self.category, state=self.state_filter)
+        self.colours_column(table)
+        items = self.read("closet", lambda: self.app.wardrobe.items(label=self.category, state=self.state_filter), [])
         self.items = {item.id: item for item in items}
         for item in items:
             unsure = item.unsure
             style = "bold red" if unsure else "none"
             category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
-            table.add_row(str(item.id), Text(category, style=style, justify="left"), f"{item.confidence:.0%}",
-                          ", ".join(item.colours), item.state, key=str(item.id))
+            table.add_row(str(item.id), Text(category, style=style, justify="left"), item.state,
+                          f"{item.confidence:.0%}", Text(", ".join(item.colours)), key=str(item.id), height=None)
         ids = [item.id for item in items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
-        what = CATEGORIES[self.category] if self.category is not None else "all categories"
+        filtered = self.category is not None or self.state_filter is not None
+        empty = self.query_one("#closet-empty", Static)
+        empty.display = not items
+        empty.update("No item matches these filters: f and v change them." if filtered else EMPTY)
+        self.query_one("#closet-body").display = bool(items)
+        what = CATEGORIES[self.category] if self.category is not None else "all kinds"
         self.query_one("#closet-filter", Label).update(
-            f"{len(items)} items: {what}, {self.state_filter or 'any state'}   (? unsure, * your label)")
+            f"{len(items)} items: {what}, {self.state_filter or 'any state'}  (? unsure, * your label; enter: photo)")
         self.show_selected()
 
     def selected(self):
@@ -82,18 +105,24 @@ class ClosetScreen(Screen):
     def show_selected(self) -> None:
         item = self.selected()
         photo = self.query_one("#closet-photo", Photo)
-        details = self.query_one("#closet-details", Label)
+        details = self.query_one("#closet-details", Static)
         if item is None:
             photo.show(None)
             details.update("")
             return
         photo.show(self.app.wardrobe.thumbnail_file(item))
-        top = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
-        details.update(f"#{item.id} {item.category}\n{item.original_name}\n" +
-                       "\n".join(f"{CATEGORIES[i]} {p:.0%}" for i, p in top))
+        details.update(f"#{item.id} {item.original_name}\n" + predictions_text(item))
 
     def on_data_table_row_highlighted(self, _event) -> None:
         self.show_selected()
+
+    def on_data_table_row_selected(self, _event) -> None:
+        self.action_open_photo()
+
+    def action_open_photo(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(PhotoScreen(item))
 
     def action_cycle_category(self) -> None:
         self.category = 0 if self.category is None else (self.category + 1 if self.category < len(CATEGORIES) - 1 else None)
@@ -105,23 +134,15 @@ class ClosetScreen(Screen):
 
     def action_relabel(self) -> None:
         item = self.selected()
-        if item is None:
-            return
-
-        def done(label: int | None) -> None:
-            if label is not None:
-                self.app.wardrobe.relabel(item.id, label)
-                self.notify(f"#{item.id} is now {CATEGORIES[label]}")
-                self.reload(keep=item.id)
-
-        self.app.push_screen(PickCategory(), done)
+        if item is not None:
+            ask_relabel(self, item, lambda: self.reload(keep=item.id))
 
     def _set_state(self, state: str) -> None:
         from wardrobe.services.outfits import set_state
 
         item = self.selected()
         if item is not None:
-            set_state(self.app.wardrobe, [item.id], state)
+            self.change(f"set to {state}", lambda: set_state(self.app.wardrobe, [item.id], state))
             self.reload(keep=item.id)
 
     def action_laundry(self) -> None:
@@ -140,9 +161,9 @@ class ClosetScreen(Screen):
             return
 
         def done(yes: bool) -> None:
-            if yes:
-                self.app.wardrobe.remove(item.id)
+            if yes and self.change("deleted", lambda: self.app.wardrobe.remove(item.id)):
                 self.notify(f"deleted #{item.id}")
-                self.reload()
+            self.reload()
 
         self.app.push_screen(Confirm(f"Delete item #{item.id} ({item.category}) and its photo?"), done)
+

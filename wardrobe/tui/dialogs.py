@@ -1,13 +1,19 @@
-"""Modal dialogs that return a value: confirm, pick a category, name a user."""
+"""Modal dialogs that return a value: confirm, pick a category for an item, name a user."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList
 
 from wardrobe.domain import CATEGORIES
+from wardrobe.tui.keys import category_from_digits
+from wardrobe.tui.photo import Photo
 
 
 class Confirm(ModalScreen[bool]):
@@ -27,12 +33,39 @@ class Confirm(ModalScreen[bool]):
 
 
 class PickCategory(ModalScreen[int | None]):
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    """Relabel one item: its photo and name, the categories by number; a number key chooses, as in the CLI."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
+        Binding(str(d), f"digit('{d}')", "Category by number", show=False) for d in range(10)]
+
+    def __init__(self, item, photo: Path | None = None):
+        super().__init__()
+        self.item, self.photo = item, photo
+        self.typed = ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Relabel as:")
-            yield OptionList(*[f"{i}  {name}" for i, name in enumerate(CATEGORIES)], id="categories")
+        with Vertical(classes="dialog", id="relabel-dialog"):
+            yield Label(f"Relabel #{self.item.id} {self.item.original_name}, now [b]{self.item.category}[/b], as:",
+                        id="relabel-title")
+            with Horizontal(id="relabel-body"):
+                yield Photo(self.photo, id="relabel-photo")
+                yield OptionList(*[Text(f"{i:>2}  {name}") for i, name in enumerate(CATEGORIES)], id="categories")
+            yield Label("type its number (1 then enter: Trouser), or ↑↓ enter; esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = self.item.label
+
+    def action_digit(self, character: str) -> None:
+        label, final = category_from_digits(self.typed + character)
+        if label is None:  # "13" is no category: start again from the new digit
+            self.typed = ""
+            label, final = category_from_digits(character)
+        if final:
+            self.dismiss(label)
+            return
+        self.typed += character
+        self.query_one(OptionList).highlighted = label
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option_index)
@@ -51,7 +84,7 @@ class AskUser(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Switch to user (a new name creates one):")
-            yield Label(", ".join(self.names), classes="hint")
+            yield Label(", ".join(self.names) or "no users yet", classes="hint")
             yield Input(placeholder="name", id="user")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -59,3 +92,20 @@ class AskUser(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_relabel(screen: Screen, item, then) -> None:
+    """Ask for the item's category in the relabel dialog, store it as `wardrobe relabel` does, then call `then`."""
+
+    def done(label: int | None) -> None:
+        if label is None:
+            return
+        try:
+            screen.app.wardrobe.relabel(item.id, label)
+        except Exception as exc:  # noqa: BLE001  e.g. removed meanwhile from another terminal
+            screen.notify(f"not relabelled: {exc}", severity="error")
+            return
+        screen.notify(f"#{item.id} is now {CATEGORIES[label]}")
+        then()
+
+    screen.app.push_screen(PickCategory(item, screen.app.wardrobe.thumbnail_file(item)), done)

@@ -1,20 +1,24 @@
-"""The outfit screen: today's proposal piece by piece; like, dislike, skip or wear it."""
+"""The outfit screen: today's proposal piece by piece, photos as large as fit; like, dislike, skip or wear it."""
 
 from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
-from wardrobe.tui.photo import photo_widget
+from wardrobe.tui.layout import best_columns, by_slot
+from wardrobe.tui.photo import half_blocks, load_photo, photo_widget
+from wardrobe.tui.top_bar import TopBar
+
+ADD_HINT = "Press a to add photos (or run `wardrobe add PATH`)."
 
 
 class PieceCard(Vertical):
-    """One piece of the outfit: photo, category, colours."""
+    """One piece of the outfit: photo, category and id, colours (two lines, so that three colour names fit)."""
 
     def __init__(self, item, photo_path, graphics=None):
         super().__init__(classes="piece")
@@ -22,9 +26,13 @@ class PieceCard(Vertical):
 
     def compose(self) -> ComposeResult:
         yield photo_widget(self.photo_path, self.graphics, classes="photo")
-        yield Label(CATEGORIES[self.item.label], classes="category")
-        yield Label(f"#{self.item.id}", classes="colours")
-        yield Label(", ".join(self.item.colours) or "-", classes="colours")
+        yield Label(f"[b]{CATEGORIES[self.item.label]}[/b] [dim]#{self.item.id}[/dim]", classes="category")
+        yield Label(", ".join(self.item.colours), classes="colours")
+
+
+def why_line(proposal) -> str:
+    """What the taste model liked about it; "exploring" for an exploration pick the engine gave no reason for."""
+    return proposal.why or ("exploring" if proposal.explore else "")
 
 
 class OutfitScreen(Screen):
@@ -40,34 +48,65 @@ class OutfitScreen(Screen):
         self.queue: list = []
         self.current = None
         self.fetching = False
+        self.stylist = None  # whose proposals are queued
+        self.photo_sizes: dict[int, tuple[int, int]] = {}  # pieces in an outfit -> the size each photo had
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TopBar("outfits")
         yield Static("Looking for an outfit...", id="outfit-title")
-        yield Horizontal(id="pieces")
+        yield Static("", id="outfit-why")
+        yield Container(id="pieces")
         yield Static("", id="outfit-status")
         yield Footer()
 
     def on_screen_resume(self) -> None:
-        if self.current is None:
+        if self.stylist is not self.app.stylist:
+            self.catch_up()
+        elif self.current is None:
             self.refill()
+
+    def catch_up(self) -> None:
+        """Start again for the app's current user (after a user switch, or photos added)."""
+        self.stylist = self.app.stylist
+        self.queue.clear()
+        self.current = None
+        self.refill()
 
     def refill(self) -> None:
         """Ask for more proposals in the background, unless a request is already on its way."""
         if not self.fetching:
             self.fetching = True
+            self.stylist = self.app.stylist
             self.fetch(self.app.stylist)
 
-    @work(thread=True, group="suggest")
+    @work(thread=True, group="suggest", exit_on_error=False)
     def fetch(self, stylist) -> None:
         from wardrobe.services.outfits import CannotDress, TasteDamaged
 
         try:
             proposals = stylist.suggest(5)
         except (CannotDress, TasteDamaged) as exc:
-            self.app.call_from_thread(self.show_message, str(exc) + ". Add photos with `wardrobe add`.")
+            self.app.call_from_thread(self.show_message, f"{exc}. {ADD_HINT}")
             proposals = []
+        except Exception as exc:  # noqa: BLE001  e.g. a damaged inventory: said on screen, never a traceback
+            self.app.call_from_thread(self.show_message, f"no outfit: {exc}")
+            proposals = []
+        self.prepare_photos(proposals)
         self.app.call_from_thread(self.receive, proposals, stylist)
+
+    def prepare_photos(self, proposals: list) -> None:
+        """In the worker: read the photos and draw them at the size the last outfit of as many pieces had.
+
+        The key press that shows the next outfit then finds them ready (half blocks are cached by path and size).
+        """
+        for proposal in proposals:
+            size = self.photo_sizes.get(len(proposal.items))
+            for item in proposal.items:
+                path = self.app.wardrobe.thumbnail_file(item)
+                if size:
+                    half_blocks(path, *size)
+                else:
+                    load_photo(path)
 
     def receive(self, proposals: list, stylist=None) -> None:
         self.fetching = False
@@ -80,24 +119,42 @@ class OutfitScreen(Screen):
         if self.current is None:
             self.advance()
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, why: str = "") -> None:
         self.query_one("#outfit-title", Static).update(text)
+        self.query_one("#outfit-why", Static).update(why)
 
     def advance(self) -> None:
         """Show the next proposal at once; fetch more in the background when the queue runs low."""
         self.current = self.queue.pop(0) if self.queue else None
-        pieces = self.query_one("#pieces", Horizontal)
+        pieces = self.query_one("#pieces", Container)
         pieces.remove_children()
         if self.current is None:
             self.show_message("Looking for an outfit...")
         else:
             p = self.current
-            explore = "  [i](something new)[/i]" if p.explore else ""
-            self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it{explore}")
+            self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it",
+                              why_line(p))
             wardrobe = self.app.wardrobe
-            pieces.mount_all(PieceCard(item, wardrobe.thumbnail_file(item), self.app.graphics) for item in p.items)
+            pieces.mount_all(PieceCard(item, wardrobe.thumbnail_file(item), self.app.graphics) for item in by_slot(p.items))
+            self.place_pieces()
         if len(self.queue) < 2:
             self.refill()
+
+    def place_pieces(self) -> None:
+        """Lay the pieces out on the grid that shows their photos largest in the room there is now."""
+        pieces = self.query_one("#pieces", Container)
+        count = len(self.current.items) if self.current else 1
+        width, height = pieces.content_size if pieces.content_size.area else (self.size.width - 2, self.size.height - 6)
+        pieces.styles.grid_size_columns = best_columns(count, width, height)
+        self.call_after_refresh(self.remember_photo_size, count)
+
+    def remember_photo_size(self, count: int) -> None:
+        photo = next(iter(self.query(".photo")), None)
+        if photo is not None and photo.size.area:
+            self.photo_sizes[count] = (photo.size.width, photo.size.height)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.place_pieces)
 
     def action_rate(self, like: bool) -> None:
         if self.current is None:
@@ -129,4 +186,5 @@ class OutfitScreen(Screen):
         except Exception as exc:  # noqa: BLE001  e.g. an item removed meanwhile from another terminal
             self.app.notify(f"not logged: {exc}", severity="error")
             return
-        self.query_one("#outfit-status", Static).update(f"Logged: you wore {', '.join(map(str, ids))} today")
+        names = ", ".join(CATEGORIES[item.label] for item in by_slot(self.current.items))
+        self.query_one("#outfit-status", Static).update(f"Logged: you wore {names} today")

@@ -1,60 +1,62 @@
-"""History of ratings and wear, and a few statistics: items per category, like rate over time, wear."""
+"""Statistics as charts: pieces and wears per category, like rate over time, the most and never worn pieces."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
 
-from wardrobe.domain import CATEGORIES
+from wardrobe.tui.charts import bar_chart, column_chart
+from wardrobe.tui.data_screen import DataScreen
+from wardrobe.tui.history_screen import piece_name
+from wardrobe.tui.top_bar import TopBar
 
 
-class StatsScreen(Screen):
+class StatsScreen(DataScreen):
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal():
-            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-            with VerticalScroll(id="stats-side"):
-                yield Static("", id="stats")
+        yield TopBar("stats")
+        with Horizontal(id="stats-body"):
+            with Vertical(id="stats-left"):
+                yield Static("", id="stats-categories-title", classes="chart-title")
+                yield Static("", id="stats-categories")
+            with Vertical(id="stats-right"):
+                yield Static("", id="stats-likes-title", classes="chart-title")
+                yield Static("", id="stats-likes")
+                yield Static("", id="stats-worn")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("when", "what", "items")
         self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
+    def on_resize(self) -> None:
+        self.draw()
 
     def reload(self) -> None:
-        stylist = self.app.stylist
-        ratings = stylist.taste.ratings(stylist.user_id, limit=200)
-        wears = stylist.taste.wears(stylist.user_id, limit=200)
-        events = [(r.created_at, "liked" if r.value > 0 else "disliked", " ".join(map(str, r.item_ids)))
-                  for r in ratings] + [(t, "wore", str(i)) for i, t in wears]
-        table = self.query_one(DataTable)
-        table.clear()
-        for when, what, items in sorted(events, reverse=True):
-            table.add_row(f"{when:%m-%d %H:%M}", what, items)
+        from wardrobe.services.history import Statistics, statistics
 
-        items = self.app.wardrobe.items()
-        per_category = Counter(item.category for item in items)
-        lines = [f"[b]{stylist.user}[/b]: {len(items)} items", ""]
-        lines += [f"{name:<12} {per_category.get(name, 0):>4}" for name in CATEGORIES]
-        lines += ["", "[b]Like rate[/b] per 10 ratings"]
-        values = [r.value > 0 for r in ratings]
-        for start in range(0, len(values), 10):
-            block = values[start : start + 10]
-            lines.append(f"{start + 1:>4}-{start + len(block):<4} {'█' * round(10 * sum(block) / len(block)):<10} "
-                         f"{sum(block) / len(block):.0%}")
-        if not values:
-            lines.append("no ratings yet")
-        worn = Counter(i for i, _ in wears)
-        names = {item.id: f"#{item.id} {item.category}" for item in items}
-        lines += ["", "[b]Most worn[/b]"] + [f"{names.get(i, f'#{i}')} x{n}" for i, n in worn.most_common(3)]
-        lines += ["", "[b]Least worn[/b]"] + [f"{names.get(i, f'#{i}')} x{n}" for i, n in worn.most_common()[:-4:-1]]
-        never = [names[i.id] for i in items if i.id not in worn][:3]
-        lines += ["", "[b]Never worn[/b]"] + (never or ["-"])
-        self.query_one("#stats", Static).update("\n".join(lines))
+        self.stats = self.read("statistics", lambda: statistics(self.app.stylist), Statistics())
+        self.draw()
+
+    def draw(self) -> None:
+        from wardrobe.services.history import RATINGS_PER_BAR
+
+        stats = getattr(self, "stats", None)
+        if stats is None:
+            return
+        left = self.query_one("#stats-left").content_size.width or self.size.width // 2
+        right = self.query_one("#stats-right").content_size.width or self.size.width // 2
+        self.query_one("#stats-categories-title", Static).update(
+            "[b]Wears per category[/b] (pieces)")
+        rows = [(name, stats.worn_per_category[name], f"{stats.worn_per_category[name]:>3} ({count})")
+                for name, count in stats.per_category.items()]
+        spaced = self.size.height >= 2 * len(rows) + 6  # 160x48 has room to set the bars apart
+        self.query_one("#stats-categories", Static).update(bar_chart(rows, left, spaced=spaced))
+        self.query_one("#stats-likes-title", Static).update(f"[b]Like rate[/b] per {RATINGS_PER_BAR} ratings")
+        height = max(3, min(20, self.size.height - 16))
+        likes = column_chart([rate for _, rate in stats.like_rate], [span.split("-")[1] for span, _ in stats.like_rate],
+                             height, right) if stats.like_rate else "no ratings yet: rate outfits with l and d"
+        self.query_one("#stats-likes", Static).update(likes)
+        most = ", ".join(f"{piece_name(item)} x{n}" for item, n in stats.most_worn) or "-"
+        never = ", ".join(piece_name(item) for item in stats.never_worn[:4]) or "-"
+        more = f" and {len(stats.never_worn) - 4} more" if len(stats.never_worn) > 4 else ""
+        self.query_one("#stats-worn", Static).update(f"\n[b]Most worn[/b]: {most}\n[b]Never worn[/b]: {never}{more}")

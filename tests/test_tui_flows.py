@@ -1,0 +1,313 @@
+"""The terminal UI's flows driven with Textual's Pilot: user switch everywhere, review, relabel keys, add, photo view."""
+
+import json
+
+import pytest
+from conftest import garment_photo, run_cli
+from tui_support import UNSURE_IDS, db, screen_text, settle
+
+from wardrobe.tui.add_screen import AddPhotos
+from wardrobe.tui.app import make_app
+from wardrobe.tui.help_screen import HelpScreen
+from wardrobe.tui.outfits_screen import OutfitScreen
+from wardrobe.tui.photo import Photo
+from wardrobe.tui.photo_screen import PhotoScreen
+from wardrobe.tui.review_screen import ReviewScreen
+
+EVERY_SCREEN = {"outfits": [], "closet": ["c"], "history": ["h"], "stats": ["t"], "photo": ["c", "enter"],
+                "review": ["e"], "help": ["question_mark"]}
+
+
+async def go_to(pilot, app, where: str) -> None:
+    await settle(pilot, app)
+    await pilot.press(*EVERY_SCREEN[where])
+    await settle(pilot, app)
+
+
+def labels(home) -> dict[int, int | None]:
+    return dict(db(home).execute("SELECT id, user_label FROM items"))
+
+
+@pytest.mark.parametrize("where", [name for name in EVERY_SCREEN if name != "help"])  # help is a modal dialog
+async def test_switching_user_works_from_every_screen(rated_home, where):
+    app = make_app(rated_home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, app, where)
+        screen = app.screen
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"alice", "enter")
+        await settle(pilot, app)
+        assert app.is_running and app.stylist.user == "alice" and app.screen is screen
+        assert "u user: alice" in screen_text(app) or where in ("photo", "review")
+        if where == "history":
+            assert "No history for alice" in screen_text(app)  # alice's (empty) history, not default's
+        if where in ("photo", "review"):
+            await pilot.press("escape")
+        await pilot.press("o")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OutfitScreen)
+        assert "for alice" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot, app)
+    rows = db(rated_home).execute("SELECT users.name FROM ratings JOIN users ON users.id = ratings.user_id "
+                                  "WHERE users.name = 'alice'").fetchall()
+    assert rows == [("alice",)]
+
+
+async def test_review_keys_store_labels_as_relabel_does(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        text = screen_text(app)
+        assert "2 unsure items left" in text and "#3 item3.jpg" in text
+        assert all(name in text for name in ("Shorts", "Skirt", "Hat"))  # every category can be chosen
+        await pilot.press("2")  # item 3: Shirt 35%, Pullover 30%, Coat 20% -> Pullover
+        await pilot.pause()
+        assert "1 unsure item left" in screen_text(app) and "#11 item11.jpg" in screen_text(app)
+        await pilot.press("m")  # item 11: Hat, from the list of all categories
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)  # done: back where it was opened
+    found = labels(home)
+    assert found[3] == 2 and found[11] == 12
+    assert sum(label is not None for label in found.values()) == 2
+
+
+async def test_review_enter_accepts_the_first_and_space_leaves_it_for_later(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("space", "enter")
+        await pilot.pause()
+    found = labels(home)
+    assert found[3] is None and found[11] == 11  # Skirt, its first candidate
+
+
+async def test_review_with_nothing_unsure_says_so(home):
+    con = db(home)
+    con.execute("UPDATE items SET user_label = predicted_label")
+    con.commit()
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "e")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        assert any("nothing to review" in n.message for n in app._notifications)
+
+
+@pytest.mark.parametrize("keys, label", [(["3"], 3), (["1", "2"], 12), (["1", "enter"], 1), (["1", "0"], 10),
+                                         (["0"], 0)])
+async def test_relabel_dialog_number_keys(home, keys, label):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "down", "r")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Relabel #2 item2.jpg" in text and "12  Hat" in text
+        assert app.screen.query_one("#relabel-photo", Photo).path is not None  # it shows the item
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert labels(home)[2] == label
+
+
+async def test_enter_in_the_closet_opens_the_photo_with_its_predictions(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PhotoScreen)
+        text = screen_text(app)
+        assert "#3 item3.jpg" in text and "slot: top" in text and "unsure" in text
+        assert "Shirt" in text and "Pullover" in text and "Coat" in text  # top 3
+        photo = app.screen.query_one(Photo)
+        assert photo.size.height >= 20 and photo.size.width >= 40  # as large as the terminal allows
+        await pilot.press("r", "4")  # relabel from the photo view
+        await pilot.pause()
+        assert "Coat (your label)" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PhotoScreen)
+    assert labels(home)[3] == 4
+
+
+async def test_photos_grow_with_the_terminal(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        small = [p.size for p in app.screen.query(Photo)]
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot, app)
+        large = [p.size for p in app.screen.query(Photo)]
+    assert small and len(large) == len(small)
+    assert all(b.width > 1.5 * a.width and b.height > 1.5 * a.height for a, b in zip(small, large))
+
+
+async def test_a_missing_photo_is_a_grey_box(home):
+    for thumb in home.glob("thumbnails/03/*.jpg"):
+        thumb.write_bytes(b"not a jpeg")
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "down", "down", "enter")
+        await pilot.pause()
+        assert "░░░░" in screen_text(app)
+
+
+async def test_help_lists_every_key(home):
+    from wardrobe.tui.app import WardrobeApp
+    from wardrobe.tui.closet_screen import ClosetScreen
+
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for cls in (WardrobeApp, OutfitScreen, ClosetScreen, PhotoScreen, ReviewScreen):
+            for binding in cls.BINDINGS:
+                assert binding.description in text, binding.description
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@pytest.mark.parametrize("where", ["outfits", "closet", "history", "stats"])
+async def test_footer_keeps_quit_and_help(rated_home, where, size):
+    app = make_app(rated_home, seed=1)
+    async with app.run_test(size=size) as pilot:
+        await go_to(pilot, app, where)
+        lines = screen_text(app).splitlines()
+    assert "? Keys" in lines[-1] and "q Quit" in lines[-1]
+    assert "o Outfits" in lines[0] and "a Add" in lines[0] and "e Review" in lines[0] and "user: default" in lines[0]
+
+
+async def test_empty_closet_says_how_to_add(private_home):
+    app = make_app(private_home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert "wardrobe add PATH" in screen_text(app) and "Press a" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert "wardrobe add PATH" in screen_text(app) and "Press a" in screen_text(app)
+        for key in ("enter", "r", "L", "x", "delete", "f", "h", "t", "e"):  # nothing to act on: no traceback
+            await pilot.press(key)
+            await settle(pilot, app)
+        assert app.is_running
+
+
+@pytest.mark.parametrize("where", list(EVERY_SCREEN))
+async def test_a_tiny_terminal_shows_what_fits(rated_home, where):
+    app = make_app(rated_home, seed=1)
+    async with app.run_test(size=(24, 8)) as pilot:
+        await go_to(pilot, app, where)
+        await pilot.resize_terminal(10, 4)
+        await settle(pilot, app)
+        assert app.is_running
+
+
+async def test_add_prompt_adds_photos_then_reviews_the_unsure_ones(private_home, use_tiny_model, tmp_path):
+    folder = tmp_path / "new photos"
+    folder.mkdir()
+    for n in range(3):
+        garment_photo(folder / f"shirt{n}.jpg", colour=(40 * n, 60, 150))
+    (folder / "broken.jpg").write_bytes(b"not a photo")
+    app = make_app(private_home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AddPhotos)
+        await pilot.press(*str(tmp_path / "new"), "tab")  # the folder's name is completed
+        await pilot.pause()
+        assert app.screen.query_one("#add-path").value == str(folder) + "/"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        unsure = [i for i, label, probabilities in db(private_home).execute(
+            "SELECT id, user_label, probabilities FROM items") if label is None and _unsure(probabilities)]
+        if unsure:
+            assert isinstance(app.screen, ReviewScreen) and app.screen.pending == unsure
+        else:
+            assert not isinstance(app.screen, (AddPhotos, ReviewScreen))
+    assert db(private_home).execute("SELECT count(*) FROM items").fetchone() == (3,)
+
+
+def _unsure(probabilities_json: str) -> bool:
+    from wardrobe.domain import is_unsure
+
+    return is_unsure(json.loads(probabilities_json))
+
+
+async def test_add_prompt_refuses_a_bad_path_and_stays_open(private_home):
+    app = make_app(private_home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"/no/such/folder", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AddPhotos)
+        assert "no such file or folder: /no/such/folder" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AddPhotos)
+
+
+async def test_add_prompt_says_when_the_model_is_missing(private_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("WARDROBE_MODEL", str(tmp_path / "no-model"))
+    monkeypatch.setenv("WARDROBE_PHOTO_MODEL", str(tmp_path / "no-photo-model"))
+    garment_photo(tmp_path / "shirt.jpg")
+    app = make_app(private_home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*str(tmp_path / "shirt.jpg"), "enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, AddPhotos)
+        assert "not added:" in screen_text(app)
+    assert UNSURE_IDS  # the closet fixture is not used here: nothing was added to the empty home
+
+
+def test_cli_add_offers_the_review_when_photos_are_unsure(private_home, use_tiny_model, tmp_path):
+    for n in range(3):
+        garment_photo(tmp_path / f"shirt{n}.jpg", colour=(60 * n, 60, 150))
+    added = run_cli("add", str(tmp_path))
+    unsure = json.loads(run_cli("list", "--unsure", "--json").stdout)
+    assert added.returncode == 0, added.stderr
+    assert (f"; {len(unsure)} unsure: `wardrobe tui`, then e, reviews them" in added.stderr) == bool(unsure), added.stderr
+
+
+async def test_acting_on_an_item_removed_meanwhile_is_a_notice(home):
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        con = db(home)
+        con.execute("DELETE FROM items WHERE id = 1")  # another terminal removes it
+        con.commit()
+        for keys in (["L"], ["x"], ["delete", "y"], ["r", "3"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+        assert app.is_running
+        assert any(n.message.startswith("not ") for n in app._notifications)
+
+
+async def test_the_why_of_a_proposal_is_shown_under_its_title(home, monkeypatch):
+    from wardrobe.services import Stylist
+
+    suggest = Stylist.suggest
+
+    def with_reasons(self, n=3):
+        proposals = suggest(self, n)
+        for proposal in proposals:
+            proposal.why = f"because of #{proposal.items[0].id}"
+        return proposals
+
+    monkeypatch.setattr(Stylist, "suggest", with_reasons)
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        lines = screen_text(app).splitlines()
+        assert lines[2].strip() == f"because of #{app.screen.current.items[0].id}"

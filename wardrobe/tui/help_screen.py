@@ -1,0 +1,64 @@
+"""The ? screen: every key of every screen, read from their bindings so it cannot fall behind them."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from wardrobe.tui.keys import CATEGORY_LETTERS
+
+NAMES = {"question_mark": "?", "escape": "esc", "delete": "del", "enter": "enter", "space": "space", "backspace": "⌫"}
+
+
+def key_lines(bindings: list[Binding]) -> list[str]:
+    """One line per action; keys that do the same (0-9, a-m) are shown as a range."""
+    lines: list[str] = []
+    grouped: dict[str, list[str]] = {}
+    for binding in bindings:
+        binding = binding if isinstance(binding, Binding) else Binding(*binding)
+        keys = "/".join(NAMES.get(k.strip(), k.strip()) for k in binding.key.split(","))
+        if binding.description not in grouped:
+            grouped[binding.description] = []
+            lines.append(binding.description)
+        grouped[binding.description].append(keys)
+    out = []
+    for description in lines:
+        keys = grouped[description]
+        shown = f"{keys[0]}-{keys[-1]}" if len(keys) > 2 else "/".join(keys)
+        out.append(f"[b]{shown:>5}[/b] {description}")
+    return out
+
+
+def columns() -> list[list[tuple[str, list[str]]]]:
+    """The sections, in three columns of about the same height (24 lines hold them)."""
+    from wardrobe.tui.add_screen import AddPhotos
+    from wardrobe.tui.app import WardrobeApp
+    from wardrobe.tui.closet_screen import ClosetScreen
+    from wardrobe.tui.dialogs import PickCategory
+    from wardrobe.tui.outfits_screen import OutfitScreen
+    from wardrobe.tui.photo_screen import PhotoScreen
+    from wardrobe.tui.review_screen import ReviewScreen
+
+    review = key_lines(ReviewScreen.BINDINGS)
+    return [
+        [("Everywhere", key_lines(WardrobeApp.BINDINGS)), ("Add photos (a)", key_lines(AddPhotos.BINDINGS))],
+        [("Outfits (o)", key_lines(OutfitScreen.BINDINGS)), ("Closet (c)", key_lines(ClosetScreen.BINDINGS)),
+         ("Photo (enter in closet)", key_lines(PhotoScreen.BINDINGS))],
+        [(f"Review (e); {CATEGORY_LETTERS[0]}-{CATEGORY_LETTERS[-1]} as listed", review),
+         ("Relabel dialog (r)", key_lines(PickCategory.BINDINGS))],
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Label("[b]Keys[/b]  (esc closes)", id="help-title")
+            with Horizontal(id="help-columns"):
+                for column in columns():
+                    yield Static("\n\n".join(f"[u]{title}[/u]\n" + "\n".join(lines) for title, lines in column),
+                                 classes="help-column")
