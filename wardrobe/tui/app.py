@@ -93,7 +93,8 @@ class WardrobeApp(App):
         if isinstance(self.screen, ReviewScreen):
             return
         try:
-            ids = item_ids if item_ids is not None else [item.id for item in self.wardrobe.items(unsure=True)]
+            unsure = self.wardrobe.items(unsure=True, user=self.stylist.user) if item_ids is None else []
+            ids = item_ids if item_ids is not None else [item.id for item in unsure]
         except Exception as exc:  # noqa: BLE001  e.g. a damaged inventory: a notice, not a traceback
             self.notify(f"cannot read the closet: {exc}", severity="error")
             return

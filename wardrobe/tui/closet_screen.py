@@ -74,7 +74,8 @@ class ClosetScreen(DataScreen):
             keep = current.id
         table.clear()
         self.colours_column(table)
-        items = self.read("closet", lambda: self.app.wardrobe.items(label=self.category, state=self.state_filter), [])
+        items = self.read("closet", lambda: self.app.wardrobe.items(label=self.category, state=self.state_filter,
+                                                                          user=self.app.stylist.user), [])
         self.items = {item.id: item for item in items}
         for item in items:
             unsure = item.unsure
