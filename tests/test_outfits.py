@@ -125,3 +125,24 @@ def test_exploration_appears_once_there_are_ratings():
     model.ratings = 5
     proposals = propose(closet, model, 10, np.random.default_rng(0))
     assert sum(p.explore for p in proposals) == 3
+
+
+def test_the_numpy_update_is_scikit_learns_sgd():
+    from sklearn.linear_model import SGDClassifier
+
+    from wardrobe.outfits.preference import ALPHA, ETA
+
+    closet = make_closet(FULL, seed=5)
+    features = outfit_features(ItemTable(closet), closet.sample(60, np.random.default_rng(2)))
+    liked = (np.random.default_rng(3).random(60) < 0.4).astype(int)
+    model = PreferenceModel()
+    model.learn(features[:10], liked[:10])  # start from weights that are not zero
+    reference = SGDClassifier(loss="log_loss", penalty="l2", alpha=ALPHA, learning_rate="constant", eta0=ETA,
+                              shuffle=False, random_state=0)
+    reference.partial_fit(np.zeros((2, features.shape[1])), np.array([0, 1]), classes=np.array([0, 1]))
+    reference.coef_[0], reference.intercept_[0] = model.coef, model.intercept
+    reference.partial_fit(features[10:], liked[10:])
+    model._steps(features[10:], liked[10:])
+    assert np.allclose(model.coef, reference.coef_[0], atol=1e-9)
+    assert np.isclose(model.intercept, reference.intercept_[0], atol=1e-9)
+    assert np.abs(model.coef).max() > 0.01
