@@ -9,7 +9,7 @@ from wardrobe.domain import CATEGORIES, SLOTS
 from wardrobe.outfits.compose import Closet, ClosetItem
 from wardrobe.outfits.features import PIECES, ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
-from wardrobe.outfits.recommend import propose
+from wardrobe.outfits.recommend import Seen, propose
 
 COLOURS = ["black", "white", "red", "blue", "green", "beige"]
 
@@ -115,7 +115,7 @@ def test_proposals_are_distinct_valid_and_skip_recent_ones():
     for p in first:
         assert_valid(closet, p.row)
         assert not p.explore  # before any rating the prior is trusted
-    again = propose(closet, PreferenceModel(), 10, rng, recent_keys={p.key for p in first})
+    again = propose(closet, PreferenceModel(), 10, rng, Seen(recent_keys={p.key for p in first}))
     assert not {p.key for p in first} & {p.key for p in again}
 
 

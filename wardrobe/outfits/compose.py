@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ MAIN, BOTTOM, FOOTWEAR, OUTER, BAG, ACCESSORY = range(6)
 COLUMNS = ("main", "bottom", "footwear", "outer", "bag", "accessory")
 OPTIONAL = ((OUTER, "outer"), (BAG, "bag"), (ACCESSORY, "accessory"))
 OPTIONAL_SHARE = 0.4  # how often a sampled outfit carries a coat, a bag and a hat, when the closet has them
+_REQUIRED = ("top", "bottom", "one-piece", "footwear")
 _COLUMN_OF_SLOT = {"top": MAIN, "one-piece": MAIN, "bottom": BOTTOM, "footwear": FOOTWEAR, "outer": OUTER,
                    "bag": BAG, "accessory": ACCESSORY}
 
@@ -51,6 +53,28 @@ class Closet:
         if not (len(self.slot["top"]) and len(self.slot["bottom"])) and not len(self.slot["one-piece"]):
             return "neither a top with trousers nor a dress in the closet"
         return None
+
+    def without(self, item_ids) -> "Closet":
+        """This closet with these items left out of sampling, unless the closet cannot dress without them.
+
+        Rows stay indices into the same items, so an ItemTable of this closet serves the result too.
+        """
+        left_out = np.isin(self.ids, np.fromiter(item_ids, dtype=np.int64))
+        if not left_out.any():
+            return self
+        out = copy.copy(self)
+        out.slot = {name: pool[~left_out[pool]] for name, pool in self.slot.items()}
+        if out.missing():  # e.g. the only shoes were worn today: keep what the outfit cannot do without
+            out.slot.update({name: self.slot[name] for name in _REQUIRED if not len(out.slot[name])})
+        return out
+
+    def allowed(self, rows: np.ndarray) -> np.ndarray:
+        """Which rows use only items this closet samples from."""
+        usable = np.zeros(len(self.items) + 1, dtype=bool)
+        for pool in self.slot.values():
+            usable[pool] = True
+        usable[-1] = True  # the empty piece
+        return usable[rows].all(1)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n random valid outfits as rows of item indices (see COLUMNS)."""

@@ -50,6 +50,11 @@ def project(embedding: np.ndarray) -> np.ndarray:
     return embedding if embedding.shape[-1] == PROJECTED else embedding @ _projection(embedding.shape[-1])
 
 
+def item_bucket(item_id: int) -> int:
+    """The hashed identity feature ("item:N") of an item."""
+    return zlib.crc32(str(item_id).encode()) % ID_BUCKETS
+
+
 def feature_names() -> list[str]:
     names = [f"count:{c}" for c in CATEGORIES]
     names += [f"colour:{c}" for c in COLOURS]
@@ -83,7 +88,7 @@ class ItemTable:
         if n:
             self.recency[:n] = np.where(np.isnan(days), 0.0, np.exp(-np.nan_to_num(days) / 7.0))
         self.bucket = np.zeros(n + 1, dtype=np.int64)
-        self.bucket[:n] = [zlib.crc32(str(item.id).encode()) % ID_BUCKETS for item in items]
+        self.bucket[:n] = [item_bucket(item.id) for item in items]
         self.embedding = np.zeros((n + 1, PROJECTED))
         self.has_embedding = np.zeros(n + 1, dtype=bool)
         with_embedding = [i for i, item in enumerate(items)

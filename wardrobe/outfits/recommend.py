@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from wardrobe.outfits.compose import Closet
-from wardrobe.outfits.features import ItemTable, outfit_features
+from wardrobe.outfits.explain import why
+from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
 
 CANDIDATES = 1200
 NEIGHBOURS_PER_LIKE = 40
 MAX_SHARED = 2  # two outfits of one batch share at most this many pieces
+WINDOW, MAX_IN_WINDOW = 20, 6  # no piece in more than a third of any 20 consecutive proposals...
+EXPLORE_EVERY = 10  # ...and at least one exploring proposal in every 10, once there are ratings
 
 
 @dataclass
@@ -22,6 +25,18 @@ class Proposal:
     key: str
     probability: float
     explore: bool
+    why: str = ""
+
+
+@dataclass
+class Seen:
+    """What the variety rules look at: the user's recent proposals, likes and wear."""
+
+    recent_keys: set[str] = field(default_factory=set)  # outfits shown lately, not shown again
+    recent_items: list[list[int]] = field(default_factory=list)  # item ids of the last proposals, oldest first
+    since_explore: int = 0  # proposals since the last exploring one
+    worn_today: set[int] = field(default_factory=set)  # item ids, not proposed again today
+    liked: list[list[int]] = field(default_factory=list)  # item ids of liked outfits, oldest first
 
 
 def explore_share(ratings: int) -> float:
@@ -31,52 +46,104 @@ def explore_share(ratings: int) -> float:
     return 0.3 if ratings < 10 else 0.2 if ratings < 30 else 0.1
 
 
-def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Generator,
-            recent_keys: set[str] = frozenset(), liked: list[list[int]] = (), table: ItemTable | None = None,
-            candidates: int = CANDIDATES) -> list[Proposal]:
-    """Up to n distinct outfits, best first, of which a share are exploration (uncertain) picks."""
-    if closet.missing() or n <= 0:
-        return []
-    table = table or ItemTable(closet)
+def explore_plan(n: int, ratings: int, since_explore: int) -> list[bool]:
+    """Which of the next n proposals explore: one every 1/share proposals, counted across calls, so that a
+    share rounding to none in a small batch still explores (never more than EXPLORE_EVERY - 1 in a row)."""
+    share = explore_share(ratings)
+    if not share:
+        return [False] * n
+    every = min(EXPLORE_EVERY, max(1, round(1 / share)))
+    plan, gap = [], since_explore
+    for _ in range(n):
+        plan.append(gap + 1 >= every)
+        gap = 0 if plan[-1] else gap + 1
+    return plan
+
+
+class _Window:
+    """How often each piece was proposed in the last WINDOW - 1 proposals, the ones being chosen included."""
+
+    def __init__(self, closet: Closet, recent_items: list[list[int]]):
+        position = {int(i): k for k, i in enumerate(closet.ids)}
+        self.shown = [np.array([position[i] for i in ids if i in position], dtype=np.int64)
+                      for ids in list(recent_items)[-(WINDOW - 1):]]
+        self.counts = np.zeros(len(closet.items) + 1)  # the last entry, the empty piece, stays 0
+        for pieces in self.shown:
+            self.counts[pieces] += 1
+
+    def excess(self, rows: np.ndarray) -> np.ndarray:
+        """Per row, how far its pieces would go over MAX_IN_WINDOW."""
+        return np.maximum(self.counts[rows] + 1 - MAX_IN_WINDOW, 0).sum(1)
+
+    def add(self, row: np.ndarray) -> None:
+        pieces = row[row >= 0]
+        self.shown.append(pieces)
+        self.counts[pieces] += 1
+        if len(self.shown) > WINDOW - 1:
+            self.counts[self.shown.pop(0)] -= 1
+
+
+def _candidates(closet: Closet, seen: Seen, rng: np.random.Generator, candidates: int) -> tuple[np.ndarray, list[str]]:
+    """Distinct candidate rows (random valid outfits and neighbours of liked ones) and their keys."""
     pools = [closet.sample(candidates, rng)]
-    for item_ids in list(liked)[-10:]:
+    for item_ids in list(seen.liked)[-10:]:
         row = closet.row_for(item_ids)
         if row is not None:
             pools.append(closet.neighbours(row, NEIGHBOURS_PER_LIKE, rng))
     rows = np.concatenate(pools)
+    rows = rows[closet.allowed(rows)]
     keys = [closet.key(r) for r in rows]
     unique: dict[str, int] = {}
     for i, key in enumerate(keys):
-        if key not in recent_keys and key not in unique:
+        if key not in seen.recent_keys and key not in unique:
             unique[key] = i
     if not unique:  # everything was shown recently: repeat rather than propose nothing
         unique = {key: i for i, key in reversed(list(enumerate(keys)))}
-    index = np.array(list(unique.values()))
-    rows = rows[index]
-    keys = [keys[i] for i in index]
+    index = np.array(list(unique.values()), dtype=np.int64)
+    return rows[index], [keys[i] for i in index]
+
+
+def _liked_counts(closet: Closet, table: ItemTable, liked: list[list[int]]) -> np.ndarray:
+    """Per feature, in how many liked outfits (of pieces still wearable) it was present."""
+    rows = [r for r in (closet.row_for(ids) for ids in liked) if r is not None]
+    if not rows:
+        return np.zeros(len(feature_names()), dtype=np.int64)
+    return (outfit_features(table, np.stack(rows)) > 0).sum(0)
+
+
+def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Generator, seen: Seen | None = None,
+            table: ItemTable | None = None, candidates: int = CANDIDATES) -> list[Proposal]:
+    """Up to n distinct outfits, best first except for exploration (uncertain) picks where the plan puts them.
+
+    Variety: pieces worn today are left out (unless the outfit cannot be made without them); a piece
+    already in MAX_IN_WINDOW of the last WINDOW - 1 proposals is taken only when no candidate avoids it.
+    """
+    seen = seen or Seen()
+    if closet.missing() or n <= 0:
+        return []
+    table = table or ItemTable(closet)
+    rows, keys = _candidates(closet.without(seen.worn_today), seen, rng, candidates)
     features = outfit_features(table, rows)
     score = model.score(features)
-    probability = 1.0 / (1.0 + np.exp(-score))
-
-    n_explore = int(round(n * explore_share(model.ratings)))
-    chosen: list[int] = []
-
-    def fits(i: int) -> bool:
-        pieces = set(rows[i][rows[i] >= 0])
-        return all(len(pieces & set(rows[j][rows[j] >= 0])) <= MAX_SHARED for j in chosen)
-
-    for i in np.argsort(-score):
-        if len(chosen) >= n - n_explore:
-            break
-        if fits(i):
-            chosen.append(int(i))
-    exploit = len(chosen)
     # Exploration: the outfits the learned model is least sure of, among those the prior does not reject.
     uncertainty = -np.abs(model.learned_logit(features)) + 0.3 * np.minimum(model.prior_logit(features), 0)
-    for i in np.argsort(-uncertainty):
-        if len(chosen) >= n:
+    rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-uncertainty))}
+    window = _Window(closet, seen.recent_items)
+    usable = np.ones(len(rows), dtype=bool)  # not chosen yet, and sharing at most MAX_SHARED pieces with those chosen
+    liked_counts = _liked_counts(closet, table, seen.liked)
+    out = []
+    for explore in explore_plan(n, model.ratings, seen.since_explore):
+        if not usable.any():
             break
-        if int(i) not in chosen and fits(i):
-            chosen.append(int(i))
-    return [Proposal(rows[i], closet.item_ids(rows[i]), keys[i], float(probability[i]), k >= exploit)
-            for k, i in enumerate(chosen)]
+        # Fewest pieces over the window first, then the best (or least sure) of those.
+        order = np.where(usable, window.excess(rows) * (len(rows) + 1) + rank[explore], np.iinfo(np.int64).max)
+        i = int(np.argmin(order))
+        row = rows[i]
+        window.add(row)
+        pieces = row[row >= 0]
+        usable &= np.isin(rows, pieces).sum(1) <= MAX_SHARED
+        usable[i] = False
+        probability = float(1.0 / (1.0 + np.exp(-score[i])))
+        reason = why(model, features[i], [closet.items[j] for j in pieces], liked_counts, explore)
+        out.append(Proposal(row, closet.item_ids(row), keys[i], probability, explore, reason))
+    return out

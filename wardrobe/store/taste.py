@@ -114,10 +114,12 @@ class TasteStore:
             row = s.get(OutfitRow, outfit_id)
             return (row.user_id, list(row.item_ids)) if row else None
 
-    def recent_keys(self, user_id: int, limit: int = 100) -> list[str]:
+    def recent_outfits(self, user_id: int | None, limit: int = 100) -> list[tuple[str, list[int], bool]]:
+        """The last outfits proposed to this user, newest first: (key, item ids, explore)."""
         with self.sessions() as s:
-            return list(s.scalars(sa.select(OutfitRow.key).where(OutfitRow.user_id == user_id)
-                                  .order_by(OutfitRow.id.desc()).limit(limit)))
+            return [(key, list(ids), bool(explore)) for key, ids, explore in s.execute(
+                sa.select(OutfitRow.key, OutfitRow.item_ids, OutfitRow.explore).where(OutfitRow.user_id == user_id)
+                .order_by(OutfitRow.id.desc()).limit(limit)).all()]
 
     def add_rating(self, user_id: int, outfit_id: int, value: int, model: dict | None = None) -> None:
         """Store a rating (replacing this user's earlier one of the outfit) and, in the same transaction, the model."""
