@@ -13,6 +13,7 @@ from wardrobe.outfits.preference import PreferenceModel
 
 CANDIDATES = 1200
 NEIGHBOURS_PER_LIKE = 40
+LOOK_CLOSER, NEIGHBOURS_PER_BEST = 20, 20  # the best candidates left open by the repeat rule, and their neighbours
 MAX_SHARED = 2  # two outfits of one batch share at most this many pieces
 WINDOW, MAX_IN_WINDOW = 20, 6  # no piece in more than a third of any 20 consecutive proposals...
 EXPLORE_EVERY = 10  # ...and at least one exploring proposal in every 10, once there are ratings
@@ -83,6 +84,17 @@ class _Window:
             self.counts[self.shown.pop(0)] -= 1
 
 
+def _distinct(closet: Closet, rows: np.ndarray, skip: set[str]) -> tuple[np.ndarray, list[str]]:
+    """The rows closet samples from, each outfit once, leaving out those whose key is in `skip`."""
+    rows = rows[closet.allowed(rows)]
+    unique: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        key = closet.key(row)
+        if key not in skip and key not in unique:
+            unique[key] = i
+    return rows[np.array(list(unique.values()), dtype=np.int64)], list(unique)
+
+
 def _candidates(closet: Closet, seen: Seen, rng: np.random.Generator, candidates: int) -> tuple[np.ndarray, list[str]]:
     """Distinct candidate rows (random valid outfits and neighbours of liked ones) and their keys."""
     pools = [closet.sample(candidates, rng)]
@@ -90,17 +102,21 @@ def _candidates(closet: Closet, seen: Seen, rng: np.random.Generator, candidates
         row = closet.row_for(item_ids)
         if row is not None:
             pools.append(closet.neighbours(row, NEIGHBOURS_PER_LIKE, rng))
-    rows = np.concatenate(pools)
-    rows = rows[closet.allowed(rows)]
-    keys = [closet.key(r) for r in rows]
-    unique: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if key not in seen.recent_keys and key not in unique:
-            unique[key] = i
-    if not unique:  # everything was shown recently: repeat rather than propose nothing
-        unique = {key: i for i, key in reversed(list(enumerate(keys)))}
-    index = np.array(list(unique.values()), dtype=np.int64)
-    return rows[index], [keys[i] for i in index]
+    rows, keys = _distinct(closet, np.concatenate(pools), seen.recent_keys)
+    if not keys:  # everything was shown recently: repeat rather than propose nothing
+        rows, keys = _distinct(closet, np.concatenate(pools), set())
+    return rows, keys
+
+
+def _closer_look(closet: Closet, rows: np.ndarray, keys: list[str], score: np.ndarray, open_: np.ndarray,
+                 skip: set[str], rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+    """Neighbours of the best candidates that the repeat rule leaves open: a local search that finds good
+    outfits among the other pieces where random samples are thin."""
+    best = np.flatnonzero(open_)[np.argsort(-score[open_])[:LOOK_CLOSER]]
+    if not len(best):
+        return rows[:0], []
+    near = np.concatenate([closet.neighbours(rows[i], NEIGHBOURS_PER_BEST, rng) for i in best])
+    return _distinct(closet, near, skip | set(keys))
 
 
 def _liked_counts(closet: Closet, table: ItemTable, liked: list[list[int]]) -> np.ndarray:
@@ -122,13 +138,19 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
     if closet.missing() or n <= 0:
         return []
     table = table or ItemTable(closet)
-    rows, keys = _candidates(closet.without(seen.worn_today), seen, rng, candidates)
+    wearable = closet.without(seen.worn_today)
+    window = _Window(closet, seen.recent_items)
+    rows, keys = _candidates(wearable, seen, rng, candidates)
     features = outfit_features(table, rows)
     score = model.score(features)
+    more, more_keys = _closer_look(wearable, rows, keys, score, window.excess(rows) == 0, seen.recent_keys, rng)
+    if more_keys:
+        more_features = outfit_features(table, more)
+        rows, keys = np.concatenate([rows, more]), keys + more_keys
+        features, score = np.concatenate([features, more_features]), np.concatenate([score, model.score(more_features)])
     # Exploration: the outfits the learned model is least sure of, among those the prior does not reject.
     uncertainty = -np.abs(model.learned_logit(features)) + 0.3 * np.minimum(model.prior_logit(features), 0)
     rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-uncertainty))}
-    window = _Window(closet, seen.recent_items)
     usable = np.ones(len(rows), dtype=bool)  # not chosen yet, and sharing at most MAX_SHARED pieces with those chosen
     liked_counts = _liked_counts(closet, table, seen.liked)
     out = []
