@@ -104,16 +104,19 @@ class Stylist:
         return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore, p.why)
                 for i, p in zip(ids, proposals)]
 
-    def _features(self, outfits: list[list[int]], found: dict | None = None) -> np.ndarray:
+    def _features(self, outfits: list[list[int]], found: dict[int, Wearable] | None = None) -> np.ndarray:
         """Features of rated outfits from their items as they are now (recency is left to the prior).
 
-        `found` maps item ids to (item, embedding) already read; else they are read here.
+        `found` maps item ids to items already read (embeddings of items projected before may be left out);
+        else they are read here.
         """
         wanted = {i for ids in outfits for i in ids}
-        pairs = [found[i] for i in wanted if i in found] if found is not None \
-            else self.wardrobe.inventory.with_embeddings(wanted)
-        known = {item.id: _closet_item(Wearable(item.id, item.label, item.colours, None, blob), None)
-                 for item, blob in pairs}
+        found = self.taste.items(wanted, set(self._projected)) if found is None else found
+        for w in found.values():
+            if w.id not in self._projected and w.embedding:
+                self._projected[w.id] = project(np.frombuffer(w.embedding, dtype=np.float32))
+        known = {i: _closet_item(Wearable(w.id, w.label, w.colours, None), None, self._projected.get(i))
+                 for i, w in found.items() if i in wanted}
         closet = Closet(list(known.values()))
         rows = [closet.row_for([i for i in ids if i in known]) for ids in outfits]
         width = len(COLUMNS)
@@ -133,7 +136,7 @@ class Stylist:
         if self.user_id is None or owner != self.user_id:
             raise NotFound(f"outfit {outfit_id} was proposed to another user; use --user to rate as them")
 
-        def learn(stored: dict | None, history: list[Rated], items: dict, replaced: bool) -> dict:
+        def learn(stored: dict | None, history: list[Rated], items: dict[int, Wearable], replaced: bool) -> dict:
             features = self._features([item_ids] + [r.item_ids for r in history], items)
             liked = np.array([int(r.value > 0) for r in history])
             try:
@@ -146,7 +149,8 @@ class Stylist:
                 model.learn(features[:1], np.array([int(like)]), replay=(features[1:], liked))
             return model.to_dict()
 
-        return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY)
+        return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY,
+                               skip_embeddings=set(self._projected))
 
     def retrain(self) -> dict:
         """Rebuild this user's model from all their stored ratings (whatever state the stored one is in)."""
