@@ -146,3 +146,35 @@ def test_the_numpy_update_is_scikit_learns_sgd():
     assert np.allclose(model.coef, reference.coef_[0], atol=1e-9)
     assert np.isclose(model.intercept, reference.intercept_[0], atol=1e-9)
     assert np.abs(model.coef).max() > 0.01
+
+
+def test_why_names_the_colour_pair_a_model_learnt_to_like():
+    # One colour per piece: only the pair feature can say "a red piece and a blue piece".
+    closet = Closet([ClosetItem(item.id, item.label, item.colours[:1], item.embedding)
+                     for item in make_closet(FULL, seed=3).items])
+    table = ItemTable(closet)
+    rng = np.random.default_rng(0)
+    rows = closet.sample(400, rng)
+    colours = [set(item.colours) for item in closet.items]
+
+    def has(row, colour):
+        return any(colour in colours[j] for j in row if j >= 0)
+
+    liked = np.array([int(has(row, "red") and has(row, "blue")) for row in rows])
+    model = PreferenceModel()
+    model.fit(outfit_features(table, rows), liked)
+    seen = Seen(liked=[closet.item_ids(row) for row, like in zip(rows, liked) if like])
+    proposals = propose(closet, model, 3, rng, seen, table=table)
+    assert "blue with red, liked" in proposals[0].why, [p.why for p in proposals]
+    times = int(proposals[0].why.split("blue with red, liked ")[1].split(" times")[0])
+    assert times == len(seen.liked)  # every liked outfit had the pair
+
+
+def test_an_exploring_pick_says_so_and_the_first_picks_say_why_without_ratings():
+    closet = make_closet(FULL)
+    first = propose(closet, PreferenceModel(), 3, np.random.default_rng(0))
+    assert all(p.why and p.why != "exploring" for p in first)
+    model = PreferenceModel()
+    model.ratings = 5
+    explored = [p for p in propose(closet, model, 10, np.random.default_rng(0)) if p.explore]
+    assert explored and all(p.why == "exploring" for p in explored)

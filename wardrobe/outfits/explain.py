@@ -58,13 +58,17 @@ def _prior_reasons(model: PreferenceModel, features: np.ndarray) -> str:
 
 
 def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], liked_counts: np.ndarray,
-        explore: bool = False) -> str:
+        typical: np.ndarray, explore: bool = False) -> str:
     """One line: the largest learned reasons for this outfit (features is its row), each with how often the
-    user liked outfits that had it (liked_counts, per feature), or "exploring" for an exploration pick."""
+    user liked outfits that had it (liked_counts, per feature), or "exploring" for an exploration pick.
+
+    A reason is what lifts this outfit's score above a typical outfit's (`typical`, the mean features of
+    the candidates): the contributions weight * (feature - typical) of a linear model.
+    """
     if explore:
         return "exploring"
     blend = model.ratings / (model.ratings + PRIOR_WEIGHT)
-    contribution = blend * model.coef * features
+    contribution = blend * model.coef * (features - typical)
     merged: dict[str, list] = {}  # phrase -> [contribution, liked count, counted]
     for k in np.argsort(-contribution)[:12]:
         if contribution[k] < SMALLEST:
@@ -76,7 +80,8 @@ def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], l
         entry = merged.setdefault(phrase, [0.0, 0, name.startswith(_COUNTED)])
         entry[0] += contribution[k]
         entry[1] = max(entry[1], int(liked_counts[k]))
-    ranked = sorted(merged.items(), key=lambda kv: -kv[1][0])
+    # Reasons a person can point at (colours, pairs, pieces) before general ones (bright colours, contrast).
+    ranked = sorted(merged.items(), key=lambda kv: (not kv[1][2], -kv[1][0]))
     paired = {c for phrase, _ in ranked if " with " in phrase for c in phrase.split(" with ")}
     ranked = [(p, e) for p, e in ranked if p not in paired][:SHOWN]  # "navy with white" says "navy" already
     if not ranked:

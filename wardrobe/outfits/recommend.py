@@ -17,6 +17,7 @@ LOOK_CLOSER, NEIGHBOURS_PER_BEST = 20, 20  # the best candidates left open by th
 MAX_SHARED = 2  # two outfits of one batch share at most this many pieces
 WINDOW, MAX_IN_WINDOW = 20, 6  # no piece in more than a third of any 20 consecutive proposals...
 EXPLORE_EVERY = 10  # ...and at least one exploring proposal in every 10, once there are ratings
+NOVELTY = 1.0  # an exploring pick's bonus (in logits) for each piece not proposed lately
 
 
 @dataclass
@@ -59,6 +60,12 @@ def explore_plan(n: int, ratings: int, since_explore: int) -> list[bool]:
         plan.append(gap + 1 >= every)
         gap = 0 if plan[-1] else gap + 1
     return plan
+
+
+def _positions(closet: Closet, outfits: list[list[int]]) -> list[int]:
+    """Where the items of these outfits (by id) are in the closet; items no longer wearable are left out."""
+    position = {int(i): k for k, i in enumerate(closet.ids)}
+    return [position[i] for ids in outfits for i in ids if i in position]
 
 
 class _Window:
@@ -148,11 +155,14 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
         more_features = outfit_features(table, more)
         rows, keys = np.concatenate([rows, more]), keys + more_keys
         features, score = np.concatenate([features, more_features]), np.concatenate([score, model.score(more_features)])
-    # Exploration: the outfits the learned model is least sure of, among those the prior does not reject.
-    uncertainty = -np.abs(model.learned_logit(features)) + 0.3 * np.minimum(model.prior_logit(features), 0)
-    rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-uncertainty))}
+    # Exploration: the best outfits with pieces not proposed lately, whose own weights the model has yet to learn.
+    shown = np.zeros(len(closet.items) + 1, dtype=bool)
+    shown[_positions(closet, seen.recent_items)] = True
+    shown[-1] = True  # the empty piece is nothing new
+    novelty = score + NOVELTY * (~shown[rows]).sum(1)
+    rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-novelty))}
     usable = np.ones(len(rows), dtype=bool)  # not chosen yet, and sharing at most MAX_SHARED pieces with those chosen
-    liked_counts = _liked_counts(closet, table, seen.liked)
+    liked_counts, typical = _liked_counts(closet, table, seen.liked), features.mean(0)
     out = []
     for explore in explore_plan(n, model.ratings, seen.since_explore):
         if not usable.any():
@@ -166,6 +176,6 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
         usable &= np.isin(rows, pieces).sum(1) <= MAX_SHARED
         usable[i] = False
         probability = float(1.0 / (1.0 + np.exp(-score[i])))
-        reason = why(model, features[i], [closet.items[j] for j in pieces], liked_counts, explore)
+        reason = why(model, features[i], [closet.items[j] for j in pieces], liked_counts, typical, explore)
         out.append(Proposal(row, closet.item_ids(row), keys[i], probability, explore, reason))
     return out
