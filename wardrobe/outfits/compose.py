@@ -40,6 +40,7 @@ class Closet:
     def __init__(self, items: list[ClosetItem]):
         self.items = list(items)
         self.ids = np.array([i.id for i in self.items], dtype=np.int64)
+        self.position = {int(i): k for k, i in enumerate(self.ids)}  # item id -> index
         by_slot: dict[str, list[int]] = {}
         for index, item in enumerate(self.items):
             by_slot.setdefault(item.slot, []).append(index)
@@ -107,24 +108,37 @@ class Closet:
         choices = [(MAIN, "one-piece" if is_one_piece else "top"), (FOOTWEAR, "footwear"),
                    *OPTIONAL] + ([] if is_one_piece else [(BOTTOM, "bottom")])
         choices = [(c, s) for c, s in choices if len(self.slot[s])]
-        for r in range(n):
-            column, slot = choices[rng.integers(len(choices))]
-            if column in (OUTER, BAG, ACCESSORY) and out[r, column] >= 0 and rng.random() < 0.3:
-                out[r, column] = -1
-            else:
-                out[r, column] = rng.choice(self.slot[slot])
+        picked = rng.integers(len(choices), size=n)
+        dropped = rng.random(n) < 0.3
+        for k, (column, slot) in enumerate(choices):
+            chosen = picked == k
+            if column in (OUTER, BAG, ACCESSORY) and row[column] >= 0:
+                out[chosen & dropped, column] = -1
+                chosen &= ~dropped
+            out[chosen, column] = rng.choice(self.slot[slot], int(chosen.sum()))
         return out
 
     def key(self, row: np.ndarray) -> str:
         """The outfit's identity: its item ids, sorted."""
         return "-".join(str(i) for i in sorted(int(self.ids[j]) for j in row if j >= 0))
 
+    def identities(self, rows: np.ndarray) -> list[bytes]:
+        """What key() says of each row, compact and computed at once (for telling thousands of rows apart)."""
+        ids = np.sort(np.where(rows >= 0, self.ids[rows], -1), axis=1)
+        return [r.tobytes() for r in ids]
+
+    @staticmethod
+    def identity(key: str) -> bytes:
+        """The identity of the outfit whose key() this is."""
+        ids = sorted(int(i) for i in key.split("-"))
+        return np.array([-1] * (len(COLUMNS) - len(ids)) + ids, dtype=np.int64).tobytes()
+
     def item_ids(self, row: np.ndarray) -> list[int]:
         return [int(self.ids[j]) for j in row if j >= 0]
 
     def row_for(self, item_ids: list[int]) -> np.ndarray | None:
         """The row of an outfit given by item ids, or None if one of them is no longer wearable."""
-        position = {int(i): k for k, i in enumerate(self.ids)}
+        position = self.position
         row = np.full(len(COLUMNS), -1, dtype=np.int64)
         for item_id in item_ids:
             if item_id not in position:

@@ -112,12 +112,13 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     parts = [table.category[index].sum(1)]
     parts.append(colour.sum(1) / pieces[:, None])
-    pair_sum = np.zeros((len(rows), len(COLOURS), len(COLOURS)))
-    for a, b in _PAIRS:
-        outer = colour[:, a, :, None] * colour[:, b, None, :]
-        pair_sum += outer + outer.transpose(0, 2, 1)
+    # Colour pairs across pieces: the sum over pieces a != b of c_a c_b' is S S' - the sum over a of c_a c_a'.
+    total = colour.sum(1)
+    pair_sum = total[:, _UPPER[0]] * total[:, _UPPER[1]]
+    for piece in range(PIECES):
+        pair_sum -= colour[:, piece, _UPPER[0]] * colour[:, piece, _UPPER[1]]
     n_pairs = (pieces * (pieces - 1) / 2).clip(min=1)
-    parts.append(pair_sum[:, _UPPER[0], _UPPER[1]] / n_pairs[:, None])
+    parts.append(pair_sum / n_pairs[:, None])
 
     lightness = colour @ _LIGHTNESS  # (n, PIECES): each piece's mean lightness
     chroma = colour @ _CHROMA
@@ -144,9 +145,6 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     parts.append(np.stack([(present[:, 0] & ~present[:, 1]).astype(float), present[:, OUTER], present[:, BAG],
                            present[:, ACCESSORY], present.sum(1) / PIECES], axis=1).astype(float))
-    buckets = np.zeros((len(rows), ID_BUCKETS))
-    for column in range(PIECES):
-        on = present[:, column]
-        np.add.at(buckets, (np.flatnonzero(on), table.bucket[index[on, column]]), 1.0)
-    parts.append(buckets)
+    cells = (np.arange(len(rows))[:, None] * ID_BUCKETS + table.bucket[index])[present]
+    parts.append(np.bincount(cells, minlength=len(rows) * ID_BUCKETS).reshape(len(rows), ID_BUCKETS).astype(float))
     return np.concatenate(parts, axis=1)

@@ -64,17 +64,14 @@ def explore_plan(n: int, ratings: int, since_explore: int) -> list[bool]:
 
 def _positions(closet: Closet, outfits: list[list[int]]) -> list[int]:
     """Where the items of these outfits (by id) are in the closet; items no longer wearable are left out."""
-    position = {int(i): k for k, i in enumerate(closet.ids)}
-    return [position[i] for ids in outfits for i in ids if i in position]
+    return [closet.position[i] for ids in outfits for i in ids if i in closet.position]
 
 
 class _Window:
     """How often each piece was proposed in the last WINDOW - 1 proposals, the ones being chosen included."""
 
     def __init__(self, closet: Closet, recent_items: list[list[int]]):
-        position = {int(i): k for k, i in enumerate(closet.ids)}
-        self.shown = [np.array([position[i] for i in ids if i in position], dtype=np.int64)
-                      for ids in list(recent_items)[-(WINDOW - 1):]]
+        self.shown = [np.array(_positions(closet, [ids]), dtype=np.int64) for ids in list(recent_items)[-(WINDOW - 1):]]
         self.counts = np.zeros(len(closet.items) + 1)  # the last entry, the empty piece, stays 0
         for pieces in self.shown:
             self.counts[pieces] += 1
@@ -91,32 +88,32 @@ class _Window:
             self.counts[self.shown.pop(0)] -= 1
 
 
-def _distinct(closet: Closet, rows: np.ndarray, skip: set[str]) -> tuple[np.ndarray, list[str]]:
-    """The rows closet samples from, each outfit once, leaving out those whose key is in `skip`."""
+def _distinct(closet: Closet, rows: np.ndarray, skip: set[bytes]) -> tuple[np.ndarray, list[bytes]]:
+    """The rows closet samples from, each outfit once, leaving out those whose identity is in `skip`."""
     rows = rows[closet.allowed(rows)]
-    unique: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        key = closet.key(row)
-        if key not in skip and key not in unique:
-            unique[key] = i
+    unique: dict[bytes, int] = {}
+    for i, identity in enumerate(closet.identities(rows)):
+        if identity not in skip and identity not in unique:
+            unique[identity] = i
     return rows[np.array(list(unique.values()), dtype=np.int64)], list(unique)
 
 
-def _candidates(closet: Closet, seen: Seen, rng: np.random.Generator, candidates: int) -> tuple[np.ndarray, list[str]]:
-    """Distinct candidate rows (random valid outfits and neighbours of liked ones) and their keys."""
+def _candidates(closet: Closet, liked: list[list[int]], skip: set[bytes], rng: np.random.Generator,
+                candidates: int) -> tuple[np.ndarray, list[bytes]]:
+    """Distinct candidate rows (random valid outfits and neighbours of liked ones) and their identities."""
     pools = [closet.sample(candidates, rng)]
-    for item_ids in list(seen.liked)[-10:]:
+    for item_ids in list(liked)[-10:]:
         row = closet.row_for(item_ids)
         if row is not None:
             pools.append(closet.neighbours(row, NEIGHBOURS_PER_LIKE, rng))
-    rows, keys = _distinct(closet, np.concatenate(pools), seen.recent_keys)
+    rows, keys = _distinct(closet, np.concatenate(pools), skip)
     if not keys:  # everything was shown recently: repeat rather than propose nothing
         rows, keys = _distinct(closet, np.concatenate(pools), set())
     return rows, keys
 
 
-def _closer_look(closet: Closet, rows: np.ndarray, keys: list[str], score: np.ndarray, open_: np.ndarray,
-                 skip: set[str], rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+def _closer_look(closet: Closet, rows: np.ndarray, keys: list[bytes], score: np.ndarray, open_: np.ndarray,
+                 skip: set[bytes], rng: np.random.Generator) -> tuple[np.ndarray, list[bytes]]:
     """Neighbours of the best candidates that the repeat rule leaves open: a local search that finds good
     outfits among the other pieces where random samples are thin."""
     best = np.flatnonzero(open_)[np.argsort(-score[open_])[:LOOK_CLOSER]]
@@ -147,10 +144,11 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
     table = table or ItemTable(closet)
     wearable = closet.without(seen.worn_today)
     window = _Window(closet, seen.recent_items)
-    rows, keys = _candidates(wearable, seen, rng, candidates)
+    skip = {Closet.identity(key) for key in seen.recent_keys}
+    rows, keys = _candidates(wearable, seen.liked, skip, rng, candidates)
     features = outfit_features(table, rows)
     score = model.score(features)
-    more, more_keys = _closer_look(wearable, rows, keys, score, window.excess(rows) == 0, seen.recent_keys, rng)
+    more, more_keys = _closer_look(wearable, rows, keys, score, window.excess(rows) == 0, skip, rng)
     if more_keys:
         more_features = outfit_features(table, more)
         rows, keys = np.concatenate([rows, more]), keys + more_keys
@@ -177,5 +175,5 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
         usable[i] = False
         probability = float(1.0 / (1.0 + np.exp(-score[i])))
         reason = why(model, features[i], [closet.items[j] for j in pieces], liked_counts, typical, explore)
-        out.append(Proposal(row, closet.item_ids(row), keys[i], probability, explore, reason))
+        out.append(Proposal(row, closet.item_ids(row), closet.key(row), probability, explore, reason))
     return out
