@@ -51,7 +51,7 @@ def test_the_only_shoes_worn_today_are_still_proposed(private_home):
     assert proposals and all(shoes in outfit for outfit in pieces(proposals))
 
 
-def test_no_piece_in_more_than_a_third_of_any_20_proposals_even_a_loved_one(stylist):
+def test_no_piece_in_a_third_of_any_20_or_30_proposals_even_a_loved_one(stylist):
     loved = loved_dress(stylist)
     rate_some(stylist, 40, liked=lambda ids: loved in ids)
     for _ in range(8):
@@ -59,10 +59,11 @@ def test_no_piece_in_more_than_a_third_of_any_20_proposals_even_a_loved_one(styl
     shown = [set(ids) for _, ids, _ in reversed(TasteStore(stylist.wardrobe.inventory.sessions)
                                                  .recent_outfits(stylist.user_id, 100))]
     assert sum(loved in ids for ids in shown[-40:]) >= 8  # the taste was learnt: the rule has work to do
-    for end in range(20, len(shown) + 1):
-        window = shown[end - 20 : end]
-        counts = {i: sum(i in ids for ids in window) for i in set().union(*window)}
-        assert max(counts.values()) <= 6, (end, counts)
+    for length, most in ((20, 6), (30, 9)):
+        for end in range(length, len(shown) + 1):
+            window = shown[end - length : end]
+            counts = {i: sum(i in ids for ids in window) for i in set().union(*window)}
+            assert max(counts.values()) <= most, (length, end, counts)
 
 
 @pytest.mark.parametrize("n", [1, 5])

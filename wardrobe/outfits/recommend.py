@@ -15,7 +15,7 @@ CANDIDATES = 1200
 NEIGHBOURS_PER_LIKE = 40
 LOOK_CLOSER, NEIGHBOURS_PER_BEST = 20, 20  # the best candidates left open by the repeat rule, and their neighbours
 MAX_SHARED = 2  # two outfits of one batch share at most this many pieces
-WINDOW, MAX_IN_WINDOW = 20, 6  # no piece in more than a third of any 20 consecutive proposals...
+WINDOWS = ((20, 6), (30, 9))  # no piece in more than 6 of any 20 consecutive proposals, nor 9 of 30 (under a third)...
 EXPLORE_EVERY = 10  # ...and at least one exploring proposal in every 10, once there are ratings
 NOVELTY = 1.0  # an exploring pick's bonus (in logits) for each piece not proposed lately
 
@@ -67,25 +67,26 @@ def _positions(closet: Closet, outfits: list[list[int]]) -> list[int]:
     return [closet.position[i] for ids in outfits for i in ids if i in closet.position]
 
 
-class _Window:
-    """How often each piece was proposed in the last WINDOW - 1 proposals, the ones being chosen included."""
+class _Windows:
+    """How often each piece was in the last proposals (those being chosen included), for each of WINDOWS."""
 
     def __init__(self, closet: Closet, recent_items: list[list[int]]):
-        self.shown = [np.array(_positions(closet, [ids]), dtype=np.int64) for ids in list(recent_items)[-(WINDOW - 1):]]
-        self.counts = np.zeros(len(closet.items) + 1)  # the last entry, the empty piece, stays 0
-        for pieces in self.shown:
-            self.counts[pieces] += 1
+        longest = max(length for length, _ in WINDOWS)
+        self.shown = [np.array(_positions(closet, [ids]), dtype=np.int64) for ids in list(recent_items)[-(longest - 1):]]
+        self.size = len(closet.items) + 1  # the last entry, the empty piece, is never counted
 
     def excess(self, rows: np.ndarray) -> np.ndarray:
-        """Per row, how far its pieces would go over MAX_IN_WINDOW."""
-        return np.maximum(self.counts[rows] + 1 - MAX_IN_WINDOW, 0).sum(1)
+        """Per row, how far its pieces would go over the limits if it were proposed next."""
+        out = np.zeros(len(rows))
+        for length, most in WINDOWS:
+            counts = np.zeros(self.size)
+            for pieces in self.shown[-(length - 1):]:
+                counts[pieces] += 1
+            out += np.maximum(counts[rows] + 1 - most, 0).sum(1)
+        return out
 
     def add(self, row: np.ndarray) -> None:
-        pieces = row[row >= 0]
-        self.shown.append(pieces)
-        self.counts[pieces] += 1
-        if len(self.shown) > WINDOW - 1:
-            self.counts[self.shown.pop(0)] -= 1
+        self.shown.append(row[row >= 0])
 
 
 def _distinct(closet: Closet, rows: np.ndarray, skip: set[bytes]) -> tuple[np.ndarray, list[bytes]]:
@@ -135,15 +136,15 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
             table: ItemTable | None = None, candidates: int = CANDIDATES) -> list[Proposal]:
     """Up to n distinct outfits, best first except for exploration (uncertain) picks where the plan puts them.
 
-    Variety: pieces worn today are left out (unless the outfit cannot be made without them); a piece
-    already in MAX_IN_WINDOW of the last WINDOW - 1 proposals is taken only when no candidate avoids it.
+    Variety: pieces worn today are left out (unless the outfit cannot be made without them); a piece that
+    would go over a limit of WINDOWS is taken only when no candidate avoids it.
     """
     seen = seen or Seen()
     if closet.missing() or n <= 0:
         return []
     table = table or ItemTable(closet)
     wearable = closet.without(seen.worn_today)
-    window = _Window(closet, seen.recent_items)
+    window = _Windows(closet, seen.recent_items)
     skip = {Closet.identity(key) for key in seen.recent_keys}
     rows, keys = _candidates(wearable, seen.liked, skip, rng, candidates)
     features = outfit_features(table, rows)
