@@ -65,9 +65,7 @@ class Stylist:
     def _closet(self) -> tuple[Closet, set[int]]:
         """The closet and the ids of its items this user wore today (their local calendar day)."""
         wearables = self.taste.wearable(self.user_id, skip_embeddings=set(self._projected))
-        for w in wearables:
-            if w.id not in self._projected and w.embedding:
-                self._projected[w.id] = project(np.frombuffer(w.embedding, dtype=np.float32))
+        self._project(wearables)
         now = utcnow()
         today = datetime.now().astimezone().date()
         worn_today = {w.id for w in wearables
@@ -79,6 +77,16 @@ class Stylist:
         since = next((k for k, (_, _, explore) in enumerate(recent) if explore), len(recent))
         liked = [r.item_ids for r in self.taste.ratings(self.user_id, limit=LIKED) if r.value > 0]
         return Seen({key for key, _, _ in recent}, [ids for _, ids, _ in reversed(recent)], since, worn_today, liked)
+
+    def _project(self, wearables) -> None:
+        """Project the embeddings not projected yet, all in one product."""
+        new = {w.id: w.embedding for w in wearables if w.id not in self._projected and w.embedding}
+        by_size: dict[int, list[int]] = {}
+        for i, blob in new.items():
+            by_size.setdefault(len(blob), []).append(i)
+        for ids in by_size.values():  # one size in practice: every item's embedding comes from the same network
+            projected = project(np.stack([np.frombuffer(new[i], dtype=np.float32) for i in ids]))
+            self._projected.update(zip(ids, projected))
 
     def _created(self) -> int:
         """This user's id, creating the user now that something is stored for them."""
@@ -112,9 +120,7 @@ class Stylist:
         """
         wanted = {i for ids in outfits for i in ids}
         found = self.taste.items(wanted, set(self._projected)) if found is None else found
-        for w in found.values():
-            if w.id not in self._projected and w.embedding:
-                self._projected[w.id] = project(np.frombuffer(w.embedding, dtype=np.float32))
+        self._project(found.values())
         known = {i: _closet_item(Wearable(w.id, w.label, w.colours, None), None, self._projected.get(i))
                  for i, w in found.items() if i in wanted}
         closet = Closet(list(known.values()))
