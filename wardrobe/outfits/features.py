@@ -14,7 +14,7 @@ COLOURS = list(PALETTE)
 ID_BUCKETS = 256  # item identities are hashed into this many features ("I like this jacket")
 PROJECTED = 64  # embeddings are projected to this many dimensions before comparing pieces
 PIECES = len(COLUMNS)
-_PAIRS = [(a, b) for a in range(PIECES) for b in range(a + 1, PIECES)]
+_PAIRS = np.triu_indices(PIECES, 1)  # pairs of pieces (a, b), a < b
 _UPPER = np.triu_indices(len(COLOURS))
 _COLOUR_INDEX = {name: i for i, name in enumerate(COLOURS)}
 _COLOUR_WEIGHTS = (1.0, 0.6, 0.3)  # first named colour counts most
@@ -114,9 +114,8 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
     parts.append(colour.sum(1) / pieces[:, None])
     # Colour pairs across pieces: the sum over pieces a != b of c_a c_b' is S S' - the sum over a of c_a c_a'.
     total = colour.sum(1)
-    pair_sum = total[:, _UPPER[0]] * total[:, _UPPER[1]]
-    for piece in range(PIECES):
-        pair_sum -= colour[:, piece, _UPPER[0]] * colour[:, piece, _UPPER[1]]
+    within = np.matmul(colour.transpose(0, 2, 1), colour)[:, _UPPER[0], _UPPER[1]]
+    pair_sum = total[:, _UPPER[0]] * total[:, _UPPER[1]] - within
     n_pairs = (pieces * (pieces - 1) / 2).clip(min=1)
     parts.append(pair_sum / n_pairs[:, None])
 
@@ -132,11 +131,8 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     embedding = table.embedding[index]
     has = table.has_embedding[index]
-    likeness = []
-    for a, b in _PAIRS:
-        both = has[:, a] & has[:, b]
-        likeness.append(np.where(both, (embedding[:, a] * embedding[:, b]).sum(1), np.nan))
-    likeness = np.stack(likeness, 1)
+    cosines = np.matmul(embedding, embedding.transpose(0, 2, 1))[:, _PAIRS[0], _PAIRS[1]]
+    likeness = np.where(has[:, _PAIRS[0]] & has[:, _PAIRS[1]], cosines, np.nan)
     with np.errstate(all="ignore"):
         like_mean = np.nan_to_num(np.nanmean(likeness, 1))
         like_max = np.nan_to_num(np.nanmax(likeness, 1))
