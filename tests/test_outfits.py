@@ -178,3 +178,21 @@ def test_an_exploring_pick_says_so_and_the_first_picks_say_why_without_ratings()
     model.ratings = 5
     explored = [p for p in propose(closet, model, 10, np.random.default_rng(0)) if p.explore]
     assert explored and all(p.why == "exploring" for p in explored)
+
+
+def test_a_piece_named_as_a_reason_counts_its_own_likes_not_its_hash_buckets():
+    from collections import Counter
+
+    from wardrobe.outfits.explain import Liked, why
+    from wardrobe.outfits.features import item_bucket
+
+    closet = make_closet(FULL)
+    row = closet.sample(1, np.random.default_rng(0))[0]
+    piece = closet.items[row[0]]
+    model = PreferenceModel()
+    model.ratings = 10
+    model.coef[model.names.index(f"item:{item_bucket(piece.id)}")] = 2.0
+    features = outfit_features(ItemTable(closet), row[None])[0]
+    liked = Liked(np.full(len(model.names), 7), Counter({piece.id: 3}))  # 7: the bucket, shared with other items
+    line = why(model, features, [closet.items[j] for j in row if j >= 0], liked, np.zeros_like(features))
+    assert line.startswith(f"this {CATEGORIES[piece.label].lower()} (#{piece.id}), liked 3 times"), line

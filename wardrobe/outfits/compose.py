@@ -130,7 +130,7 @@ class Closet:
     @staticmethod
     def identity(key: str) -> bytes:
         """The identity of the outfit whose key() this is."""
-        ids = sorted(int(i) for i in key.split("-"))
+        ids = sorted(int(i) for i in key.split("-") if i)
         return np.array([-1] * (len(COLUMNS) - len(ids)) + ids, dtype=np.int64).tobytes()
 
     def item_ids(self, row: np.ndarray) -> list[int]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from wardrobe.domain import CATEGORIES
@@ -19,25 +22,36 @@ _PHRASES = {
     "form:one_piece": "one piece", "form:outer": "a coat on top", "form:bag": "a bag", "form:accessory": "a hat",
     "form:pieces": "many pieces",
 }
+# Reasons a person can point at, said with how many liked outfits had them.
 _COUNTED = ("pair:", "colour:", "count:", "item:", "form:one_piece", "form:outer", "form:bag", "form:accessory")
+
+
+@dataclass
+class Liked:
+    """How many liked outfits had each feature (per feature, as numbered in the model) and each item (by id)."""
+
+    features: np.ndarray
+    items: Counter = field(default_factory=Counter)
 
 
 def _article(noun: str) -> str:
     return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
 
 
-def _phrase(name: str, items: list[ClosetItem]) -> str | None:
+def _phrase(name: str, items: list[ClosetItem], liked: Liked, k: int) -> tuple[str, int] | None:
+    """The words for feature `name` (number k) of this outfit and how many liked outfits had it (0: not said)."""
     kind, _, value = name.partition(":")
+    times = int(liked.features[k]) if name.startswith(_COUNTED) else 0
     if kind == "pair":
-        return " with ".join(value.split("+"))
+        return " with ".join(value.split("+")), times
     if kind == "colour":
-        return value
+        return value, times
     if kind == "count":
-        return _article(value.lower())
-    if kind == "item":
+        return _article(value.lower()), times
+    if kind == "item":  # the piece itself: a hashed bucket may hold other items too
         found = next((i for i in items if item_bucket(i.id) == int(value)), None)
-        return None if found is None else f"this {CATEGORIES[found.label].lower()} (#{found.id})"
-    return _PHRASES.get(name)
+        return None if found is None else (f"this {CATEGORIES[found.label].lower()} (#{found.id})", liked.items[found.id])
+    return (_PHRASES[name], times) if name in _PHRASES else None
 
 
 def _times(n: int) -> str:
@@ -57,10 +71,10 @@ def _prior_reasons(model: PreferenceModel, features: np.ndarray) -> str:
     return ", ".join(reasons) or "a plain pick"
 
 
-def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], liked_counts: np.ndarray,
-        typical: np.ndarray, explore: bool = False) -> str:
-    """One line: the largest learned reasons for this outfit (features is its row), each with how often the
-    user liked outfits that had it (liked_counts, per feature), or "exploring" for an exploration pick.
+def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], liked: Liked, typical: np.ndarray,
+        explore: bool = False) -> str:
+    """One line: the largest learned reasons for this outfit (features is its row), each with how many of the
+    user's liked outfits had it, or "exploring" for an exploration pick.
 
     A reason is what lifts this outfit's score above a typical outfit's (`typical`, the mean features of
     the candidates): the contributions weight * (feature - typical) of a linear model.
@@ -69,21 +83,20 @@ def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], l
         return "exploring"
     blend = model.ratings / (model.ratings + PRIOR_WEIGHT)
     contribution = blend * model.coef * (features - typical)
-    merged: dict[str, list] = {}  # phrase -> [contribution, liked count, counted]
+    merged: dict[str, list] = {}  # phrase -> [contribution, liked count, specific]
     for k in np.argsort(-contribution)[:12]:
         if contribution[k] < SMALLEST:
             break
-        name = model.names[k]
-        phrase = _phrase(name, items)
-        if phrase is None:
+        said = _phrase(model.names[k], items, liked, k)
+        if said is None:
             continue
-        entry = merged.setdefault(phrase, [0.0, 0, name.startswith(_COUNTED)])
+        entry = merged.setdefault(said[0], [0.0, 0, model.names[k].startswith(_COUNTED)])
         entry[0] += contribution[k]
-        entry[1] = max(entry[1], int(liked_counts[k]))
+        entry[1] = max(entry[1], said[1])
     # Reasons a person can point at (colours, pairs, pieces) before general ones (bright colours, contrast).
     ranked = sorted(merged.items(), key=lambda kv: (not kv[1][2], -kv[1][0]))
     paired = {c for phrase, _ in ranked if " with " in phrase for c in phrase.split(" with ")}
     ranked = [(p, e) for p, e in ranked if p not in paired][:SHOWN]  # "navy with white" says "navy" already
     if not ranked:
         return _prior_reasons(model, features)
-    return "; ".join(p + (f", liked {_times(e[1])}" if e[2] and e[1] else "") for p, e in ranked)
+    return "; ".join(p + (f", liked {_times(e[1])}" if e[1] else "") for p, e in ranked)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from wardrobe.outfits.compose import Closet
-from wardrobe.outfits.explain import why
+from wardrobe.outfits.explain import Liked, why
 from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
 
@@ -124,12 +125,13 @@ def _closer_look(closet: Closet, rows: np.ndarray, keys: list[bytes], score: np.
     return _distinct(closet, near, skip | set(keys))
 
 
-def _liked_counts(closet: Closet, table: ItemTable, liked: list[list[int]]) -> np.ndarray:
-    """Per feature, in how many liked outfits (of pieces still wearable) it was present."""
+def _liked(closet: Closet, table: ItemTable, liked: list[list[int]]) -> Liked:
+    """What the liked outfits (of pieces still wearable) had, for the why line."""
     rows = [r for r in (closet.row_for(ids) for ids in liked) if r is not None]
+    items = Counter(i for ids in liked for i in ids)
     if not rows:
-        return np.zeros(len(feature_names()), dtype=np.int64)
-    return (outfit_features(table, np.stack(rows)) > 0).sum(0)
+        return Liked(np.zeros(len(feature_names()), dtype=np.int64), items)
+    return Liked((outfit_features(table, np.stack(rows)) > 0).sum(0), items)
 
 
 def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Generator, seen: Seen | None = None,
@@ -161,7 +163,7 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
     novelty = score + NOVELTY * (~shown[rows]).sum(1)
     rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-novelty))}
     usable = np.ones(len(rows), dtype=bool)  # not chosen yet, and sharing at most MAX_SHARED pieces with those chosen
-    liked_counts, typical = _liked_counts(closet, table, seen.liked), features.mean(0)
+    liked, typical = _liked(closet, table, seen.liked), features.mean(0)
     out = []
     for explore in explore_plan(n, model.ratings, seen.since_explore):
         if not usable.any():
@@ -175,6 +177,6 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
         usable &= np.isin(rows, pieces).sum(1) <= MAX_SHARED
         usable[i] = False
         probability = float(1.0 / (1.0 + np.exp(-score[i])))
-        reason = why(model, features[i], [closet.items[j] for j in pieces], liked_counts, typical, explore)
+        reason = why(model, features[i], [closet.items[j] for j in pieces], liked, typical, explore)
         out.append(Proposal(row, closet.item_ids(row), closet.key(row), probability, explore, reason))
     return out
