@@ -8,7 +8,7 @@ that knows the hidden taste. Variety, per user after 30 ratings: the share of th
 holding the piece proposed most often, the share of proposed pieces already in an outfit they liked, and
 exploring proposals per 10.
 
-Run: python benchmarks/simulate_taste.py [--home DIR] [--photos ../shared/photos/validation] [--users 20]
+Run: python benchmarks/simulate_taste.py [--home DIR] [--photos ../shared/photos/validation] [--users 20] [--batch 5]
 The inventory is the photos added with their predicted classes (reused if --home already holds them).
 """
 
