@@ -12,7 +12,7 @@ from wardrobe.outfits.explain import Liked, why
 from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
 
-CANDIDATES = 800
+CANDIDATES = 1200
 NEIGHBOURS_PER_LIKE = 40
 LOOK_CLOSER, NEIGHBOURS_PER_BEST = 20, 20  # the best candidates left open by the repeat rule, and their neighbours
 MAX_SHARED = 2  # two outfits of one batch share at most this many pieces
