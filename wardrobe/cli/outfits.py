@@ -27,10 +27,10 @@ def suggest(
 ) -> None:
     """Propose outfits from the active items, best first; rate them with `wardrobe rate ID like|dislike`.
 
-    A share of proposals explores outfits the model is unsure of, marked "explore" (at least one in
-    every 10); each says why it was chosen. Outfits shown recently are not repeated, pieces worn today
-    are left out, and no piece is in more than 6 of 20 proposals in a row while the closet offers others.
-    Exit code 6: the closet cannot make an outfit yet.
+    Once you have rated, a share of proposals explores pieces not proposed lately, marked "explore"
+    (at least one in every 10); each outfit says why it was chosen. Outfits shown recently are not
+    repeated, pieces worn today are left out, and no piece is in more than 6 of 20 proposals in a row
+    (nor 9 of 30) while the closet offers others. Exit code 6: the closet cannot make an outfit yet.
     """
     from wardrobe.services.outfits import CannotDress
 

@@ -1,4 +1,4 @@
-"""Proposing outfits: sample valid ones, score them with the user's model, mix the best with a few uncertain ones."""
+"""Proposing outfits: sample valid ones, score them with the user's model, mix the best with a few exploring ones."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class Seen:
 
 
 def explore_share(ratings: int) -> float:
-    """Before any rating the prior is trusted; then a share of uncertain outfits that shrinks as taste is learned."""
+    """Before any rating the prior is trusted; then a share of exploring picks that shrinks as taste is learned."""
     if ratings == 0:
         return 0.0
     return 0.3 if ratings < 10 else 0.2 if ratings < 30 else 0.1
@@ -136,7 +136,7 @@ def _liked(closet: Closet, table: ItemTable, liked: list[list[int]]) -> Liked:
 
 def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Generator, seen: Seen | None = None,
             table: ItemTable | None = None, candidates: int = CANDIDATES) -> list[Proposal]:
-    """Up to n distinct outfits, best first except for exploration (uncertain) picks where the plan puts them.
+    """Up to n distinct outfits, best first except for exploring picks where the plan puts them.
 
     Variety: pieces worn today are left out (unless the outfit cannot be made without them); a piece that
     would go over a limit of WINDOWS is taken only when no candidate avoids it.

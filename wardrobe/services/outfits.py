@@ -121,8 +121,7 @@ class Stylist:
         wanted = {i for ids in outfits for i in ids}
         found = self.taste.items(wanted, set(self._projected)) if found is None else found
         self._project(found.values())
-        known = {i: _closet_item(Wearable(w.id, w.label, w.colours, None), None, self._projected.get(i))
-                 for i, w in found.items() if i in wanted}
+        known = {i: _closet_item(w, None, self._projected.get(i)) for i, w in found.items() if i in wanted}
         closet = Closet(list(known.values()))
         rows = [closet.row_for([i for i in ids if i in known]) for ids in outfits]
         width = len(COLUMNS)
