@@ -3,31 +3,15 @@
 import json
 import sqlite3
 
-import numpy as np
 import pytest
-from conftest import run_cli
-
-from wardrobe.store.repository import Inventory, NewItem
+from conftest import run_cli, stock_closet
 
 CLOSET = {0: 3, 1: 2, 3: 1, 4: 1, 7: 2, 8: 1}  # label: how many
 
 
 @pytest.fixture
 def stocked(private_home):
-    """An inventory with labelled items (inserted directly: no photos or network needed)."""
-    inventory = Inventory(private_home / "inventory.sqlite3")
-    rng = np.random.default_rng(0)
-    new, n = [], 0
-    for label, count in CLOSET.items():
-        for _ in range(count):
-            n += 1
-            new.append(NewItem(sha256=f"{n:064x}", photo_file="p", thumbnail_file="t", original_name=f"{n}.jpg",
-                               predicted_label=label, probabilities=[0.1] * 10, conversion_version="v",
-                               model_version="m", embedding=rng.standard_normal(2048).astype(np.float32).tobytes(),
-                               colours=[["black", "white", "red", "blue"][n % 4]]))
-    items = inventory.add_items(new)
-    inventory.close()
-    return {item.id: item for item in items}
+    return stock_closet(private_home, CLOSET)
 
 
 def suggest(*extra):
@@ -39,6 +23,7 @@ def suggest(*extra):
 def test_suggest_rate_and_learn(stocked, private_home):
     outfits = suggest()
     assert len(outfits) == 4
+    assert all(isinstance(o["why"], str) and o["why"] for o in outfits)
     for outfit in outfits:
         categories = [i["category"] for i in outfit["items"]]
         assert sum(c in ("Sneaker",) for c in categories) == 1
@@ -53,6 +38,8 @@ def test_suggest_rate_and_learn(stocked, private_home):
     shown = {tuple(sorted(i["id"] for i in o["items"])) for o in outfits}
     again = {tuple(sorted(i["id"] for i in o["items"])) for o in suggest()}
     assert not shown & again
+    text = run_cli("suggest", "--n", "2")
+    assert text.returncode == 0 and text.stdout.count("  why: ") == 2, text.stdout
 
 
 def test_laundry_and_retired_items_are_never_proposed(stocked):

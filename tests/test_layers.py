@@ -28,3 +28,16 @@ def test_ruff_is_clean():
     result = subprocess.run([str(ruff), "check", "wardrobe", "tests", "benchmarks", "data"], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_suggesting_and_rating_import_neither_scikit_learn_nor_scipy():
+    # A rating used to import scikit-learn (about a second) for one SGD step.
+    code = ("import sys, numpy as np, wardrobe.cli\n"
+            "from wardrobe.outfits.preference import PreferenceModel\n"
+            "from wardrobe.services.outfits import Stylist\n"
+            "model = PreferenceModel()\n"
+            "model.learn(np.ones((1, len(model.names))), np.array([1]), replay=(np.ones((3, len(model.names))), [0, 1, 0]))\n"
+            "model.fit(np.ones((4, len(model.names))), np.array([0, 1, 0, 1]))\n"
+            "print(model.coef.any(), 'sklearn' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False", "False"]

@@ -9,7 +9,7 @@ from wardrobe.domain import CATEGORIES, SLOTS
 from wardrobe.outfits.compose import Closet, ClosetItem
 from wardrobe.outfits.features import PIECES, ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
-from wardrobe.outfits.recommend import propose
+from wardrobe.outfits.recommend import Seen, propose
 
 COLOURS = ["black", "white", "red", "blue", "green", "beige"]
 
@@ -115,7 +115,7 @@ def test_proposals_are_distinct_valid_and_skip_recent_ones():
     for p in first:
         assert_valid(closet, p.row)
         assert not p.explore  # before any rating the prior is trusted
-    again = propose(closet, PreferenceModel(), 10, rng, recent_keys={p.key for p in first})
+    again = propose(closet, PreferenceModel(), 10, rng, Seen(recent_keys={p.key for p in first}))
     assert not {p.key for p in first} & {p.key for p in again}
 
 
@@ -125,3 +125,74 @@ def test_exploration_appears_once_there_are_ratings():
     model.ratings = 5
     proposals = propose(closet, model, 10, np.random.default_rng(0))
     assert sum(p.explore for p in proposals) == 3
+
+
+def test_the_numpy_update_is_scikit_learns_sgd():
+    from sklearn.linear_model import SGDClassifier
+
+    from wardrobe.outfits.preference import ALPHA, ETA
+
+    closet = make_closet(FULL, seed=5)
+    features = outfit_features(ItemTable(closet), closet.sample(60, np.random.default_rng(2)))
+    liked = (np.random.default_rng(3).random(60) < 0.4).astype(int)
+    model = PreferenceModel()
+    model.learn(features[:10], liked[:10])  # start from weights that are not zero
+    reference = SGDClassifier(loss="log_loss", penalty="l2", alpha=ALPHA, learning_rate="constant", eta0=ETA,
+                              shuffle=False, random_state=0)
+    reference.partial_fit(np.zeros((2, features.shape[1])), np.array([0, 1]), classes=np.array([0, 1]))
+    reference.coef_[0], reference.intercept_[0] = model.coef, model.intercept
+    reference.partial_fit(features[10:], liked[10:])
+    model._steps(features[10:], liked[10:])
+    assert np.allclose(model.coef, reference.coef_[0], atol=1e-9)
+    assert np.isclose(model.intercept, reference.intercept_[0], atol=1e-9)
+    assert np.abs(model.coef).max() > 0.01
+
+
+def test_why_names_the_colour_pair_a_model_learnt_to_like():
+    # One colour per piece: only the pair feature can say "a red piece and a blue piece".
+    closet = Closet([ClosetItem(item.id, item.label, item.colours[:1], item.embedding)
+                     for item in make_closet(FULL, seed=3).items])
+    table = ItemTable(closet)
+    rng = np.random.default_rng(0)
+    rows = closet.sample(400, rng)
+    colours = [set(item.colours) for item in closet.items]
+
+    def has(row, colour):
+        return any(colour in colours[j] for j in row if j >= 0)
+
+    liked = np.array([int(has(row, "red") and has(row, "blue")) for row in rows])
+    model = PreferenceModel()
+    model.fit(outfit_features(table, rows), liked)
+    seen = Seen(liked=[closet.item_ids(row) for row, like in zip(rows, liked) if like])
+    proposals = propose(closet, model, 3, rng, seen, table=table)
+    assert "blue with red, liked" in proposals[0].why, [p.why for p in proposals]
+    times = int(proposals[0].why.split("blue with red, liked ")[1].split(" times")[0])
+    assert times == len(seen.liked)  # every liked outfit had the pair
+
+
+def test_an_exploring_pick_says_so_and_the_first_picks_say_why_without_ratings():
+    closet = make_closet(FULL)
+    first = propose(closet, PreferenceModel(), 3, np.random.default_rng(0))
+    assert all(p.why and p.why != "exploring" for p in first)
+    model = PreferenceModel()
+    model.ratings = 5
+    explored = [p for p in propose(closet, model, 10, np.random.default_rng(0)) if p.explore]
+    assert explored and all(p.why == "exploring" for p in explored)
+
+
+def test_a_piece_named_as_a_reason_counts_its_own_likes_not_its_hash_buckets():
+    from collections import Counter
+
+    from wardrobe.outfits.explain import Liked, why
+    from wardrobe.outfits.features import item_bucket
+
+    closet = make_closet(FULL)
+    row = closet.sample(1, np.random.default_rng(0))[0]
+    piece = closet.items[row[0]]
+    model = PreferenceModel()
+    model.ratings = 10
+    model.coef[model.names.index(f"item:{item_bucket(piece.id)}")] = 2.0
+    features = outfit_features(ItemTable(closet), row[None])[0]
+    liked = Liked(np.full(len(model.names), 7), Counter({piece.id: 3}))  # 7: the bucket, shared with other items
+    line = why(model, features, [closet.items[j] for j in row if j >= 0], liked, np.zeros_like(features))
+    assert line.startswith(f"this {CATEGORIES[piece.label].lower()} (#{piece.id}), liked 3 times"), line

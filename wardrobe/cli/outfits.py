@@ -27,8 +27,10 @@ def suggest(
 ) -> None:
     """Propose outfits from the active items, best first; rate them with `wardrobe rate ID like|dislike`.
 
-    A share of proposals explores outfits the model is unsure of, marked "explore"; outfits
-    shown recently are not repeated. Exit code 6: the closet cannot make an outfit yet.
+    Once you have rated, a share of proposals explores pieces not proposed lately, marked "explore"
+    (at least one in every 10); each outfit says why it was chosen. Outfits shown recently are not
+    repeated, pieces worn today are left out, and no piece is in more than 6 of 20 proposals in a row
+    (nor 9 of 30) while the closet offers others. Exit code 6: the closet cannot make an outfit yet.
     """
     from wardrobe.services.outfits import CannotDress
 
@@ -38,12 +40,13 @@ def suggest(
         except CannotDress as exc:
             fail(str(exc), EXIT_CANNOT_DRESS)
     if as_json:
-        print(json.dumps([{"id": p.id, "probability": round(p.probability, 4), "explore": p.explore,
+        print(json.dumps([{"id": p.id, "probability": round(p.probability, 4), "explore": p.explore, "why": p.why,
                            "items": [{"id": i.id, "label": i.label, "category": i.category, "colours": i.colours}
                                      for i in p.items]} for p in proposals], indent=2))
         return
     for p in proposals:
         print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))
+        print(f"  why: {p.why}")
         for item in p.items:
             print(f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ MAIN, BOTTOM, FOOTWEAR, OUTER, BAG, ACCESSORY = range(6)
 COLUMNS = ("main", "bottom", "footwear", "outer", "bag", "accessory")
 OPTIONAL = ((OUTER, "outer"), (BAG, "bag"), (ACCESSORY, "accessory"))
 OPTIONAL_SHARE = 0.4  # how often a sampled outfit carries a coat, a bag and a hat, when the closet has them
+_REQUIRED = ("top", "bottom", "one-piece", "footwear")
 _COLUMN_OF_SLOT = {"top": MAIN, "one-piece": MAIN, "bottom": BOTTOM, "footwear": FOOTWEAR, "outer": OUTER,
                    "bag": BAG, "accessory": ACCESSORY}
 
@@ -38,6 +40,7 @@ class Closet:
     def __init__(self, items: list[ClosetItem]):
         self.items = list(items)
         self.ids = np.array([i.id for i in self.items], dtype=np.int64)
+        self.position = {int(i): k for k, i in enumerate(self.ids)}  # item id -> index
         by_slot: dict[str, list[int]] = {}
         for index, item in enumerate(self.items):
             by_slot.setdefault(item.slot, []).append(index)
@@ -51,6 +54,28 @@ class Closet:
         if not (len(self.slot["top"]) and len(self.slot["bottom"])) and not len(self.slot["one-piece"]):
             return "neither a top with trousers nor a dress in the closet"
         return None
+
+    def without(self, item_ids) -> "Closet":
+        """This closet with these items left out of sampling, unless the closet cannot dress without them.
+
+        Rows stay indices into the same items, so an ItemTable of this closet serves the result too.
+        """
+        left_out = np.isin(self.ids, np.fromiter(item_ids, dtype=np.int64))
+        if not left_out.any():
+            return self
+        out = copy.copy(self)
+        out.slot = {name: pool[~left_out[pool]] for name, pool in self.slot.items()}
+        if out.missing():  # e.g. the only shoes were worn today: keep what the outfit cannot do without
+            out.slot.update({name: self.slot[name] for name in _REQUIRED if not len(out.slot[name])})
+        return out
+
+    def allowed(self, rows: np.ndarray) -> np.ndarray:
+        """Which rows use only items this closet samples from."""
+        usable = np.zeros(len(self.items) + 1, dtype=bool)
+        for pool in self.slot.values():
+            usable[pool] = True
+        usable[-1] = True  # the empty piece
+        return usable[rows].all(1)
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n random valid outfits as rows of item indices (see COLUMNS)."""
@@ -83,24 +108,37 @@ class Closet:
         choices = [(MAIN, "one-piece" if is_one_piece else "top"), (FOOTWEAR, "footwear"),
                    *OPTIONAL] + ([] if is_one_piece else [(BOTTOM, "bottom")])
         choices = [(c, s) for c, s in choices if len(self.slot[s])]
-        for r in range(n):
-            column, slot = choices[rng.integers(len(choices))]
-            if column in (OUTER, BAG, ACCESSORY) and out[r, column] >= 0 and rng.random() < 0.3:
-                out[r, column] = -1
-            else:
-                out[r, column] = rng.choice(self.slot[slot])
+        picked = rng.integers(len(choices), size=n)
+        dropped = rng.random(n) < 0.3
+        for k, (column, slot) in enumerate(choices):
+            chosen = picked == k
+            if column in (OUTER, BAG, ACCESSORY) and row[column] >= 0:
+                out[chosen & dropped, column] = -1
+                chosen &= ~dropped
+            out[chosen, column] = rng.choice(self.slot[slot], int(chosen.sum()))
         return out
 
     def key(self, row: np.ndarray) -> str:
         """The outfit's identity: its item ids, sorted."""
         return "-".join(str(i) for i in sorted(int(self.ids[j]) for j in row if j >= 0))
 
+    def identities(self, rows: np.ndarray) -> list[bytes]:
+        """What key() says of each row, compact and computed at once (for telling thousands of rows apart)."""
+        ids = np.sort(np.where(rows >= 0, self.ids[rows], -1), axis=1)
+        return [r.tobytes() for r in ids]
+
+    @staticmethod
+    def identity(key: str) -> bytes:
+        """The identity of the outfit whose key() this is."""
+        ids = sorted(int(i) for i in key.split("-") if i)
+        return np.array([-1] * (len(COLUMNS) - len(ids)) + ids, dtype=np.int64).tobytes()
+
     def item_ids(self, row: np.ndarray) -> list[int]:
         return [int(self.ids[j]) for j in row if j >= 0]
 
     def row_for(self, item_ids: list[int]) -> np.ndarray | None:
         """The row of an outfit given by item ids, or None if one of them is no longer wearable."""
-        position = {int(i): k for k, i in enumerate(self.ids)}
+        position = self.position
         row = np.full(len(COLUMNS), -1, dtype=np.int64)
         for item_id in item_ids:
             if item_id not in position:

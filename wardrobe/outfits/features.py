@@ -14,7 +14,7 @@ COLOURS = list(PALETTE)
 ID_BUCKETS = 256  # item identities are hashed into this many features ("I like this jacket")
 PROJECTED = 64  # embeddings are projected to this many dimensions before comparing pieces
 PIECES = len(COLUMNS)
-_PAIRS = [(a, b) for a in range(PIECES) for b in range(a + 1, PIECES)]
+_PAIRS = np.triu_indices(PIECES, 1)  # pairs of pieces (a, b), a < b
 _UPPER = np.triu_indices(len(COLOURS))
 _COLOUR_INDEX = {name: i for i, name in enumerate(COLOURS)}
 _COLOUR_WEIGHTS = (1.0, 0.6, 0.3)  # first named colour counts most
@@ -50,6 +50,11 @@ def project(embedding: np.ndarray) -> np.ndarray:
     return embedding if embedding.shape[-1] == PROJECTED else embedding @ _projection(embedding.shape[-1])
 
 
+def item_bucket(item_id: int) -> int:
+    """The hashed identity feature ("item:N") of an item."""
+    return zlib.crc32(str(item_id).encode()) % ID_BUCKETS
+
+
 def feature_names() -> list[str]:
     names = [f"count:{c}" for c in CATEGORIES]
     names += [f"colour:{c}" for c in COLOURS]
@@ -83,7 +88,7 @@ class ItemTable:
         if n:
             self.recency[:n] = np.where(np.isnan(days), 0.0, np.exp(-np.nan_to_num(days) / 7.0))
         self.bucket = np.zeros(n + 1, dtype=np.int64)
-        self.bucket[:n] = [zlib.crc32(str(item.id).encode()) % ID_BUCKETS for item in items]
+        self.bucket[:n] = [item_bucket(item.id) for item in items]
         self.embedding = np.zeros((n + 1, PROJECTED))
         self.has_embedding = np.zeros(n + 1, dtype=bool)
         with_embedding = [i for i, item in enumerate(items)
@@ -107,12 +112,12 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     parts = [table.category[index].sum(1)]
     parts.append(colour.sum(1) / pieces[:, None])
-    pair_sum = np.zeros((len(rows), len(COLOURS), len(COLOURS)))
-    for a, b in _PAIRS:
-        outer = colour[:, a, :, None] * colour[:, b, None, :]
-        pair_sum += outer + outer.transpose(0, 2, 1)
+    # Colour pairs across pieces: the sum over pieces a != b of c_a c_b' is S S' - the sum over a of c_a c_a'.
+    total = colour.sum(1)
+    within = np.matmul(colour.transpose(0, 2, 1), colour)[:, _UPPER[0], _UPPER[1]]
+    pair_sum = total[:, _UPPER[0]] * total[:, _UPPER[1]] - within
     n_pairs = (pieces * (pieces - 1) / 2).clip(min=1)
-    parts.append(pair_sum[:, _UPPER[0], _UPPER[1]] / n_pairs[:, None])
+    parts.append(pair_sum / n_pairs[:, None])
 
     lightness = colour @ _LIGHTNESS  # (n, PIECES): each piece's mean lightness
     chroma = colour @ _CHROMA
@@ -126,11 +131,8 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     embedding = table.embedding[index]
     has = table.has_embedding[index]
-    likeness = []
-    for a, b in _PAIRS:
-        both = has[:, a] & has[:, b]
-        likeness.append(np.where(both, (embedding[:, a] * embedding[:, b]).sum(1), np.nan))
-    likeness = np.stack(likeness, 1)
+    cosines = np.matmul(embedding, embedding.transpose(0, 2, 1))[:, _PAIRS[0], _PAIRS[1]]
+    likeness = np.where(has[:, _PAIRS[0]] & has[:, _PAIRS[1]], cosines, np.nan)
     with np.errstate(all="ignore"):
         like_mean = np.nan_to_num(np.nanmean(likeness, 1))
         like_max = np.nan_to_num(np.nanmax(likeness, 1))
@@ -139,9 +141,6 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     parts.append(np.stack([(present[:, 0] & ~present[:, 1]).astype(float), present[:, OUTER], present[:, BAG],
                            present[:, ACCESSORY], present.sum(1) / PIECES], axis=1).astype(float))
-    buckets = np.zeros((len(rows), ID_BUCKETS))
-    for column in range(PIECES):
-        on = present[:, column]
-        np.add.at(buckets, (np.flatnonzero(on), table.bucket[index[on, column]]), 1.0)
-    parts.append(buckets)
+    cells = (np.arange(len(rows))[:, None] * ID_BUCKETS + table.bucket[index])[present]
+    parts.append(np.bincount(cells, minlength=len(rows) * ID_BUCKETS).reshape(len(rows), ID_BUCKETS).astype(float))
     return np.concatenate(parts, axis=1)

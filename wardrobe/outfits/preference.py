@@ -1,14 +1,21 @@
-"""A user's taste: a logistic model over outfit features (scikit-learn), learned online, stored as plain numbers."""
+"""A user's taste: a logistic model over outfit features (scikit-learn's SGD update), learned online, stored as plain numbers."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from wardrobe.outfits.features import COLOURS, feature_names
 
+ETA, ALPHA = 0.1, 1e-3  # SGD's constant learning rate and L2 penalty
 PRIOR_WEIGHT = 2.0  # ratings after which the learned model and the built-in prior weigh the same
 CLASHES = {frozenset(p) for p in [("red", "pink"), ("red", "orange"), ("orange", "pink"), ("red", "green"),
                                    ("purple", "yellow"), ("orange", "purple"), ("green", "pink")]}
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
 class DamagedPreferences(ValueError):
@@ -18,7 +25,7 @@ class DamagedPreferences(ValueError):
 class PreferenceModel:
     """P(like | outfit features), blended with a sensible prior until the user has rated enough.
 
-    Scoring is a dot product in numpy; scikit-learn's SGDClassifier is imported only to learn.
+    Scoring and learning are numpy: the update is scikit-learn's SGDClassifier's, without its 1-2 s import.
     """
 
     VERSION = 1
@@ -32,23 +39,19 @@ class PreferenceModel:
 
     # -- learning ---------------------------------------------------------------------------------------
 
-    def _classifier(self):
-        """An SGDClassifier continuing from this model's weights."""
-        from sklearn.linear_model import SGDClassifier
-
-
-        classifier = SGDClassifier(loss="log_loss", penalty="l2", alpha=1e-3, learning_rate="constant", eta0=0.1,
-                                   random_state=0)
-        classifier.partial_fit(np.zeros((2, len(self.names))), np.array([0, 1]), classes=np.array([0, 1]))
-        classifier.coef_[0] = self.coef
-        classifier.intercept_[0] = self.intercept
-        classifier.t_ = self.t
-        return classifier
-
-    def _keep(self, classifier) -> None:
-        self.coef = classifier.coef_[0].copy()
-        self.intercept = float(classifier.intercept_[0])
-        self.t = float(classifier.t_)
+    def _steps(self, features: np.ndarray, liked: np.ndarray) -> None:
+        """One stochastic step per row, in order: scikit-learn's SGDClassifier update for log loss, L2 penalty
+        and a constant rate (tested against it), in numpy so that a rating does not import scikit-learn."""
+        coef, intercept = self.coef.copy(), self.intercept
+        decay = max(0.0, 1.0 - ETA * ALPHA)
+        for x, y in zip(np.asarray(features, dtype=np.float64), np.asarray(liked, dtype=np.float64)):
+            p = float(x @ coef) + intercept
+            update = -ETA * (_sigmoid(p) - y)
+            coef *= decay
+            coef += update * x
+            intercept += update
+        self.coef, self.intercept = coef, intercept
+        self.t += len(liked)
 
     def learn(self, features: np.ndarray, liked: np.ndarray, replay: tuple[np.ndarray, np.ndarray] | None = None,
               passes: int = 3) -> None:
@@ -58,25 +61,21 @@ class PreferenceModel:
         stochastic step per rating is a noisy teacher, and revisiting keeps old lessons from fading.
         """
         features, liked = np.atleast_2d(features), np.atleast_1d(liked).astype(int)
-        classifier = self._classifier()
         for _ in range(passes):
-            classifier.partial_fit(features, liked)
+            self._steps(features, liked)
         if replay is not None and len(replay[1]):
             order = np.random.default_rng(self.ratings).permutation(len(replay[1]))
-            classifier.partial_fit(replay[0][order], np.asarray(replay[1])[order].astype(int))
-        self._keep(classifier)
+            self._steps(replay[0][order], np.asarray(replay[1])[order])
         self.ratings += len(liked)
 
     def fit(self, features: np.ndarray, liked: np.ndarray, epochs: int = 30) -> None:
         """Rebuild from all stored feedback (what `wardrobe retrain` does)."""
         self.__init__()
         if len(liked):
-            classifier = self._classifier()
             rng = np.random.default_rng(0)
             for _ in range(epochs):
                 order = rng.permutation(len(liked))
-                classifier.partial_fit(features[order], np.asarray(liked)[order].astype(int))
-            self._keep(classifier)
+                self._steps(features[order], np.asarray(liked)[order])
             self.ratings = int(len(liked))
 
     # -- scoring ----------------------------------------------------------------------------------------

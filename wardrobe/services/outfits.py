@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -12,12 +12,14 @@ from wardrobe.domain import Item
 from wardrobe.outfits.compose import COLUMNS, Closet, ClosetItem
 from wardrobe.outfits.features import ItemTable, outfit_features, project
 from wardrobe.outfits.preference import DamagedPreferences, PreferenceModel
-from wardrobe.outfits.recommend import propose
+from wardrobe.outfits.recommend import Seen, propose
 from wardrobe.services.inventory import NotFound, Wardrobe, storable
 from wardrobe.store.repository import utcnow
 from wardrobe.store.taste import Rated, TasteStore, Wearable
 
 REPLAY = 200  # earlier ratings revisited after each new one
+RECENT = 100  # outfits proposed lately are not proposed again
+LIKED = 200  # ratings whose likes feed proposals (neighbours of liked outfits, "liked 4 times")
 
 
 @dataclass
@@ -58,12 +60,33 @@ class Stylist:
 
     def closet(self) -> Closet:
         """The active items as the recommender sees them; embeddings are read and projected once per item."""
+        return self._closet()[0]
+
+    def _closet(self) -> tuple[Closet, set[int]]:
+        """The closet and the ids of its items this user wore today (their local calendar day)."""
         wearables = self.taste.wearable(self.user_id, skip_embeddings=set(self._projected))
-        for w in wearables:
-            if w.id not in self._projected and w.embedding:
-                self._projected[w.id] = project(np.frombuffer(w.embedding, dtype=np.float32))
+        self._project(wearables)
         now = utcnow()
-        return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables])
+        today = datetime.now().astimezone().date()
+        worn_today = {w.id for w in wearables
+                      if w.last_worn and w.last_worn.replace(tzinfo=timezone.utc).astimezone().date() == today}
+        return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables]), worn_today
+
+    def _seen(self, worn_today: set[int]) -> Seen:
+        recent = self.taste.recent_outfits(self.user_id, RECENT)
+        since = next((k for k, (_, _, explore) in enumerate(recent) if explore), len(recent))
+        liked = [r.item_ids for r in self.taste.ratings(self.user_id, limit=LIKED) if r.value > 0]
+        return Seen({key for key, _, _ in recent}, [ids for _, ids, _ in reversed(recent)], since, worn_today, liked)
+
+    def _project(self, wearables) -> None:
+        """Project the embeddings not projected yet, all in one product."""
+        new = {w.id: w.embedding for w in wearables if w.id not in self._projected and w.embedding}
+        by_size: dict[int, list[int]] = {}
+        for i, blob in new.items():
+            by_size.setdefault(len(blob), []).append(i)
+        for ids in by_size.values():  # one size in practice: every item's embedding comes from the same network
+            projected = project(np.stack([np.frombuffer(new[i], dtype=np.float32) for i in ids]))
+            self._projected.update(zip(ids, projected))
 
     def _created(self) -> int:
         """This user's id, creating the user now that something is stored for them."""
@@ -80,26 +103,25 @@ class Stylist:
 
     def suggest(self, n: int = 3) -> list[OutfitProposal]:
         """n outfits for today, best first, recorded so they can be rated by id."""
-        closet = self.closet()
+        closet, worn_today = self._closet()
         if (why := closet.missing()) is not None:
             raise CannotDress(f"cannot make an outfit yet: {why}")
-        liked = [r.item_ids for r in self.taste.ratings(self.user_id, limit=50) if r.value > 0]
-        proposals = propose(closet, self.model(), n, self.rng, set(self.taste.recent_keys(self.user_id)), liked)
+        proposals = propose(closet, self.model(), n, self.rng, self._seen(worn_today))
         ids = self.taste.record_outfits(self._created(), [(p.item_ids, p.key, p.probability, p.explore) for p in proposals])
         by_id = self.wardrobe.inventory.by_ids(i for p in proposals for i in p.item_ids)
-        return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore)
+        return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore, p.why)
                 for i, p in zip(ids, proposals)]
 
-    def _features(self, outfits: list[list[int]], found: dict | None = None) -> np.ndarray:
+    def _features(self, outfits: list[list[int]], found: dict[int, Wearable] | None = None) -> np.ndarray:
         """Features of rated outfits from their items as they are now (recency is left to the prior).
 
-        `found` maps item ids to (item, embedding) already read; else they are read here.
+        `found` maps item ids to items already read (embeddings of items projected before may be left out);
+        else they are read here.
         """
         wanted = {i for ids in outfits for i in ids}
-        pairs = [found[i] for i in wanted if i in found] if found is not None \
-            else self.wardrobe.inventory.with_embeddings(wanted)
-        known = {item.id: _closet_item(Wearable(item.id, item.label, item.colours, None, blob), None)
-                 for item, blob in pairs}
+        found = self.taste.items(wanted, set(self._projected)) if found is None else found
+        self._project(found.values())
+        known = {i: _closet_item(w, None, self._projected.get(i)) for i, w in found.items() if i in wanted}
         closet = Closet(list(known.values()))
         rows = [closet.row_for([i for i in ids if i in known]) for ids in outfits]
         width = len(COLUMNS)
@@ -119,7 +141,7 @@ class Stylist:
         if self.user_id is None or owner != self.user_id:
             raise NotFound(f"outfit {outfit_id} was proposed to another user; use --user to rate as them")
 
-        def learn(stored: dict | None, history: list[Rated], items: dict, replaced: bool) -> dict:
+        def learn(stored: dict | None, history: list[Rated], items: dict[int, Wearable], replaced: bool) -> dict:
             features = self._features([item_ids] + [r.item_ids for r in history], items)
             liked = np.array([int(r.value > 0) for r in history])
             try:
@@ -132,7 +154,8 @@ class Stylist:
                 model.learn(features[:1], np.array([int(like)]), replay=(features[1:], liked))
             return model.to_dict()
 
-        return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY)
+        return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY,
+                               skip_embeddings=set(self._projected))
 
     def retrain(self) -> dict:
         """Rebuild this user's model from all their stored ratings (whatever state the stored one is in)."""

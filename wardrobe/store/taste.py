@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker, undefer
+from sqlalchemy.orm import Session, sessionmaker
 
-from wardrobe.domain import Item
 from wardrobe.store.dialects import insert_or_skip
-from wardrobe.store.repository import item_from_row, utcnow, visible_to
+from wardrobe.store.repository import utcnow, visible_to
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
 
 STATES = ("active", "laundry", "retired")
 DAMAGED = {"damaged": True}  # what load_model hands out for stored numbers that are not valid JSON
+_LABEL = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)  # the user's label wins
 
 
 @dataclass
@@ -81,20 +81,36 @@ class TasteStore:
         """
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
-        label = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)
-        query = (sa.select(ItemRow.id, label, ItemRow.colours, last.c.last)
+        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last)
                  .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
                  .order_by(ItemRow.id))
         with self.sessions() as s:
             found = [Wearable(i, lab, colours or [], worn) for i, lab, colours, worn in s.execute(query).all()]
-            wanted = [w.id for w in found if w.id not in skip_embeddings]
-            blobs: dict[int, bytes] = {}
-            for start in range(0, len(wanted), 900):
-                chunk = wanted[start : start + 900]
-                blobs.update(s.execute(sa.select(ItemRow.id, ItemRow.embedding).where(ItemRow.id.in_(chunk))).all())
-        for w in found:
-            w.embedding = blobs.get(w.id)
+            self._add_embeddings(s, [w for w in found if w.id not in skip_embeddings])
         return found
+
+    def items(self, item_ids, skip_embeddings: set[int] = frozenset()) -> dict[int, Wearable]:
+        """These items in any state (without when they were worn), with embeddings but those in `skip_embeddings`."""
+        with self.sessions() as s:
+            return self._items(s, item_ids, skip_embeddings)
+
+    @classmethod
+    def _items(cls, s: Session, item_ids, skip_embeddings: set[int]) -> dict[int, Wearable]:
+        ids, found = sorted(set(item_ids)), {}
+        for start in range(0, len(ids), 900):
+            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours).where(ItemRow.id.in_(ids[start : start + 900]))
+            found.update((i, Wearable(i, lab, colours or [], None)) for i, lab, colours in s.execute(query).all())
+        cls._add_embeddings(s, [w for w in found.values() if w.id not in skip_embeddings])
+        return found
+
+    @staticmethod
+    def _add_embeddings(s: Session, wearables: list[Wearable]) -> None:
+        by_id = {w.id: w for w in wearables}
+        wanted = list(by_id)
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            for i, blob in s.execute(sa.select(ItemRow.id, ItemRow.embedding).where(ItemRow.id.in_(chunk))).all():
+                by_id[i].embedding = blob
 
     def set_state(self, item_ids: list[int], state: str) -> list[int]:
         """Set the state of these items; returns the ids that exist."""
@@ -121,10 +137,12 @@ class TasteStore:
             row = s.get(OutfitRow, outfit_id)
             return (row.user_id, list(row.item_ids)) if row else None
 
-    def recent_keys(self, user_id: int, limit: int = 100) -> list[str]:
+    def recent_outfits(self, user_id: int | None, limit: int = 100) -> list[tuple[str, list[int], bool]]:
+        """The last outfits proposed to this user, newest first: (key, item ids, explore)."""
         with self.sessions() as s:
-            return list(s.scalars(sa.select(OutfitRow.key).where(OutfitRow.user_id == user_id)
-                                  .order_by(OutfitRow.id.desc()).limit(limit)))
+            return [(key, list(ids), bool(explore)) for key, ids, explore in s.execute(
+                sa.select(OutfitRow.key, OutfitRow.item_ids, OutfitRow.explore).where(OutfitRow.user_id == user_id)
+                .order_by(OutfitRow.id.desc()).limit(limit)).all()]
 
     def add_rating(self, user_id: int, outfit_id: int, value: int, model: dict | None = None) -> None:
         """Store a rating (replacing this user's earlier one of the outfit) and, in the same transaction, the model."""
@@ -136,14 +154,15 @@ class TasteStore:
                 self._save_model(s, user_id, model)
 
     def rate(self, user_id: int, outfit_id: int, value: int,
-             learn: Callable[[dict | None, list[Rated], dict[int, tuple[Item, bytes | None]], bool], dict],
-             replay: int | None = None) -> bool:
+             learn: Callable[[dict | None, list[Rated], dict[int, Wearable], bool], dict],
+             replay: int | None = None, skip_embeddings: set[int] = frozenset()) -> bool:
         """Read, learn and write a user's model in one write transaction, so no concurrent rating is lost.
 
         `learn(stored_model, history, items, replaced)` gets the stored model (DAMAGED if unreadable),
         the user's earlier ratings (the last `replay`, or all of them when this rating replaces one or the
-        model is damaged), their items with embeddings, and whether an earlier rating of this outfit is
-        being replaced; it returns the new model. Returns whether a rating was replaced.
+        model is damaged), their items (with embeddings, except those in `skip_embeddings`), and whether
+        an earlier rating of this outfit is being replaced; it returns the new model. Returns whether a
+        rating was replaced.
         """
         with self.sessions.begin() as s:
             _lock_user(s, user_id)
@@ -153,13 +172,7 @@ class TasteStore:
             everything = replaced or stored is DAMAGED
             history = self._ratings(s, user_id, None if everything else replay)
             wanted = {i for r in history for i in r.item_ids} | set(s.get(OutfitRow, outfit_id).item_ids)
-            items: dict[int, tuple[Item, bytes | None]] = {}
-            ids = sorted(wanted)
-            for start in range(0, len(ids), 500):
-                for row in s.scalars(sa.select(ItemRow).where(ItemRow.id.in_(ids[start : start + 500]))
-                                     .options(undefer(ItemRow.embedding))):
-                    items[row.id] = (item_from_row(row), row.embedding)
-            model = learn(stored, history, items, replaced)
+            model = learn(stored, history, self._items(s, wanted, skip_embeddings), replaced)
             s.add(RatingRow(user_id=user_id, outfit_id=outfit_id, value=value, created_at=utcnow()))
             self._save_model(s, user_id, model)
             return replaced

@@ -1,0 +1,102 @@
+"""Why an outfit was proposed, in words: the taste model's largest feature contributions, or "exploring"."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from wardrobe.domain import CATEGORIES
+from wardrobe.outfits.compose import ClosetItem
+from wardrobe.outfits.features import item_bucket
+from wardrobe.outfits.preference import PRIOR_WEIGHT, PreferenceModel
+
+SHOWN = 2  # reasons named at most
+SMALLEST = 0.05  # contributions (in logit units) below this are not reasons
+_PHRASES = {
+    "contrast:range": "light against dark", "contrast:std": "light against dark",
+    "chroma:mean": "bright colours", "chroma:bright_pieces": "bright colours", "colours:non_neutral": "colourful pieces",
+    "likeness:mean": "pieces that look alike", "likeness:max": "pieces that look alike",
+    "recency:mean": "pieces worn lately", "recency:max": "pieces worn lately",
+    "form:one_piece": "one piece", "form:outer": "a coat on top", "form:bag": "a bag", "form:accessory": "a hat",
+    "form:pieces": "many pieces",
+}
+# Reasons a person can point at, said with how many liked outfits had them.
+_COUNTED = ("pair:", "colour:", "count:", "item:", "form:one_piece", "form:outer", "form:bag", "form:accessory")
+
+
+@dataclass
+class Liked:
+    """How many liked outfits had each feature (per feature, as numbered in the model) and each item (by id)."""
+
+    features: np.ndarray
+    items: Counter = field(default_factory=Counter)
+
+
+def _article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+
+
+def _phrase(name: str, items: list[ClosetItem], liked: Liked, k: int) -> tuple[str, int] | None:
+    """The words for feature `name` (number k) of this outfit and how many liked outfits had it (0: not said)."""
+    kind, _, value = name.partition(":")
+    times = int(liked.features[k]) if name.startswith(_COUNTED) else 0
+    if kind == "pair":
+        return " with ".join(value.split("+")), times
+    if kind == "colour":
+        return value, times
+    if kind == "count":
+        return _article(value.lower()), times
+    if kind == "item":  # the piece itself: a hashed bucket may hold other items too
+        found = next((i for i in items if item_bucket(i.id) == int(value)), None)
+        return None if found is None else (f"this {CATEGORIES[found.label].lower()} (#{found.id})", liked.items[found.id])
+    return (_PHRASES[name], times) if name in _PHRASES else None
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _prior_reasons(model: PreferenceModel, features: np.ndarray) -> str:
+    """What the built-in prior saw in it (before ratings, or when nothing learnt stands out)."""
+    value = dict(zip(model.names, features))
+    reasons = []
+    if value["colours:non_neutral"] <= 2:
+        reasons.append("calm colours")
+    if value["contrast:range"] >= 0.3:
+        reasons.append("light against dark")
+    if value["recency:max"] == 0:
+        reasons.append("nothing worn lately")
+    return ", ".join(reasons) or "a plain pick"
+
+
+def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], liked: Liked, typical: np.ndarray,
+        explore: bool = False) -> str:
+    """One line: the largest learned reasons for this outfit (features is its row), each with how many of the
+    user's liked outfits had it, or "exploring" for an exploration pick.
+
+    A reason is what lifts this outfit's score above a typical outfit's (`typical`, the mean features of
+    the candidates): the contributions weight * (feature - typical) of a linear model.
+    """
+    if explore:
+        return "exploring"
+    blend = model.ratings / (model.ratings + PRIOR_WEIGHT)
+    contribution = blend * model.coef * (features - typical)
+    merged: dict[str, list] = {}  # phrase -> [contribution, liked count, specific]
+    for k in np.argsort(-contribution)[:12]:
+        if contribution[k] < SMALLEST:
+            break
+        said = _phrase(model.names[k], items, liked, k)
+        if said is None:
+            continue
+        entry = merged.setdefault(said[0], [0.0, 0, model.names[k].startswith(_COUNTED)])
+        entry[0] += contribution[k]
+        entry[1] = max(entry[1], said[1])
+    # Reasons a person can point at (colours, pairs, pieces) before general ones (bright colours, contrast).
+    ranked = sorted(merged.items(), key=lambda kv: (not kv[1][2], -kv[1][0]))
+    paired = {c for phrase, _ in ranked if " with " in phrase for c in phrase.split(" with ")}
+    ranked = [(p, e) for p, e in ranked if p not in paired][:SHOWN]  # "navy with white" says "navy" already
+    if not ranked:
+        return _prior_reasons(model, features)
+    return "; ".join(p + (f", liked {_times(e[1])}" if e[1] else "") for p, e in ranked)
