@@ -55,6 +55,26 @@ async def test_switching_user_works_from_every_screen(rated_home, where):
     assert rows == [("alice",)]
 
 
+async def test_the_closet_lists_the_users_own_and_the_shared_items(home):
+    from wardrobe.services import Wardrobe
+    from wardrobe.services.owners import give
+
+    wardrobe = Wardrobe(home)
+    give(wardrobe, [1, 2], "alice", by="alice")
+    give(wardrobe, [4, 5], "bob", by="bob")
+    wardrobe.close()
+    shared = set(range(1, 13)) - {1, 2, 4, 5}
+    app = make_app(home, user="alice", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go_to(pilot, app, "closet")
+        assert set(app.screen.items) == {1, 2} | shared and "10 items" in screen_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"bob", "enter")
+        await settle(pilot, app)
+        assert set(app.screen.items) == {4, 5} | shared and "10 items" in screen_text(app)
+
+
 async def test_review_keys_store_labels_as_relabel_does(home):
     app = make_app(home, seed=1)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,8 +1,10 @@
-"""Draw the TUI's screens as PNG files for the README: a real closet, real photos, every cell drawn as it is.
+"""Draw the TUI's screens as PNG files for the README: a real closet, every cell drawn as it is.
 
-    .venv/bin/python docs/screens/render_screens.py [PHOTOS_DIR]   # default ../shared/photos/validation
+    .venv/bin/python docs/screens/render_screens.py [PHOTOS_DIR]   # default: photos made from Fashion-MNIST
 
-Adds a few photos of each folder to a temporary home with the shipped model (as `wardrobe add` does), rates some
+By default the photos are made here from Fashion-MNIST test images, so the screenshots hold nothing that may not be
+published (the evaluation photos in ../shared/photos must never reach this repository, not even drawn in cells).
+Adds three photos of each folder to a temporary home with the shipped model (as `wardrobe add` does), rates some
 outfits, then renders each screen at 100x30 cells. Cells are drawn here with Pillow (block characters as
 rectangles), rather than through an SVG converter, so what the PNG shows is what a terminal shows.
 """
@@ -15,6 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from rich.console import Console
 from rich.segment import Segment
@@ -29,6 +32,13 @@ CELL_W, CELL_H, FONT_PX = 10, 20, 16
 BLOCKS = {"█": (0, 0, 1, 1), "▀": (0, 0, 1, 0.5), "▄": (0, 0.5, 1, 1), "▌": (0, 0, 0.5, 1), "▐": (0.5, 0, 1, 1)}
 BLOCKS.update({c: (0, 1 - n / 8, 1, 1) for n, c in enumerate("▁▂▃▄▅▆▇", start=1)})
 BLOCKS.update({c: (0, 0, n / 8, 1) for n, c in enumerate("▏▎▍▌▋▊▉", start=1)})
+# Garment colours per Fashion-MNIST class, one per photo of that class.
+TINTS = [[(40, 60, 110), (190, 50, 50), (60, 120, 80)], [(30, 40, 70), (110, 90, 70), (60, 60, 60)],
+         [(130, 30, 50), (90, 110, 140), (200, 150, 60)], [(30, 90, 140), (170, 40, 70), (40, 40, 40)],
+         [(120, 80, 50), (50, 70, 60), (70, 70, 90)], [(150, 100, 60), (40, 40, 40), (190, 150, 110)],
+         [(100, 140, 190), (230, 150, 150), (80, 100, 60)], [(200, 60, 40), (60, 60, 70), (40, 110, 160)],
+         [(110, 60, 30), (20, 20, 20), (160, 40, 60)], [(90, 55, 30), (30, 30, 30), (140, 110, 80)]]
+BACKGROUND = np.array([244, 242, 238], dtype=np.float32)
 SCREENS = {"outfits": [], "closet": ["c"], "photo": ["c", "down", "enter"], "review": ["e"], "history": ["h"],
            "stats": ["t"], "help": ["question_mark"], "add": ["a"]}
 
@@ -63,6 +73,28 @@ def cells_png(segments: list[Segment], path: Path, size: tuple[int, int] = SIZE)
     image.save(path, optimize=True)
 
 
+def make_photos(folder: Path, per_class: int = 3) -> Path:
+    """Write the first `per_class` Fashion-MNIST test images of each class as colour photos, a folder per class."""
+    from wardrobe.domain import category_slug
+    from wardrobe.vision import fmnist
+
+    data = fmnist.load()
+    for label in range(10):
+        (folder / category_slug(label)).mkdir(parents=True)
+        for n, index in enumerate(np.flatnonzero(data["test_labels"] == label)[:per_class]):
+            gray = Image.fromarray(data["test_images"][index]).resize((252, 252), Image.Resampling.LANCZOS)
+            ink = np.asarray(gray, dtype=np.float32)[..., None] / 255  # the garment is bright on black
+            # Faint noise around the garment would show as a speckled halo: it becomes background.
+            cover = np.clip((ink - 0.06) * 4, 0, 1)
+            # Light parts of the garment get a lighter shade of its colour, so folds and prints stay visible.
+            shade = np.array(TINTS[label][n % 3], dtype=np.float32) * (0.75 + 0.5 * ink)
+            pixels = BACKGROUND * (1 - cover) + np.clip(shade, 0, 255) * cover
+            photo = Image.new("RGB", (280, 280), tuple(int(v) for v in BACKGROUND))
+            photo.paste(Image.fromarray(pixels.astype(np.uint8)), (14, 14))
+            photo.save(folder / category_slug(label) / f"test{index}.png")
+    return folder
+
+
 async def shoot(home: Path) -> None:
     from wardrobe.tui.app import make_app
 
@@ -88,8 +120,8 @@ def fill(home: Path, photos: Path) -> None:
     from wardrobe.services import Stylist, Wardrobe
 
     wardrobe = Wardrobe(home)
-    chosen = [p for folder in sorted(photos.iterdir()) if folder.is_dir() for p in sorted(folder.glob("*.jpg"))[:3]]
-    list(wardrobe.add(wardrobe.find_inputs(chosen)))
+    folders = sorted(folder for folder in photos.iterdir() if folder.is_dir())
+    list(wardrobe.add([entry for folder in folders for entry in wardrobe.find_inputs([folder])[:3]]))
     stylist = Stylist(wardrobe, "default", seed=5)
     for n in range(4):
         for k, proposal in enumerate(stylist.suggest(5)):
@@ -100,7 +132,7 @@ def fill(home: Path, photos: Path) -> None:
 
 
 if __name__ == "__main__":
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[2] / "shared" / "photos" / "validation"
     with tempfile.TemporaryDirectory() as tmp:
-        fill(Path(tmp), source)
-        asyncio.run(shoot(Path(tmp)))
+        source = Path(sys.argv[1]) if len(sys.argv) > 1 else make_photos(Path(tmp) / "photos")
+        fill(Path(tmp) / "home", source)
+        asyncio.run(shoot(Path(tmp) / "home"))
