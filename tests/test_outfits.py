@@ -180,6 +180,25 @@ def test_an_exploring_pick_says_so_and_the_first_picks_say_why_without_ratings()
     assert explored and all(p.why == "exploring" for p in explored)
 
 
+def test_why_never_names_what_the_outfit_lacks():
+    """A user who dislikes shirts gains from their absence; the why must not say "a shirt"."""
+    from wardrobe.outfits.explain import Liked, why
+
+    closet = make_closet(FULL)
+    rows = closet.sample(300, np.random.default_rng(1))
+    table = ItemTable(closet)
+    features = outfit_features(table, rows)
+    model = PreferenceModel()
+    model.ratings = 30
+    model.coef[:] = 0.0
+    shirts = model.names.index("count:Shirt")
+    model.coef[shirts] = -3.0
+    without = next(k for k, row in enumerate(rows) if all(closet.items[j].label != 6 for j in row if j >= 0))
+    line = why(model, features[without], [closet.items[j] for j in rows[without] if j >= 0],
+               Liked(np.zeros(len(model.names))), features.mean(axis=0))
+    assert "shirt" not in line.lower(), line
+
+
 def test_a_piece_named_as_a_reason_counts_its_own_likes_not_its_hash_buckets():
     from collections import Counter
 

@@ -82,7 +82,9 @@ def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], l
     if explore:
         return "exploring"
     blend = model.ratings / (model.ratings + PRIOR_WEIGHT)
-    contribution = blend * model.coef * (features - typical)
+    # Only what this outfit has more of than a typical one is a reason in words: an outfit without a shirt,
+    # from a user who dislikes shirts, gains from the absence, and "a shirt" would name what is not there.
+    contribution = np.where(features > typical, blend * model.coef * (features - typical), 0.0)
     merged: dict[str, list] = {}  # phrase -> [contribution, liked count, specific]
     for k in np.argsort(-contribution)[:12]:
         if contribution[k] < SMALLEST:
