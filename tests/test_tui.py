@@ -141,3 +141,50 @@ async def test_an_empty_closet_says_what_is_missing(private_home):
         title = str(app.screen.query_one("#outfit-title").render())
         assert "no footwear" in title and "wardrobe add" in title
         assert not app.screen.fetching
+
+
+async def test_each_outfit_shows_its_own_pieces_whether_cards_are_reused_or_not(home):
+    """The next outfit redraws the cards in place where it has as many pieces; never a stale or extra piece."""
+    from wardrobe.domain import CATEGORIES
+    from wardrobe.tui.layout import by_slot
+    from wardrobe.tui.outfits_screen import PieceCard
+    from wardrobe.tui.photo import Photo
+
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen, reused, counts = app.screen, 0, set()
+        for _ in range(12):
+            before = {id(card) for card in screen.query(PieceCard)}
+            await pilot.press("s")
+            await settle(pilot, app)
+            shown = [card for card in screen.query(PieceCard) if card.display]
+            items = by_slot(screen.current.items)
+            counts.add(len(items))
+            assert [card.item.id for card in shown] == [item.id for item in items]
+            for card, item in zip(shown, items):
+                assert card.query_one(Photo).path == app.wardrobe.thumbnail_file(item)
+                assert CATEGORIES[item.label] in str(card.query_one(".category").render())
+            reused += {id(card) for card in shown} <= before
+    assert reused >= 6  # most presses redraw the cards they had
+    assert len(counts) >= 2  # and outfits of different sizes came and went
+
+
+def test_half_blocks_draw_each_pixel_pair_in_its_cell(tmp_path):
+    from PIL import Image
+
+    from wardrobe.tui.photo import half_blocks
+
+    # A 2x4 photo (scaled 1:1 into 2 columns x 2 lines): red over green, blue over white; black over black, etc.
+    image = Image.new("RGB", (2, 4))
+    pixels = [[(255, 0, 0), (0, 0, 255)], [(0, 255, 0), (255, 255, 255)], [(0, 0, 0), (8, 8, 8)], [(0, 0, 0), (8, 8, 8)]]
+    for y, row in enumerate(pixels):
+        for x, value in enumerate(row):
+            image.putpixel((x, y), value)
+    image.save(tmp_path / "p.png")
+    lines = half_blocks(tmp_path / "p.png", 2, 2)
+    cells = [[(s.text, s.style.color.triplet, s.style.bgcolor.triplet) for s in line] for line in lines]
+    assert cells[0] == [("▀", (248, 0, 0), (0, 248, 0)), ("▀", (0, 0, 248), (248, 248, 248))]
+    assert cells[1] == [("▀", (0, 0, 0), (0, 0, 0)), ("▀", (8, 8, 8), (8, 8, 8))]
+    wide = half_blocks(tmp_path / "p.png", 6, 2)  # room to spare: centred, blank cells either side, runs merged
+    assert [s.text for s in wide[1]] == ["  ", "▀", "▀", "  "]

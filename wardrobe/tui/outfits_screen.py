@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +12,7 @@ from textual.widgets import Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
 from wardrobe.tui.layout import best_columns, by_slot
-from wardrobe.tui.photo import half_blocks, load_photo, photo_widget
+from wardrobe.tui.photo import Photo, half_blocks, load_photo, photo_widget
 from wardrobe.tui.top_bar import TopBar
 
 ADD_HINT = "Press a to add photos (or run `wardrobe add PATH`)."
@@ -26,8 +27,22 @@ class PieceCard(Vertical):
 
     def compose(self) -> ComposeResult:
         yield photo_widget(self.photo_path, self.graphics, classes="photo")
-        yield Label(f"[b]{CATEGORIES[self.item.label]}[/b] [dim]#{self.item.id}[/dim]", classes="category")
+        yield Label(self._category(), classes="category")
         yield Label(", ".join(self.item.colours), classes="colours")
+
+    def _category(self) -> str:
+        return f"[b]{CATEGORIES[self.item.label]}[/b] [dim]#{self.item.id}[/dim]"
+
+    def show(self, item, photo_path) -> bool:
+        """Show another piece in this card, in place (no new widgets, no new layout); False where it cannot."""
+        photo = self.query_one(".photo")
+        if not isinstance(photo, Photo):
+            return False  # a graphics-protocol image is drawn once, for one photo
+        self.item, self.photo_path = item, photo_path
+        photo.show(photo_path)
+        self.query_one(".category", Label).update(self._category())
+        self.query_one(".colours", Label).update(", ".join(item.colours))
+        return True
 
 
 def why_line(proposal) -> str:
@@ -49,7 +64,8 @@ class OutfitScreen(Screen):
         self.current = None
         self.fetching = False
         self.stylist = None  # whose proposals are queued
-        self.photo_sizes: dict[int, tuple[int, int]] = {}  # pieces in an outfit -> the size each photo had
+        self.shown_count = 0  # pieces on screen: cards beyond it are hidden, kept for larger outfits
+        self.photo_sizes: dict[int, list[tuple[int, int]]] = {}  # pieces in an outfit -> each photo's size, in order
 
     def compose(self) -> ComposeResult:
         yield TopBar("outfits")
@@ -95,16 +111,17 @@ class OutfitScreen(Screen):
         self.app.call_from_thread(self.receive, proposals, stylist)
 
     def prepare_photos(self, proposals: list) -> None:
-        """In the worker: read the photos and draw them at the size the last outfit of as many pieces had.
+        """In the worker: read the photos and draw each at the size its place had in the last outfit of as many
+        pieces (grid cells can differ by a column).
 
         The key press that shows the next outfit then finds them ready (half blocks are cached by path and size).
         """
         for proposal in proposals:
-            size = self.photo_sizes.get(len(proposal.items))
-            for item in proposal.items:
+            sizes = self.photo_sizes.get(len(proposal.items))
+            for k, item in enumerate(by_slot(proposal.items)):
                 path = self.app.wardrobe.thumbnail_file(item)
-                if size:
-                    half_blocks(path, *size)
+                if sizes and k < len(sizes):
+                    half_blocks(path, *sizes[k])
                 else:
                     load_photo(path)
 
@@ -115,6 +132,9 @@ class OutfitScreen(Screen):
             return
         if not proposals:
             return  # the closet cannot dress yet: the message says why; no retry loop
+        # What is alive now (the app, cached photos drawn as strips: hundreds of thousands of objects) leaves the
+        # cyclic collector's view: a full collection of them stalled a key press by 0.2 s. Refcounting still frees them.
+        gc.freeze()
         self.queue.extend(proposals)
         if self.current is None:
             self.advance()
@@ -127,18 +147,39 @@ class OutfitScreen(Screen):
         """Show the next proposal at once; fetch more in the background when the queue runs low."""
         self.current = self.queue.pop(0) if self.queue else None
         pieces = self.query_one("#pieces", Container)
-        pieces.remove_children()
         if self.current is None:
+            pieces.remove_children()
+            self.shown_count = 0
             self.show_message("Looking for an outfit...")
         else:
             p = self.current
             self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it",
                               why_line(p))
-            wardrobe = self.app.wardrobe
-            pieces.mount_all(PieceCard(item, wardrobe.thumbnail_file(item), self.app.graphics) for item in by_slot(p.items))
-            self.place_pieces()
+            self.show_pieces(pieces, by_slot(p.items))
         if len(self.queue) < 2:
-            self.refill()
+            # After this outfit is drawn: the proposals worker would compete with drawing it for the interpreter.
+            self.call_after_refresh(self.refill)
+
+    def show_pieces(self, pieces: Container, items: list) -> None:
+        """The cards of the last outfit show the new pieces; cards are hidden or added only for a different count.
+
+        Reusing cards keeps the key press that brings the next outfit to redrawing photos and labels: mounting
+        new widgets would style and lay out the whole screen again.
+        """
+        wardrobe = self.app.wardrobe
+        cards = list(pieces.query_children(PieceCard))
+        if not all(card.show(item, wardrobe.thumbnail_file(item)) for card, item in zip(cards, items)):
+            pieces.remove_children()
+            cards = []
+        for k, card in enumerate(cards):
+            card.display = k < len(items)
+        if len(cards) < len(items):
+            pieces.mount_all(PieceCard(item, wardrobe.thumbnail_file(item), self.app.graphics) for item in items[len(cards):])
+        if self.shown_count != len(items):
+            self.shown_count = len(items)
+            self.place_pieces()
+        else:
+            self.call_after_refresh(self.remember_photo_size, len(items))
 
     def place_pieces(self) -> None:
         """Lay the pieces out on the grid that shows their photos largest in the room there is now."""
@@ -149,9 +190,10 @@ class OutfitScreen(Screen):
         self.call_after_refresh(self.remember_photo_size, count)
 
     def remember_photo_size(self, count: int) -> None:
-        photo = next(iter(self.query(".photo")), None)
-        if photo is not None and photo.size.area:
-            self.photo_sizes[count] = (photo.size.width, photo.size.height)
+        photos = [card.query_one(".photo") for card in self.query_one("#pieces").query_children(PieceCard) if card.display]
+        sizes = [(photo.size.width, photo.size.height) for photo in photos if photo.size.area]
+        if len(sizes) == count:
+            self.photo_sizes[count] = sizes
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.place_pieces)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 from rich.color import Color
 from rich.segment import Segment
@@ -40,11 +41,15 @@ def load_photo(path: Path | None) -> Image.Image | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _cell_style(upper: tuple | None, lower: tuple | None) -> Style:
-    """The style of a cell showing pixel `upper` over pixel `lower` (either may be None: no pixel there)."""
-    if upper and lower:
-        return Style(color=Color.from_rgb(*upper), bgcolor=Color.from_rgb(*lower))
-    return Style(color=Color.from_rgb(*(upper or lower)))
+def _cell_style(upper: int, lower: int) -> Style:
+    """The style of a cell showing pixel `upper` over pixel `lower` (0xRRGGBB; -1: no pixel there; not both)."""
+    colour = _colour(upper if upper >= 0 else lower)
+    return Style(color=colour, bgcolor=_colour(lower) if upper >= 0 and lower >= 0 else None)
+
+
+@lru_cache(maxsize=1 << 15)  # 32 levels a channel: every colour a photo can have
+def _colour(rgb: int) -> Color:
+    return Color.from_rgb(rgb >> 16, (rgb >> 8) & 255, rgb & 255)
 
 
 @lru_cache(maxsize=128)
@@ -56,23 +61,30 @@ def _half_blocks(path: Path | None, stamp: float, width: int, height: int) -> tu
     scale = min(width / image.width, 2 * height / image.height)
     w, h = max(1, round(image.width * scale)), max(1, round(image.height * scale))
     # 32 levels a channel look the same in a cell and let neighbouring cells share their styles.
-    pixels = image.resize((w, h), Image.Resampling.BILINEAR).point(lambda v: v & 0xF8).load()
+    rgb = np.asarray(image.resize((w, h), Image.Resampling.BILINEAR), dtype=np.int32) & 0xF8
+    canvas = np.full((2 * height, width), -1, dtype=np.int32)  # packed 0xRRGGBB, -1 where no pixel
     left, top = (width - w) // 2, (2 * height - h) // 2
-    blank = Segment(" ")
+    canvas[top : top + h, left : left + w] = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
     lines = []
-    for row in range(height):
+    for uppers, lowers in zip(canvas[0::2].tolist(), canvas[1::2].tolist()):
         cells: list[Segment] = []
-        for col in range(width):
-            x, y = col - left, 2 * row - top
-            upper = pixels[x, y] if 0 <= x < w and 0 <= y < h else None
-            lower = pixels[x, y + 1] if 0 <= x < w and 0 <= y + 1 < h else None
-            cell = Segment("▀" if upper else "▄", _cell_style(upper, lower)) if upper or lower else blank
-            if cells and cells[-1].style is cell.style and cells[-1].text[-1] == cell.text:
-                cells[-1] = Segment(cells[-1].text + cell.text, cell.style)  # fewer segments draw faster
-            else:
-                cells.append(cell)
+        run, key = 0, None
+        for cell in zip(uppers, lowers):  # runs of equal cells become one segment: fewer segments draw faster
+            if cell != key and run:
+                cells.append(_segment(key, run))
+                run = 0
+            key, run = cell, run + 1
+        if run:
+            cells.append(_segment(key, run))
         lines.append(Strip(cells, width))
     return tuple(lines)
+
+
+def _segment(cell: tuple[int, int], run: int) -> Segment:
+    upper, lower = cell
+    if upper < 0 and lower < 0:
+        return Segment(" " * run)
+    return Segment(("▀" if upper >= 0 else "▄") * run, _cell_style(upper, lower))
 
 
 def half_blocks(path: Path | None, width: int, height: int) -> tuple[Strip, ...]:
@@ -96,6 +108,8 @@ class Photo(Widget):
     def __init__(self, path: Path | None = None, **kwargs):
         super().__init__(**kwargs)
         self.path = path
+        self._lines: tuple[Strip, ...] = ()
+        self._drawn: tuple | None = None  # (path, width, height) the lines were drawn for
 
     def show(self, path: Path | None) -> None:
         self.path = path
@@ -103,8 +117,10 @@ class Photo(Widget):
 
     def render_line(self, y: int) -> Strip:
         width, height = self.size
-        lines = half_blocks(self.path, width, height)
-        return lines[y] if 0 <= y < len(lines) else Strip.blank(width)
+        # Once per photo and size, not per line: looking the photo up (a stat and a cache key) costs more than a line.
+        if self._drawn != (self.path, width, height):
+            self._lines, self._drawn = half_blocks(self.path, width, height), (self.path, width, height)
+        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(width)
 
 
 def graphics_widget():
