@@ -51,6 +51,11 @@ class WardrobeApp(App):
         self.stylist = Stylist(wardrobe, user, seed)
         self.user_name = self.stylist.user
 
+    def on_unmount(self) -> None:
+        import gc
+
+        gc.unfreeze()  # the outfit screen froze what was alive (see OutfitScreen.receive): an ended app is garbage
+
     def action_retrain(self) -> None:
         self.notify(f"rebuilding {self.stylist.user}'s taste from all ratings...")
         self.retrain_worker()
