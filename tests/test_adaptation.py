@@ -220,3 +220,24 @@ def test_reset_reads_an_old_inventorys_items_with_the_photo_network(use_tiny_mod
                for item in listed)
     con = sqlite3.connect(private_home / "inventory.sqlite3")
     assert con.execute("SELECT count(*) FROM items WHERE photo_features IS NOT NULL").fetchone()[0] == 8
+
+
+def test_features_another_photo_network_gave_are_read_again(use_tiny_model, tmp_path, private_home):
+    """Features are the same size whatever the network (Lite0, Lite1...): those of another network are never fed
+    to this network's head, but read again from the photos, as those of items that have none."""
+    import sqlite3
+
+    photos = _labelled_folders(tmp_path / "photos")
+    assert run_cli("add", str(photos / "pants")).returncode == 0
+    con = sqlite3.connect(private_home / "inventory.sqlite3")
+    right = dict(con.execute("SELECT id, photo_features FROM items"))
+    garbage = np.full(len(next(iter(right.values()))) // 2, 7.0, np.float16).tobytes()
+    con.execute("UPDATE items SET photo_features = ?, model_version = 'efficientnet-lite1-0123456789ab+shipped-head-x'",
+                (garbage,))
+    con.commit()
+    con.close()
+    result = run_cli("retrain", "--classifier", "--reset", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["reclassified"] == len(right)
+    con = sqlite3.connect(private_home / "inventory.sqlite3")
+    assert dict(con.execute("SELECT id, photo_features FROM items")) == right

@@ -194,11 +194,17 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
 
 def _features_of(wardrobe: Wardrobe, rows: list) -> tuple[list[int], np.ndarray, dict[int, bytes]]:
     """Photo features of (item, stored blob) rows: the stored ones, and those of items that lack them (added before
-    the photo network) read once from their photos. Returns the rows that have features, the features (N, F),
+    the photo network) or whose features another photo network gave (the same size, but meaningless to this
+    network's head) read once from their photos. Returns the rows that have features, the features (N, F),
     and the newly read ones as blobs to store, by row."""
+    network = wardrobe.classifier.network_version
+
+    def usable(item, blob) -> bool:
+        return bool(blob) and item.model_version.split("+")[0] == network
+
     features: dict[int, np.ndarray] = {k: np.frombuffer(blob, np.float16).astype(np.float32)
-                                       for k, (_, blob) in enumerate(rows) if blob}
-    missing = [k for k, (_, blob) in enumerate(rows) if not blob]
+                                       for k, (item, blob) in enumerate(rows) if usable(item, blob)}
+    missing = [k for k, (item, blob) in enumerate(rows) if not usable(item, blob)]
     fresh: dict[int, bytes] = {}
     if missing:
         read, _, kept = read_photo_features(wardrobe.classifier, [wardrobe.library.home / rows[k][0].photo_path for k in missing])

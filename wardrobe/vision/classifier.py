@@ -73,6 +73,7 @@ class Classifier:
         self.network = self.photo_card["artifacts"]["litert"]["sha256"]
         self._photo = PhotoNetwork(photo_path, threads=threads)
         self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
+        self.network_version = self.version  # what an item's model_version starts with when this network read it
         if "head" in self.photo_card["artifacts"]:
             head_path, _ = verified_artifact(photo_dir, "head")
             head_path_sha = self.photo_card["artifacts"]["head"]["sha256"]
