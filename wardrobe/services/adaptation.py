@@ -76,18 +76,34 @@ def read_photo_features(classifier, paths: list[Path], progress: Callable[[int],
     return np.concatenate(features), np.concatenate(imagenet), kept
 
 
-def fmnist_features(classifier, data_dir: Path | None, sample: int = FMNIST_SAMPLE) -> tuple[np.ndarray, np.ndarray]:
-    """Photo-network features of a fixed sample of Fashion-MNIST's training images, seen as catalogue shots."""
+def fmnist_sample(data_dir: Path | None, sample: int = FMNIST_SAMPLE) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed sample of Fashion-MNIST's training images (never its validation or test images) and their labels."""
     from wardrobe.vision import fmnist
-    from wardrobe.vision.photonet import fmnist_as_photo
 
     data = fmnist.load(data_dir)
     train_idx, _ = fmnist.split_validation(data["train_labels"])
     chosen = np.random.default_rng(0).choice(train_idx, min(sample, len(train_idx)), replace=False)
-    features = [classifier.photo_outputs(fmnist_as_photo(data["train_images"][chosen[s : s + 64]],
-                                                         classifier.photo_size))[0]
-                for s in range(0, len(chosen), 64)]
-    return np.concatenate(features), data["train_labels"][chosen].astype(np.int64)
+    return data["train_images"][chosen], data["train_labels"][chosen].astype(np.int64)
+
+
+def fmnist_features(classifier, data_dir: Path | None, sample: int = FMNIST_SAMPLE) -> tuple[np.ndarray, np.ndarray]:
+    """Photo-network features of fmnist_sample's images, seen as catalogue shots."""
+    from wardrobe.vision.photonet import fmnist_as_photo
+
+    images, labels = fmnist_sample(data_dir, sample)
+    features = [classifier.photo_outputs(fmnist_as_photo(images[s : s + 64], classifier.photo_size))[0]
+                for s in range(0, len(images), 64)]
+    return np.concatenate(features), labels
+
+
+def taught_labels(allowed: list[list[int]], imagenet: np.ndarray, features: np.ndarray, fm_x: np.ndarray,
+                  fm_y: np.ndarray, network: str) -> np.ndarray:
+    """teach_labels, with a first-pass head fitted on the photos of one-category folders and Fashion-MNIST."""
+    single = np.array([len(a) == 1 for a in allowed], dtype=bool)
+    first = fit_head(np.concatenate([features[single], fm_x]),
+                     np.concatenate([[a[0] for a, s in zip(allowed, single) if s], fm_y]).astype(np.int64),
+                     np.concatenate([np.ones(single.sum()), np.full(len(fm_y), FMNIST_WEIGHT)]), network)
+    return teach_labels(allowed, imagenet, features, first.probabilities)
 
 
 def teach_labels(allowed: list[list[int]], imagenet: np.ndarray, features: np.ndarray,
@@ -166,11 +182,7 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
     features, imagenet, kept = read_photo_features(classifier, [p for p, _ in chosen], progress)
     allowed = [chosen[i][1] for i in kept]
     fm_x, fm_y = fmnist_features(classifier, data_dir)
-    single = np.array([len(a) == 1 for a in allowed])
-    first = fit_head(np.concatenate([features[single], fm_x]),
-                     np.concatenate([[a[0] for a, s in zip(allowed, single) if s], fm_y]).astype(np.int64),
-                     np.concatenate([np.ones(single.sum()), np.full(len(fm_y), FMNIST_WEIGHT)]), network)
-    labels = teach_labels(allowed, imagenet, features, first.probabilities)
+    labels = taught_labels(allowed, imagenet, features, fm_x, fm_y, network)
     taught = labels >= 0
     x = np.concatenate([features[taught], fm_x])
     y = np.concatenate([labels[taught], fm_y])
@@ -291,3 +303,60 @@ def reclassify(wardrobe: Wardrobe) -> int:
         classifier.version)
     return len(order)
 
+
+
+HELD_SHARE = 0.15  # of the labelled photos (by file name hash) that judge each epoch of a fine-tuning
+
+
+def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[str, dict], variant: str = "lite0",
+                            weights: Path | None = None, precision: str = "float16", top_stages: int = 2,
+                            epochs: int = 4, data_dir: Path | None = None,
+                            progress: Callable[[int], None] | None = None,
+                            log: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> dict:
+    """Build the photo network from its ImageNet weights with its top stages fine-tuned on labelled photo folders
+    (and the Fashion-MNIST sample the head also learns from), then publish it like `photo-network` does.
+
+    The labels are those the head is taught (teach_labels); HELD_SHARE of the photos, by file-name hash, is held
+    out to pick the best epoch. Its head must be fitted afterwards (`train-head`), as for any new network.
+    """
+    from wardrobe.domain import CATEGORIES
+    from wardrobe.vision import photonet_finetune as tuning
+    from wardrobe.vision.photonet import fmnist_as_photo, frame_photo
+    from wardrobe.vision.photonet_export import export_photo_network
+
+    chosen = labelled_photos(folders, mapping)
+    if not chosen:
+        raise ValueError(f"{', '.join(map(str, folders))}: no photos in labelled subfolders")
+    fm_images, fm_y = fmnist_sample(data_dir)
+
+    def tune(model, state: dict, size: int) -> dict:
+        lower, top = tuning.split(model, state, top_stages)
+        framed, kept = [], []
+        for i, (path, _) in enumerate(chosen):
+            try:
+                framed.append(frame_photo(open_photo(path), size))
+                kept.append(i)
+            except PhotoError as exc:
+                log(f"wardrobe: {path}: skipped ({exc})")
+        if not framed:
+            raise ValueError("none of the labelled photos could be read")
+        photos = np.stack(framed)
+        seen = tuning.run_lower(lower, photos, progress=progress)
+        mirrored = tuning.run_lower(lower, photos[:, :, ::-1], progress=progress).activations
+        del photos
+        fm = tuning.run_lower(lower, fmnist_as_photo(fm_images, size))
+        labels = taught_labels([chosen[i][1] for i in kept], seen.imagenet, seen.features, fm.features, fm_y,
+                               "fine-tuning")
+        taught = labels >= 0
+        held = np.array([not in_share(chosen[i][0].name, 1 - HELD_SHARE) for i in kept], dtype=bool)
+        none = np.zeros(len(fm_y), bool)
+        report = tuning.train_top(
+            top, np.concatenate([seen.activations[taught], fm.activations]),
+            np.concatenate([mirrored[taught], fm.activations]), np.concatenate([labels[taught], fm_y]),
+            np.concatenate([balanced_weights(labels[taught]), np.full(len(fm_y), FMNIST_WEIGHT)]),
+            np.concatenate([held[taught], none]), len(CATEGORIES), epochs, log)
+        return {**report, "top_stages": top_stages, "photos": int(taught.sum()), "fmnist_images": int(len(fm_y)),
+                "fmnist_weight": FMNIST_WEIGHT, "fitted_on": [str(f) for f in folders],
+                "held_out": f"crc32(file name) % 1000 >= {round((1 - HELD_SHARE) * 1000)}"}
+
+    return export_photo_network(out_dir, variant, weights, precision, fine_tune=tune)

@@ -48,7 +48,7 @@ def block_specs(state: dict) -> list[dict]:
         if stage >= len(STAGE_STRIDES):
             raise ValueError("more stages than EfficientNet-Lite has")
         specs.append({"expand": expand is not None, "kernel": depthwise.shape[-1], "inputs": inputs,
-                      "outputs": outputs, "stride": STAGE_STRIDES[stage] if first else 1})
+                      "outputs": outputs, "stride": STAGE_STRIDES[stage] if first else 1, "stage": stage})
     return specs
 
 

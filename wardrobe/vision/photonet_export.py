@@ -10,6 +10,7 @@ import importlib.metadata
 import importlib.util
 import platform
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -56,8 +57,13 @@ def closet_model(state: dict, size: int):
 
 
 def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | None = None,
-                         precision: str = "float32", check_images: np.ndarray | None = None) -> dict:
-    """Convert the ImageNet weights, export the LiteRT file, check it against Keras, and publish it with its card."""
+                         precision: str = "float32", check_images: np.ndarray | None = None,
+                         fine_tune: Callable[[object, dict, int], dict] | None = None) -> dict:
+    """Convert the ImageNet weights, export the LiteRT file, check it against Keras, and publish it with its card.
+
+    fine_tune(model, state, size), where given, changes the Keras model's weights before the export and returns
+    what the card says of it.
+    """
     from wardrobe.vision.artifacts import to_litert
     from wardrobe.vision.backend import import_keras
     from wardrobe.vision.torch_weights import load_state_dict
@@ -74,6 +80,7 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
     size = efficientnet.VARIANTS[variant]
     state = load_state_dict(weights)
     model = closet_model(state, size)
+    tuned = fine_tune(model, state, size) if fine_tune is not None else None
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(dir=out_dir, prefix=".staged-")) / "photo.tflite"
@@ -83,7 +90,7 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
     keras_features, keras_logits = model.predict(check_images.astype(np.float32), verbose=0)
     lite_features, lite_logits = PhotoNetwork(staged).read(check_images)
     card = {
-        "name": f"efficientnet-{variant}",
+        "name": f"efficientnet-{variant}" + ("-closet" if tuned else ""),
         "architecture": {"family": "efficientnet-lite", "variant": variant, "blocks": len(efficientnet.block_specs(state)),
                          "features": efficientnet.FEATURES, "activation": "relu6", "squeeze_excitation": False},
         "parameters": int(model.count_params()),
@@ -91,6 +98,7 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
                   "meaning": "RGB photo padded to a square, normalised (x - 127) / 128 inside the model"},
         "output": {"features": efficientnet.FEATURES, "imagenet_closet": {str(k): v for k, v in IMAGENET_CLOSET.items()}},
         "framing_version": FRAMING_VERSION,
+        **({"fine_tuned": tuned} if tuned else {}),
         "source": {"package": package, "version": version, "file": Path(weights).name, "licence": LICENCE,
                    "trained_on": "ImageNet (ILSVRC-2012), by Google"},
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
