@@ -31,6 +31,7 @@ MIN_CORRECTIONS = 10
 FOLDS = 5
 ADOPT_MARGIN = 3  # corrections the refit must win beyond those it loses
 CALIBRATION_FOLDS = 5
+HELD_SHARE = 0.15  # of the labelled photos (by file name hash) that judge each epoch of a fine-tuning
 
 
 class NotEnoughCorrections(Exception):
@@ -132,8 +133,13 @@ def teach_labels(allowed: list[list[int]], imagenet: np.ndarray, features: np.nd
     return labels
 
 
-def _fit_calibrated(x: np.ndarray, y: np.ndarray, w: np.ndarray, network: str, photos: int, c: float = C) -> PhotoHead:
-    """Fit on everything, with the temperature that held-out folds of the first `photos` rows (the photos) agree with."""
+def _fit_calibrated(x: np.ndarray, y: np.ndarray, w: np.ndarray, network: str, photos: int, c: float = C,
+                    judged: np.ndarray | None = None) -> PhotoHead:
+    """Fit on everything, with the temperature that held-out folds of the first `photos` rows (the photos) agree with.
+
+    judged (a mask over those rows) limits the agreement to photos the network itself never learnt from: a
+    fine-tuned network is surer of its own training photos than of a user's.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     counts = np.bincount(y[:photos])
@@ -146,6 +152,8 @@ def _fit_calibrated(x: np.ndarray, y: np.ndarray, w: np.ndarray, network: str, p
     for train, held in splitter.split(x[:photos], y[:photos]):
         rest = np.concatenate([train, np.arange(photos, len(y))])
         logits[held] = fit_head(x[rest], y[rest], w[rest], network, c).logits(x[held])
+    if judged is not None and judged.sum() >= 50:
+        logits, y = logits[judged], y[:photos][judged]
     return with_temperature(head, fit_temperature(logits, y[:photos]))
 
 
@@ -187,8 +195,15 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
     x = np.concatenate([features[taught], fm_x])
     y = np.concatenate([labels[taught], fm_y])
     w = np.concatenate([balanced_weights(labels[taught]), np.full(len(fm_y), FMNIST_WEIGHT)])
-    head = _fit_calibrated(x, y, w, network, int(taught.sum()))
-    head.info = {**head.info, "photos": int(taught.sum()), "fmnist_images": int(len(fm_y)), "fmnist_weight": FMNIST_WEIGHT,
+    tuned = cards.read_card(photo_dir).get("fine_tuned")
+    judged = None
+    if tuned:  # calibrate on the photos the fine-tuning held out
+        tuned_share = 1 - tuned.get("held_share", HELD_SHARE)
+        judged = np.array([not in_share(chosen[i][0].name, tuned_share) for i in kept], dtype=bool)[taught]
+    head = _fit_calibrated(x, y, w, network, int(taught.sum()), judged=judged)
+    head.info = {**head.info, "photos": int(taught.sum()),
+                 "temperature_from": "photos the fine-tuning held out" if judged is not None else "all photos",
+                 "fmnist_images": int(len(fm_y)), "fmnist_weight": FMNIST_WEIGHT,
                  "c": C, "balance": BALANCE,
                  "per_category": {str(k): int(v) for k, v in zip(*np.unique(labels[taught], return_counts=True))},
                  "share": share, "split": "crc32(file name) % 1000 < share * 1000"}
@@ -305,8 +320,6 @@ def reclassify(wardrobe: Wardrobe) -> int:
 
 
 
-HELD_SHARE = 0.15  # of the labelled photos (by file name hash) that judge each epoch of a fine-tuning
-
 
 def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[str, dict], variant: str = "lite0",
                             weights: Path | None = None, precision: str = "float16", top_stages: int = 2,
@@ -357,6 +370,6 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
             np.concatenate([held[taught], none]), len(CATEGORIES), epochs, log)
         return {**report, "top_stages": top_stages, "photos": int(taught.sum()), "fmnist_images": int(len(fm_y)),
                 "fmnist_weight": FMNIST_WEIGHT, "fitted_on": [str(f) for f in folders],
-                "held_out": f"crc32(file name) % 1000 >= {round((1 - HELD_SHARE) * 1000)}"}
+                "held_share": HELD_SHARE, "held_out": f"crc32(file name) % 1000 >= {round((1 - HELD_SHARE) * 1000)}"}
 
     return export_photo_network(out_dir, variant, weights, precision, fine_tune=tune)
