@@ -195,7 +195,8 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
     x = np.concatenate([features[taught], fm_x])
     y = np.concatenate([labels[taught], fm_y])
     w = np.concatenate([balanced_weights(labels[taught]), np.full(len(fm_y), FMNIST_WEIGHT)])
-    tuned = cards.read_card(photo_dir).get("fine_tuned")
+    card = cards.read_card(photo_dir)
+    tuned = card.get("fine_tuned")
     judged = None
     if tuned:  # calibrate on the photos the fine-tuning held out
         tuned_share = 1 - tuned.get("held_share", HELD_SHARE)
@@ -209,7 +210,6 @@ def fit_shipped_head(photo_dir: Path, model_dir: Path, folders: list[Path], mapp
                  "share": share, "split": "crc32(file name) % 1000 < share * 1000"}
     staged = Path(photo_dir) / ".staged-head.npz"
     head.save(staged)
-    card = cards.read_card(photo_dir)
     card["artifacts"]["head"] = {
         "format": "npz: calibrated linear head over the photo network's features, with the features it learnt from",
         "network": network, "fitted_on": [str(f) for f in folders], **head.info}
@@ -355,7 +355,7 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
             raise ValueError("none of the labelled photos could be read")
         photos = np.stack(framed)
         seen = tuning.run_lower(lower, photos, progress=progress)
-        mirrored = tuning.run_lower(lower, photos[:, :, ::-1], progress=progress).activations
+        mirrored = tuning.run_below(lower, photos[:, :, ::-1], progress=progress)
         del photos
         fm = tuning.run_lower(lower, fmnist_as_photo(fm_images, size))
         labels = taught_labels([chosen[i][1] for i in kept], seen.imagenet, seen.features, fm.features, fm_y,

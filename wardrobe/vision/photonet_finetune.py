@@ -45,16 +45,33 @@ def split(model, state: dict, top_stages: int):
     return lower, top
 
 
-def run_lower(lower, framed: np.ndarray, batch: int = 32, progress: Callable[[int], None] | None = None) -> Lower:
-    """The frozen stages on (N, size, size, 3) uint8 photos."""
-    parts: list[list[np.ndarray]] = [[], [], []]
+def _batches(model, framed: np.ndarray, batch: int, progress: Callable[[int], None] | None) -> list[np.ndarray]:
+    """Each output of `model` for (N, size, size, 3) uint8 photos, in batches."""
+    parts: list[list[np.ndarray]] = []
     for start in range(0, len(framed), batch):
-        outputs = lower.predict_on_batch(framed[start : start + batch].astype(np.float32))
+        chunk = framed[start : start + batch]
+        outputs = model.predict_on_batch(chunk.astype(np.float32))
+        outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+        parts = parts or [[] for _ in outputs]
         for found, output in zip(parts, outputs):
             found.append(np.asarray(output))
         if progress:
-            progress(len(framed[start : start + batch]))
-    return Lower(np.concatenate(parts[0]).astype(np.float16), np.concatenate(parts[1]), np.concatenate(parts[2]))
+            progress(len(chunk))
+    return [np.concatenate(found) for found in parts]
+
+
+def run_lower(lower, framed: np.ndarray, batch: int = 32, progress: Callable[[int], None] | None = None) -> Lower:
+    """The frozen stages on (N, size, size, 3) uint8 photos."""
+    activations, features, imagenet = _batches(lower, framed, batch, progress)
+    return Lower(activations.astype(np.float16), features, imagenet)
+
+
+def run_below(lower, framed: np.ndarray, batch: int = 32, progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Only the top's input (float16) for (N, size, size, 3) uint8 photos: the top stages are not run for nothing."""
+    from wardrobe.vision.backend import import_keras
+
+    below = import_keras().Model(lower.inputs, lower.outputs[0])
+    return _batches(below, framed, batch, progress)[0].astype(np.float16)
 
 
 def train_top(top, activations: np.ndarray, mirrored: np.ndarray, labels: np.ndarray, weights: np.ndarray,
