@@ -139,3 +139,34 @@ def test_photo_network_fine_tune_command_publishes_a_tuned_network(tiny_weights,
     missing = run_cli("photo-network", "--weights", str(tiny_weights), "--out", str(out), "--fine-tune",
                       str(tmp_path / "nowhere"))
     assert missing.returncode != 0 and "no such folder" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_int8_network_is_calibrated_on_photos_and_reads_like_keras(tiny_weights, tmp_path):
+    import json
+
+    from conftest import garment_photo, run_cli
+
+    from wardrobe.vision import efficientnet
+    from wardrobe.vision.photonet import PhotoNetwork
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for i, colour in enumerate([(200, 30, 40), (30, 160, 40), (20, 20, 20), (240, 240, 230), (90, 60, 200)] * 2):
+        garment_photo(photos / f"p{i}.png", colour=colour, size=(110 + 9 * i, 150))
+    out = tmp_path / "int8"
+    base = ("photo-network", "--weights", str(tiny_weights), "--out", str(out))
+    result = run_cli(*base, "--precision", "int8", "--calibrate", str(photos), timeout=300)
+    assert result.returncode == 0, result.stderr
+    card = json.loads((out / "card.json").read_text())
+    entry = card["artifacts"]["litert"]
+    assert entry["format"].startswith("LiteRT flatbuffer, int8 weights and activations")
+    assert entry["calibrated_on_photos"] == 10
+    # Read like the float network on photos of the calibrated kind: int8 steps, not another answer.
+    net = PhotoNetwork(out / entry["file"])
+    x = np.stack([frame_photo(Image.open(photos / f"p{i}.png"), net.size) for i in range(10)])
+    features, _ = net.read(x)
+    keras_features, _ = efficientnet.build(load_state_dict(tiny_weights), net.size).predict(x.astype(np.float32), verbose=0)
+    assert np.corrcoef(features.ravel(), keras_features.ravel())[0, 1] > 0.98
+    for argv, words in ((("--precision", "int8"), "calibrate on"), (("--calibrate", str(photos)), "int8 only")):
+        refused = run_cli(*base, *argv)
+        assert refused.returncode == 2 and words in refused.stderr and "Traceback" not in refused.stderr

