@@ -52,11 +52,12 @@ def box_filter(values: np.ndarray, size: int) -> np.ndarray:
     """The mean over a size x size window (odd size), borders reflected as scipy's uniform_filter does."""
     half = size // 2
     padded = np.pad(values.astype(np.float64), half, mode="symmetric")
-    for axis in (0, 1):
-        summed = np.cumsum(padded, axis=axis)
-        summed = np.concatenate([np.zeros_like(summed.take([0], axis=axis)), summed], axis=axis)
-        length = summed.shape[axis] - size
-        padded = (summed.take(range(size, size + length), axis=axis) - summed.take(range(length), axis=axis)) / size
+    summed = np.zeros((padded.shape[0] + 1, padded.shape[1]))
+    np.cumsum(padded, axis=0, out=summed[1:])
+    rows = (summed[size:] - summed[:-size]) / size
+    summed = np.zeros((rows.shape[0], rows.shape[1] + 1))
+    np.cumsum(rows, axis=1, out=summed[:, 1:])
+    padded = (summed[:, size:] - summed[:, :-size]) / size
     return padded.astype(values.dtype if values.dtype.kind == "f" else np.float64)
 
 
@@ -100,6 +101,8 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 def fill_holes(mask: np.ndarray) -> np.ndarray:
     """The mask with every background region that does not reach the image's edge filled in."""
-    background, _ = label(~mask)
-    edge = np.unique(np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]]))
-    return mask | ~np.isin(background, edge)
+    background, count = label(~mask)
+    enclosed = np.ones(count + 1, bool)
+    enclosed[np.concatenate([background[0], background[-1], background[:, 0], background[:, -1]])] = False
+    enclosed[0] = False  # the mask itself
+    return mask | enclosed[background]

@@ -88,9 +88,10 @@ def _clean(mask: np.ndarray, min_share: float = 0.25) -> np.ndarray:
     labels, count = morphology.label(mask)
     if count == 0:
         return mask
-    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    keep = np.flatnonzero(sizes >= min_share * sizes.max()) + 1
-    return morphology.fill_holes(np.isin(labels, keep))
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    kept = sizes >= min_share * sizes[1:].max()
+    kept[0] = False
+    return morphology.fill_holes(kept[labels])
 
 
 def _border_mask(image: np.ndarray) -> np.ndarray:
@@ -98,9 +99,11 @@ def _border_mask(image: np.ndarray) -> np.ndarray:
     b = max(2, min(image.shape[:2]) // 20)
     sides = [image[:b].reshape(-1, 3), image[-b:].reshape(-1, 3), image[:, :b].reshape(-1, 3), image[:, -b:].reshape(-1, 3)]
     references = np.array([np.median(side, axis=0) for side in sides], dtype=np.float32)
+    channels = [np.ascontiguousarray(image[..., c]) for c in range(3)]  # summing a 3-wide last axis is slow
     squared = np.full(image.shape[:2], np.inf, dtype=np.float32)
     for reference in references:
-        np.minimum(squared, ((image - reference) ** 2).sum(axis=-1), out=squared)
+        red, green, blue = ((channel - value) ** 2 for channel, value in zip(channels, reference))
+        np.minimum(squared, red + green + blue, out=squared)
     distance = morphology.box_filter(np.sqrt(squared), 3)
     return distance > max(_otsu(distance), 18.0)
 

@@ -38,13 +38,14 @@ def frame_photo(image: Image.Image, size: int) -> np.ndarray:
 
     Padding keeps every part of the garment (a centre crop cuts off trouser legs and dress hems).
     """
-    rgb = np.asarray(image.convert("RGB"))
+    image = image if image.mode == "RGB" else image.convert("RGB")
+    rgb = np.asarray(image)
     h, w = rgb.shape[:2]
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
     colour = tuple(int(v) for v in np.median(border, axis=0))
     side = max(h, w)
     canvas = Image.new("RGB", (side, side), colour)
-    canvas.paste(Image.fromarray(rgb), ((side - w) // 2, (side - h) // 2))
+    canvas.paste(image, ((side - w) // 2, (side - h) // 2))
     return np.asarray(canvas.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
 
 
