@@ -170,6 +170,27 @@ async def test_each_outfit_shows_its_own_pieces_whether_cards_are_reused_or_not(
     assert len(counts) >= 2  # and outfits of different sizes came and went
 
 
+async def test_a_card_not_composed_yet_is_replaced_not_a_crash(home):
+    """A key pressed just after cards were mounted meets cards without their photo yet: no error reaches the user."""
+    from wardrobe.tui.layout import by_slot
+    from wardrobe.tui.outfits_screen import PieceCard
+
+    app = make_app(home, seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        bare = [card for card in screen.query(PieceCard) if card.display][0]
+        await bare.query_one(".photo").remove()  # as between mounting a card and composing it
+        screen.remember_photo_size(screen.shown_count)
+        items = by_slot(screen.current.items)
+        assert bare.show(items[0], app.wardrobe.thumbnail_file(items[0])) is False
+        await pilot.press("s")
+        await settle(pilot, app)
+        shown = [card for card in screen.query(PieceCard) if card.display]
+        assert [card.item.id for card in shown] == [item.id for item in by_slot(screen.current.items)]
+        assert all(card.query(".photo") for card in shown)
+
+
 def test_half_blocks_draw_each_pixel_pair_in_its_cell(tmp_path):
     from PIL import Image
 

@@ -36,8 +36,9 @@ class PieceCard(Vertical):
 
     def show(self, item, photo_path) -> bool:
         """Show another piece in this card, in place (no new widgets, no new layout); False where it cannot."""
-        photo = self.query_one(".photo")
-        if not isinstance(photo, Photo):
+        found = self.query(".photo")
+        photo = found.first() if found else None  # none yet: a card mounted a moment ago is not composed yet
+        if not isinstance(photo, Photo) or not self.query(".category") or not self.query(".colours"):
             return False  # a graphics-protocol image is drawn once, for one photo
         self.item, self.photo_path = item, photo_path
         photo.show(photo_path)
@@ -191,7 +192,8 @@ class OutfitScreen(Screen):
         self.call_after_refresh(self.remember_photo_size, count)
 
     def remember_photo_size(self, count: int) -> None:
-        photos = [card.query_one(".photo") for card in self.query_one("#pieces").query_children(PieceCard) if card.display]
+        photos = [photo for card in self.query_one("#pieces").query_children(PieceCard) if card.display
+                  for photo in card.query(".photo")]  # a card mounted a moment ago may have no photo yet
         sizes = [(photo.size.width, photo.size.height) for photo in photos if photo.size.area]
         if len(sizes) == count:
             self.photo_sizes[count] = sizes
