@@ -127,7 +127,7 @@ def test_photo_network_fine_tune_command_publishes_a_tuned_network(tiny_weights,
         for i in range(6):
             garment_photo(tmp_path / "photos" / name / f"{name}{i}.png", colour=colour, size=(120 + 8 * i, 150))
     out = tmp_path / "tuned"
-    result = run_cli("photo-network", "--weights", str(tiny_weights), "--precision", "float32", "--out", str(out),
+    result = run_cli("photo-network", "--weights", str(tiny_weights), "--precision", "int8", "--out", str(out),
                      "--fine-tune", str(tmp_path / "photos"), "--epochs", "1", "--top-stages", "1",
                      "--data", str(tiny_fmnist), timeout=300)
     assert result.returncode == 0, result.stderr
@@ -136,6 +136,7 @@ def test_photo_network_fine_tune_command_publishes_a_tuned_network(tiny_weights,
     assert card["name"].endswith("-closet") and card["fine_tuned"]["top_stages"] == 1
     assert card["fine_tuned"]["photos"] == 12 and card["fine_tuned"]["fmnist_images"] == 240  # its training split only
     assert (out / card["artifacts"]["litert"]["file"]).is_file()
+    assert card["artifacts"]["litert"]["calibrated_on_photos"] == 12  # int8: calibrated on the photos it learnt from
     missing = run_cli("photo-network", "--weights", str(tiny_weights), "--out", str(out), "--fine-tune",
                       str(tmp_path / "nowhere"))
     assert missing.returncode != 0 and "no such folder" in missing.stderr and "Traceback" not in missing.stderr

@@ -320,8 +320,6 @@ def reclassify(wardrobe: Wardrobe) -> int:
     return len(order)
 
 
-
-
 def evenly_spaced(count: int, total: int) -> np.ndarray:
     """Indices of `count` items spread over `total` (all of them when there are fewer)."""
     return np.unique(np.linspace(0, total - 1, min(count, total)).round().astype(int)) if total else np.zeros(0, int)

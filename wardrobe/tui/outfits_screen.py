@@ -36,10 +36,10 @@ class PieceCard(Vertical):
 
     def show(self, item, photo_path) -> bool:
         """Show another piece in this card, in place (no new widgets, no new layout); False where it cannot."""
-        found = self.query(".photo")
-        photo = found.first() if found else None  # none yet: a card mounted a moment ago is not composed yet
-        if not isinstance(photo, Photo) or not self.query(".category") or not self.query(".colours"):
+        found = self.query(".photo")  # empty in a card mounted a moment ago: it is not composed yet
+        if not found or not isinstance(found.first(), Photo):
             return False  # a graphics-protocol image is drawn once, for one photo
+        photo = found.first()
         self.item, self.photo_path = item, photo_path
         photo.show(photo_path)
         self.query_one(".category", Label).update(self._category())
