@@ -174,9 +174,11 @@ def photo_network(
     out_dir = out or config.photo_model_dir(state.photo_model)
     with service_errors():
         try:
-            from wardrobe.services.adaptation import calibration_photos
+            calibration = None
+            if calibrate:  # only with int8 (checked above)
+                from wardrobe.services.adaptation import calibration_photos
 
-            calibration = calibration_photos(calibrate) if calibrate and precision == "int8" else None
+                calibration = calibration_photos(calibrate)
             if fine_tune:
                 from wardrobe.cli.photos import _progress
                 from wardrobe.services.adaptation import fine_tune_photo_network, labelled_photos

@@ -385,7 +385,8 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
         if not framed:
             raise ValueError("none of the labelled photos could be read")
         photos = np.stack(framed)
-        sample.append(photos[evenly_spaced(CALIBRATION_PHOTOS, len(photos))])  # for an int8 export
+        if precision == "int8" and calibration is None:
+            sample.append(photos[evenly_spaced(CALIBRATION_PHOTOS, len(photos))])
         seen = tuning.run_lower(lower, photos, progress=progress)
         mirrored = tuning.run_below(lower, photos[:, :, ::-1], progress=progress)
         del photos
