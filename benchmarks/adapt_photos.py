@@ -28,9 +28,10 @@ sys.path.insert(0, str(REPO))
 
 from wardrobe import config  # noqa: E402
 from wardrobe.services import Wardrobe  # noqa: E402
-from wardrobe.services.adaptation import fit_shipped_head, in_share, retrain_classifier  # noqa: E402
+from wardrobe.services.adaptation import retrain_classifier  # noqa: E402
 from wardrobe.services.evaluation import evaluate_photo_folder  # noqa: E402
-from wardrobe.vision.evaluate import folder_entry, load_mapping  # noqa: E402
+from wardrobe.training.evaluate import folder_entry, load_mapping  # noqa: E402
+from wardrobe.training.photo_head import fit_shipped_head, in_share  # noqa: E402
 
 PHOTOS = REPO.parent / "shared" / "photos"
 

@@ -127,7 +127,7 @@ if devices > 1:
     tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
                                               [tf.config.LogicalDeviceConfiguration()] * devices)
 from pathlib import Path
-from wardrobe.vision.train import RunFolder, TrainConfig, train
+from wardrobe.training.train import RunFolder, TrainConfig, train
 images, batch, out = int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
 config = TrainConfig(epochs=3, batch_size=batch // devices, blocks=(1, 1, 1, 1), width=8, limit=images, val_per_class=5)
 train(config, out, verbose=0, devices=devices)

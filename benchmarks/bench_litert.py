@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from wardrobe import config  # noqa: E402
-from wardrobe.vision import fmnist  # noqa: E402
-from wardrobe.vision.artifacts import LITERT_VARIANTS, load_keras, to_litert, with_embedding  # noqa: E402
+from wardrobe.training import fmnist  # noqa: E402
+from wardrobe.training.artifacts import LITERT_VARIANTS, load_keras, to_litert, with_embedding  # noqa: E402
 from wardrobe.vision.classifier import BATCH, LiteRTNetwork  # noqa: E402
 
 

@@ -20,10 +20,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from wardrobe.vision import fmnist  # noqa: E402
-from wardrobe.vision.evaluate import evaluate_fmnist  # noqa: E402
-from wardrobe.vision.resnet import build_resnet50  # noqa: E402
-from wardrobe.vision.train import TrainConfig, _keras_parts, compile_model  # noqa: E402
+from wardrobe.training import fmnist  # noqa: E402
+from wardrobe.training.evaluate import evaluate_fmnist  # noqa: E402
+from wardrobe.training.resnet import build_resnet50  # noqa: E402
+from wardrobe.training.train import TrainConfig, _keras_parts, compile_model  # noqa: E402
 
 
 def main() -> None:

@@ -23,9 +23,10 @@ sys.path.insert(0, str(REPO))
 async def measure(home: Path, size: tuple[int, int], presses: int, key: str) -> list[float]:
     from textual._compositor import CompositorUpdate
 
+    from wardrobe.settings import Settings
     from wardrobe.tui.app import make_app
 
-    app = make_app(home, user="bench", seed=0)
+    app = make_app(Settings.resolve(home=home), user="bench", seed=0)
     frames: list[float] = []
     display = app._display
 

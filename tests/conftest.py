@@ -29,9 +29,9 @@ def private_home(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """A ResNet of the paper's shape but one block per stage and few filters, published with a real card."""
-    from wardrobe.vision.artifacts import publish_model
-    from wardrobe.vision.backend import import_keras
-    from wardrobe.vision.resnet import build_resnet50
+    from wardrobe.training.artifacts import publish_model
+    from wardrobe.training.backend import import_keras
+    from wardrobe.training.resnet import build_resnet50
 
     # Seeded so a run is reproducible; WARDROBE_TEST_SEED=N checks no test leans on one model's guesses.
     import_keras().utils.set_random_seed(int(os.environ.get("WARDROBE_TEST_SEED", "0")))
@@ -53,9 +53,9 @@ def tiny_weights(tmp_path_factory) -> Path:
 def tiny_photo_model(tiny_weights, tmp_path_factory) -> Path:
     """The tiny photo network exported to LiteRT through the real export path, with a head over its features."""
     from wardrobe.domain import CATEGORIES
+    from wardrobe.training.photonet_export import export_photo_network
     from wardrobe.vision import card as cards
     from wardrobe.vision.head import fit_head
-    from wardrobe.vision.photonet_export import export_photo_network
 
     out = tmp_path_factory.mktemp("tiny-photo-model")
     card = export_photo_network(out, "lite0", tiny_weights, "float32")

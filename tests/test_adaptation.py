@@ -8,7 +8,7 @@ import pytest
 from conftest import garment_photo, run_cli
 
 from wardrobe.domain import CATEGORIES
-from wardrobe.services.adaptation import teach_labels
+from wardrobe.training.photo_head import teach_labels
 from wardrobe.vision.head import PhotoHead, correction_folds, fit_head, fit_temperature, refit, with_temperature
 
 

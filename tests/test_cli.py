@@ -198,6 +198,7 @@ def test_worker_processes_read_the_photos_they_convert(use_tiny_model, tmp_path,
     """With many photos, worker processes run both networks themselves: the same predictions as one process."""
     import numpy as np
 
+    import wardrobe.services.intake as intake
     import wardrobe.services.inventory as inventory
 
     folder = tmp_path / "some"
@@ -207,7 +208,7 @@ def test_worker_processes_read_the_photos_they_convert(use_tiny_model, tmp_path,
     wardrobe = inventory.Wardrobe(tmp_path / "home")
     entries = wardrobe.find_inputs([folder])
     alone = [r.prediction.probabilities for r in wardrobe.classify(entries)]
-    monkeypatch.setattr(inventory, "PROCESSES_FROM", 0)
+    monkeypatch.setattr(intake, "PROCESSES_FROM", 0)
 
     def not_here(*args):
         raise AssertionError("the command process read photos the workers should have read")

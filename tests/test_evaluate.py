@@ -5,7 +5,7 @@ import json
 import numpy as np
 from conftest import garment_photo, run_cli
 
-from wardrobe.vision.evaluate import confusion, summarise
+from wardrobe.training.evaluate import confusion, summarise
 
 
 def test_summary_of_a_confusion_matrix():

@@ -16,7 +16,7 @@ def test_import_contracts_are_kept():
 
 
 def test_services_and_store_import_without_tensorflow():
-    code = ("import sys, wardrobe.services, wardrobe.store.repository, wardrobe.vision.train, wardrobe.vision.classifier\n"
+    code = ("import sys, wardrobe.services, wardrobe.store.repository, wardrobe.training.train, wardrobe.vision.classifier\n"
             "print('tensorflow' in sys.modules, 'keras' in sys.modules, 'textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
@@ -34,7 +34,7 @@ def test_suggesting_and_rating_import_neither_scikit_learn_nor_scipy():
     # A rating used to import scikit-learn (about a second) for one SGD step.
     code = ("import sys, numpy as np, wardrobe.cli\n"
             "from wardrobe.outfits.preference import PreferenceModel\n"
-            "from wardrobe.services.outfits import Stylist\n"
+            "from wardrobe.services.stylist import Stylist\n"
             "model = PreferenceModel()\n"
             "model.learn(np.ones((1, len(model.names))), np.array([1]), replay=(np.ones((3, len(model.names))), [0, 1, 0]))\n"
             "model.fit(np.ones((4, len(model.names))), np.array([0, 1, 0, 1]))\n"

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 from torchfile import tiny_efficientnet_state, write_state_dict
 
+from wardrobe.training.torch_weights import UnsafeWeights, load_state_dict
 from wardrobe.vision.photonet import CLOSET_CLASSES, FOOTWEAR, fmnist_as_photo, frame_photo, group_logits
-from wardrobe.vision.torch_weights import UnsafeWeights, load_state_dict
 
 
 class Planted:
@@ -52,7 +52,7 @@ def test_other_files_are_refused_with_one_clear_error(tmp_path):
 def test_keras_port_and_litert_file_agree(tiny_weights, tiny_photo_model):
     import json
 
-    from wardrobe.vision import efficientnet
+    from wardrobe.training import efficientnet
     from wardrobe.vision.photonet import PhotoNetwork
 
     state = load_state_dict(tiny_weights)
@@ -90,8 +90,8 @@ def test_footwear_groups_take_the_strongest_member():
 
 def test_fine_tuning_moves_the_top_stages_only(tiny_weights):
     """The stages below stay ImageNet's; the top's weights learn; BatchNorm keeps its statistics."""
-    from wardrobe.vision import photonet_finetune as tuning
-    from wardrobe.vision.photonet_export import closet_model
+    from wardrobe.training import photonet_finetune as tuning
+    from wardrobe.training.photonet_export import closet_model
 
     state = load_state_dict(tiny_weights)
     model = closet_model(state, 32)
@@ -147,7 +147,7 @@ def test_int8_network_is_calibrated_on_photos_and_reads_like_keras(tiny_weights,
 
     from conftest import garment_photo, run_cli
 
-    from wardrobe.vision import efficientnet
+    from wardrobe.training import efficientnet
     from wardrobe.vision.photonet import PhotoNetwork
 
     photos = tmp_path / "photos"

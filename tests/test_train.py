@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
-from wardrobe.vision import fmnist
-from wardrobe.vision.artifacts import load_keras
+from wardrobe.training import fmnist
+from wardrobe.training.artifacts import load_keras
+from wardrobe.training.train import RunFolder, TrainConfig, augment, export, train
 from wardrobe.vision.card import ModelError, verified_artifact
-from wardrobe.vision.train import RunFolder, TrainConfig, augment, export, train
 
 TINY = dict(batch_size=32, blocks=(1, 1, 1, 1), width=4, val_per_class=5, learning_rate=0.05)
 
@@ -96,7 +96,7 @@ def test_train_command_without_data_says_how_to_get_it(tmp_path):
 
 
 def test_diminishing_returns_finds_the_plateau():
-    from wardrobe.vision.history import diminishing_returns
+    from wardrobe.training.run_history import diminishing_returns
 
     curve = [0.80, 0.85, 0.88, 0.90, 0.91, 0.915, 0.918, 0.920, 0.921, 0.9215, 0.922, 0.9222, 0.9223, 0.9224,
              0.9224, 0.9225, 0.9225, 0.9226, 0.9226, 0.9226, 0.9226, 0.9226, 0.9226]
@@ -119,7 +119,7 @@ def test_report_draws_the_papers_figures(tiny_fmnist, tmp_path):
 
 
 def test_photo_like_augmentation_keeps_shape_and_garment():
-    from wardrobe.vision.domain import photo_like
+    from wardrobe.training.randomise import photo_like
 
     rng = np.random.default_rng(0)
     images = np.zeros((16, 28, 28), dtype=np.uint8)

@@ -14,9 +14,9 @@ import numpy as np
 import tensorflow as tf
 tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0],
                                           [tf.config.LogicalDeviceConfiguration()] * 2)
-from wardrobe.vision.backend import import_keras
-from wardrobe.vision.resnet import build_resnet50
-from wardrobe.vision.train import TrainConfig, train
+from wardrobe.training.backend import import_keras
+from wardrobe.training.resnet import build_resnet50
+from wardrobe.training.train import TrainConfig, train
 keras = import_keras()
 data, out = sys.argv[1], Path(sys.argv[2])
 tiny = dict(blocks=(1, 1, 1, 1), width=4, val_per_class=5, learning_rate=0.05, limit=32, epochs=1)

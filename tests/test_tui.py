@@ -8,11 +8,12 @@ import time
 import pytest
 from tui_support import db, settle
 
+from wardrobe.settings import Settings
 from wardrobe.tui.app import make_app
 
 
 async def test_like_dislike_skip_and_wear_reach_the_database(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         first = app.screen.current
@@ -31,7 +32,7 @@ async def test_like_dislike_skip_and_wear_reach_the_database(home):
 
 
 async def test_closet_laundry_relabel_and_delete(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -52,7 +53,7 @@ async def test_closet_laundry_relabel_and_delete(home):
 
 
 async def test_delete_can_be_cancelled(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -64,7 +65,7 @@ async def test_delete_can_be_cancelled(home):
 
 
 async def test_switching_user(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("u")
@@ -122,7 +123,7 @@ def test_runs_in_a_real_terminal(home, tmp_path):
 
 
 async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("l", "d")
@@ -135,7 +136,7 @@ async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):
 
 
 async def test_an_empty_closet_says_what_is_missing(private_home):
-    app = make_app(private_home, seed=1)
+    app = make_app(Settings.resolve(home=private_home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         title = str(app.screen.query_one("#outfit-title").render())
@@ -150,7 +151,7 @@ async def test_each_outfit_shows_its_own_pieces_whether_cards_are_reused_or_not(
     from wardrobe.tui.outfits_screen import PieceCard
     from wardrobe.tui.photo import Photo
 
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         screen, reused, counts = app.screen, 0, set()
@@ -175,7 +176,7 @@ async def test_a_card_not_composed_yet_is_replaced_not_a_crash(home):
     from wardrobe.tui.layout import by_slot
     from wardrobe.tui.outfits_screen import PieceCard
 
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         screen = app.screen

@@ -6,6 +6,7 @@ import pytest
 from conftest import garment_photo, run_cli
 from tui_support import UNSURE_IDS, db, screen_text, settle
 
+from wardrobe.settings import Settings
 from wardrobe.tui.add_screen import AddPhotos
 from wardrobe.tui.app import make_app
 from wardrobe.tui.help_screen import HelpScreen
@@ -30,7 +31,7 @@ def labels(home) -> dict[int, int | None]:
 
 @pytest.mark.parametrize("where", [name for name in EVERY_SCREEN if name != "help"])  # help is a modal dialog
 async def test_switching_user_works_from_every_screen(rated_home, where):
-    app = make_app(rated_home, seed=1)
+    app = make_app(Settings.resolve(home=rated_home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(pilot, app, where)
         screen = app.screen
@@ -64,7 +65,7 @@ async def test_the_closet_lists_the_users_own_and_the_shared_items(home):
     give(wardrobe, [4, 5], "bob", by="bob")
     wardrobe.close()
     shared = set(range(1, 13)) - {1, 2, 4, 5}
-    app = make_app(home, user="alice", seed=1)
+    app = make_app(Settings.resolve(home=home), user="alice", seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(pilot, app, "closet")
         assert set(app.screen.items) == {1, 2} | shared and "10 items" in screen_text(app)
@@ -76,7 +77,7 @@ async def test_the_closet_lists_the_users_own_and_the_shared_items(home):
 
 
 async def test_review_keys_store_labels_as_relabel_does(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", "e")
         await pilot.pause()
@@ -96,7 +97,7 @@ async def test_review_keys_store_labels_as_relabel_does(home):
 
 
 async def test_review_enter_accepts_the_first_and_space_leaves_it_for_later(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
         await pilot.pause()
@@ -110,7 +111,7 @@ async def test_review_with_nothing_unsure_says_so(home):
     con = db(home)
     con.execute("UPDATE items SET user_label = predicted_label")
     con.commit()
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", "e")
         await pilot.pause()
@@ -121,7 +122,7 @@ async def test_review_with_nothing_unsure_says_so(home):
 @pytest.mark.parametrize("keys, label", [(["3"], 3), (["1", "2"], 12), (["1", "enter"], 1), (["1", "0"], 10),
                                          (["0"], 0)])
 async def test_relabel_dialog_number_keys(home, keys, label):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", "down", "r")
         await pilot.pause()
@@ -134,7 +135,7 @@ async def test_relabel_dialog_number_keys(home, keys, label):
 
 
 async def test_enter_in_the_closet_opens_the_photo_with_its_predictions(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", "down", "down", "enter")
         await pilot.pause()
@@ -154,7 +155,7 @@ async def test_enter_in_the_closet_opens_the_photo_with_its_predictions(home):
 
 
 async def test_photos_grow_with_the_terminal(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         small = [p.size for p in app.screen.query(Photo)]
@@ -168,7 +169,7 @@ async def test_photos_grow_with_the_terminal(home):
 async def test_a_missing_photo_is_a_grey_box(home):
     for thumb in home.glob("thumbnails/03/*.jpg"):
         thumb.write_bytes(b"not a jpeg")
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c", "down", "down", "enter")
         await pilot.pause()
@@ -179,7 +180,7 @@ async def test_help_lists_every_key(home):
     from wardrobe.tui.app import WardrobeApp
     from wardrobe.tui.closet_screen import ClosetScreen
 
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
@@ -196,7 +197,7 @@ async def test_help_lists_every_key(home):
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 @pytest.mark.parametrize("where", ["outfits", "closet", "history", "stats"])
 async def test_footer_keeps_quit_and_help(rated_home, where, size):
-    app = make_app(rated_home, seed=1)
+    app = make_app(Settings.resolve(home=rated_home), seed=1)
     async with app.run_test(size=size) as pilot:
         await go_to(pilot, app, where)
         lines = screen_text(app).splitlines()
@@ -205,7 +206,7 @@ async def test_footer_keeps_quit_and_help(rated_home, where, size):
 
 
 async def test_empty_closet_says_how_to_add(private_home):
-    app = make_app(private_home, seed=1)
+    app = make_app(Settings.resolve(home=private_home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         assert "wardrobe add PATH" in screen_text(app) and "Press a" in screen_text(app)
@@ -220,7 +221,7 @@ async def test_empty_closet_says_how_to_add(private_home):
 
 @pytest.mark.parametrize("where", list(EVERY_SCREEN))
 async def test_a_tiny_terminal_shows_what_fits(rated_home, where):
-    app = make_app(rated_home, seed=1)
+    app = make_app(Settings.resolve(home=rated_home), seed=1)
     async with app.run_test(size=(24, 8)) as pilot:
         await go_to(pilot, app, where)
         await pilot.resize_terminal(10, 4)
@@ -234,7 +235,7 @@ async def test_add_prompt_adds_photos_then_reviews_the_unsure_ones(private_home,
     for n in range(3):
         garment_photo(folder / f"shirt{n}.jpg", colour=(40 * n, 60, 150))
     (folder / "broken.jpg").write_bytes(b"not a photo")
-    app = make_app(private_home, seed=1)
+    app = make_app(Settings.resolve(home=private_home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")
@@ -262,7 +263,7 @@ def _unsure(probabilities_json: str) -> bool:
 
 
 async def test_add_prompt_refuses_a_bad_path_and_stays_open(private_home):
-    app = make_app(private_home, seed=1)
+    app = make_app(Settings.resolve(home=private_home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await pilot.pause()
@@ -279,7 +280,7 @@ async def test_add_prompt_says_when_the_model_is_missing(private_home, tmp_path,
     monkeypatch.setenv("WARDROBE_MODEL", str(tmp_path / "no-model"))
     monkeypatch.setenv("WARDROBE_PHOTO_MODEL", str(tmp_path / "no-photo-model"))
     garment_photo(tmp_path / "shirt.jpg")
-    app = make_app(private_home, seed=1)
+    app = make_app(Settings.resolve(home=private_home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await pilot.pause()
@@ -300,7 +301,7 @@ def test_cli_add_offers_the_review_when_photos_are_unsure(private_home, use_tiny
 
 
 async def test_acting_on_an_item_removed_meanwhile_is_a_notice(home):
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("c")
         await pilot.pause()
@@ -326,7 +327,7 @@ async def test_the_why_of_a_proposal_is_shown_under_its_title(home, monkeypatch)
         return proposals
 
     monkeypatch.setattr(Stylist, "suggest", with_reasons)
-    app = make_app(home, seed=1)
+    app = make_app(Settings.resolve(home=home), seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         lines = screen_text(app).splitlines()

@@ -6,7 +6,7 @@ from tui_support import UNSURE_IDS
 
 from wardrobe.domain import CATEGORIES
 from wardrobe.services import Stylist, Wardrobe
-from wardrobe.services.history import history, statistics
+from wardrobe.services.ratings_history import history, statistics
 from wardrobe.tui.charts import bar, bar_chart, column_chart
 from wardrobe.tui.keys import CATEGORY_LETTERS, category_from_digits
 from wardrobe.tui.layout import best_columns, by_slot

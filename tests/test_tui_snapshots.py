@@ -3,6 +3,7 @@
 import pytest
 from tui_support import settle
 
+from wardrobe.settings import Settings
 from wardrobe.tui.app import make_app
 
 # screen name: (the home fixture it shows, keys pressed to get there)
@@ -35,4 +36,4 @@ def test_screen(screen, size, snap_compare, request):
             await pilot.press(key)
             await settle(pilot, pilot.app)
 
-    assert snap_compare(make_app(home, seed=7), terminal_size=SIZES[size], run_before=go)
+    assert snap_compare(make_app(Settings.resolve(home=home), seed=7), terminal_size=SIZES[size], run_before=go)

@@ -69,6 +69,11 @@ def photo_model_dir(explicit: str | os.PathLike | None = None) -> Path:
     return SHIPPED_MODEL_DIR / "photo"
 
 
+def user_name(explicit: str | None = None) -> str | None:
+    """--user, else $WARDROBE_USER, else None (commands then mean the 'default' user, or everybody for a listing)."""
+    return explicit or os.environ.get("WARDROBE_USER") or None
+
+
 class BadName(ValueError):
     """A user or run name that cannot be used; the message says why."""
 

@@ -76,7 +76,7 @@ def cells_png(segments: list[Segment], path: Path, size: tuple[int, int] = SIZE)
 def make_photos(folder: Path, per_class: int = 3) -> Path:
     """Write the first `per_class` Fashion-MNIST test images of each class as colour photos, a folder per class."""
     from wardrobe.domain import category_slug
-    from wardrobe.vision import fmnist
+    from wardrobe.training import fmnist
 
     data = fmnist.load()
     for label in range(10):
@@ -96,10 +96,11 @@ def make_photos(folder: Path, per_class: int = 3) -> Path:
 
 
 async def shoot(home: Path) -> None:
+    from wardrobe.settings import Settings
     from wardrobe.tui.app import make_app
 
     for name, keys in SCREENS.items():
-        app = make_app(home, seed=5)
+        app = make_app(Settings.resolve(home=home), seed=5)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from contextlib import contextmanager
@@ -14,6 +13,7 @@ from typer.core import TyperCommand
 
 from wardrobe import __version__
 from wardrobe.domain import UnknownCategory, parse_category
+from wardrobe.settings import Settings
 
 EXIT_CODES = """Exit codes: 0 success; 1 some photos could not be read (the others were processed);
 2 usage error (bad option, unknown category, bad name, bad database URL, refused archive); 3 unknown item,
@@ -82,16 +82,28 @@ app = _Typer(
 )
 
 
-class State:
-    home: Optional[Path] = None
-    model: Optional[Path] = None
-    photo_model: Optional[Path] = None
-    user: Optional[str] = None
-    database: Optional[str] = None
-    library: Optional[Path] = None
+def settings() -> Settings:
+    """This command's settings: built once from the global options and the environment (main_options), kept on the
+    command's root context, so nothing outlives one invocation (an in-process test runs many)."""
+    context = _current_context()
+    root = context.find_root() if context is not None else None
+    if root is None or not isinstance(root.obj, Settings):
+        return Settings.resolve()
+    return root.obj
 
 
-state = State()
+def use_settings(changed: Settings) -> None:
+    """Run the rest of this command with other settings (the demo's throwaway home)."""
+    _current_context().find_root().obj = changed
+
+
+def _current_context():
+    """The running command's Click context (Typer vendors Click since 0.26; older ones use Click itself)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover  (an older Typer)
+        from click import get_current_context
+    return get_current_context(silent=True)
 
 
 def fail(message: str, code: int) -> None:
@@ -102,15 +114,15 @@ def fail(message: str, code: int) -> None:
 def wardrobe():
     from wardrobe.services import Wardrobe
 
-    return Wardrobe(state.home, state.model, state.photo_model, state.database, state.library)
+    return Wardrobe(settings=settings())
 
 
 @contextmanager
 def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
-    from wardrobe.services.outfits import TasteDamaged
     from wardrobe.services.owners import NotYours
+    from wardrobe.services.stylist import TasteDamaged
     from wardrobe.store.archive import ArchiveRefused
     from wardrobe.store.errors import BadDatabaseURL
 
@@ -169,12 +181,8 @@ def main_options(
                                                 "[default: the home]."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
-    state.home, state.model, state.photo_model, state.user = home, model, photo_model, user
-    state.database, state.library = database, library
-    # The TUI builds its own Wardrobe, which reads these from the environment.
-    for name, value in (("WARDROBE_DATABASE_URL", database), ("WARDROBE_LIBRARY", library)):
-        if value:
-            os.environ[name] = str(value)
+    _current_context().obj = Settings.resolve(home=home, model=model, photo_model=photo_model,
+                                                       database=database, library=library, user=user)
 
 
 def _category(text: str) -> int:

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, service_errors, state
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, service_errors, settings
 
 
 def _fmt(value, pattern="{:.4f}") -> str:
@@ -48,14 +48,14 @@ def evaluate(
         fail(f"--engine must be keras or litert, not {engine!r}", EXIT_USAGE)
     if photos is not None and not photos.is_dir():
         fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
-    model = model or state.model
+    model = model or settings().model
     with service_errors():
         try:
             if photos is not None:
                 from wardrobe.services import Wardrobe
 
-                result = evaluate_photo_folder(photos, model, mapping, Wardrobe(state.home).personal_head,
-                                              state.photo_model)
+                result = evaluate_photo_folder(photos, model, mapping, Wardrobe(settings=settings()).personal_head,
+                                              settings().photo_model)
             else:
                 result = evaluate_test_set(model, data, engine, figures)
         except ValueError as exc:  # an unreadable mapping file, or no labelled subfolder

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_USAGE, _category, app, fail, json_text, opened, plural, shown, state
+from wardrobe.cli.common import EXIT_USAGE, _category, app, fail, json_text, opened, plural, settings, shown
 from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
 
 
@@ -44,7 +44,7 @@ def list_items(
         fail(f"--state must be one of {', '.join(STATES)}, not {shown(item_state)!r}", EXIT_USAGE)
     wanted = item_state.strip().lower() if item_state else None
     with opened() as service:
-        items = service.items(label=label, state=wanted, user=state.user, unsure=unsure)
+        items = service.items(label=label, state=wanted, user=settings().user, unsure=unsure)
     if as_json:
         print(json.dumps([_item_json(i) for i in items], indent=2))
         return
@@ -136,7 +136,7 @@ def _give(item_ids: list[int], to: str | None) -> None:
     from wardrobe.services.owners import give
 
     with opened() as service:
-        items = give(service, item_ids, to, state.user or "default")
+        items = give(service, item_ids, to, settings().taste_user)
     for item in items:
         whose = f"{shown(item.owner)}'s" if item.owner else "shared"
         print(f"item {item.id} ({item.category}, {shown(item.original_name)}) is now {whose}")
@@ -159,7 +159,7 @@ def categories(as_json: bool = typer.Option(False, "--json", help="Print a JSON 
 
 
 def _set_state(item_ids: list[int], new_state: str, verb: str) -> None:
-    from wardrobe.services.outfits import set_state
+    from wardrobe.services.stylist import set_state
 
     with opened() as service:
         found = set_state(service, item_ids, new_state)

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, opened, plural, shown, state
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, opened, plural, settings, shown
 from wardrobe.domain import CATEGORIES
 
 EXIT_CANNOT_DRESS = 6
@@ -17,7 +17,7 @@ EXIT_CANNOT_DRESS = 6
 def _stylist(service):
     from wardrobe.services import Stylist
 
-    return Stylist(service, state.user or "default")
+    return Stylist(service, settings().taste_user)
 
 
 @app.command()
@@ -32,7 +32,7 @@ def suggest(
     repeated, pieces worn today are left out, and no piece is in more than 6 of 20 proposals in a row
     (nor 9 of 30) while the closet offers others. Exit code 6: the closet cannot make an outfit yet.
     """
-    from wardrobe.services.outfits import CannotDress
+    from wardrobe.services.stylist import CannotDress
 
     with opened() as service:
         try:
@@ -77,7 +77,7 @@ def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM...")) -> None:
 @app.command()
 def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")) -> None:
     """List users with their ratings and wear counts. A new --user NAME is created on first use."""
-    from wardrobe.services.outfits import all_users
+    from wardrobe.services.stylist import all_users
 
     with opened() as service:
         rows = all_users(service)
@@ -101,13 +101,13 @@ def retrain(
     """Rebuild every user's preference model from all their stored likes and dislikes (or, with
     --classifier, adapt the photo classifier to your corrections)."""
     from wardrobe.services import Stylist
-    from wardrobe.services.outfits import all_users
+    from wardrobe.services.stylist import all_users
 
     if classifier or reset:
         _retrain_classifier(reset, as_json)
         return
     with opened() as service:
-        names = [user or state.user] if (user or state.user) else [u["name"] for u in all_users(service)]
+        names = [user or settings().user] if (user or settings().user) else [u["name"] for u in all_users(service)]
         known = {u["name"] for u in all_users(service)}
         if names[0] not in known:
             fail(f"no user named {shown(names[0])!r}; `wardrobe users` lists them", EXIT_NOT_FOUND)
@@ -132,7 +132,7 @@ def tui() -> None:
     from wardrobe.tui.app import make_app
 
     with service_errors():
-        tui_app = make_app(state.home, state.model, state.user or "default", graphics=True)
+        tui_app = make_app(settings(), graphics=True)
     tui_app.run()
 
 

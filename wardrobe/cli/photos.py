@@ -20,8 +20,9 @@ from wardrobe.cli.common import (
     fail,
     json_text,
     service_errors,
+    settings,
     shown,
-    state,
+    use_settings,
     wardrobe,
 )
 from wardrobe.domain import CATEGORIES, SLOTS, describe
@@ -169,7 +170,7 @@ def add(
     """
     if shared and user is not None:
         fail("--shared and --user contradict each other: choose one", EXIT_USAGE)
-    owner = None if shared else (user or state.user)
+    owner = None if shared else (user or settings().user)
     _run_photos(paths, store=True, label=_category(label) if label is not None else None, as_json=as_json, owner=owner)
 
 
@@ -198,7 +199,7 @@ def demo(
     if not samples.is_dir():
         fail(f"{samples}: sample photos not found (they ship with wardrobe: reinstall it)", EXIT_PHOTOS)
     home = Path(tempfile.mkdtemp(prefix="wardrobe-demo-"))
-    state.home = home
+    use_settings(settings().replace(home=home))
     print(f"a throwaway inventory ({'kept afterwards' if keep else 'deleted afterwards; --keep keeps it'}):",
           file=sys.stderr)
     try:

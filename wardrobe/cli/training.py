@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, state
+from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, settings
 
 
 @app.command()
@@ -46,7 +46,7 @@ def train(
     """
     from wardrobe import config
     from wardrobe.services import DatasetNotFound, train_classifier
-    from wardrobe.vision.train import DevicesUnavailable
+    from wardrobe.training.train import DevicesUnavailable
 
     if stem not in ("conv", "paper"):
         fail(f"--stem must be conv or paper, not {stem!r}", EXIT_USAGE)
@@ -56,8 +56,8 @@ def train(
         config.check_run_name(run)
     except config.BadName as exc:
         fail(str(exc), EXIT_USAGE)
-    run_dir = (runs_dir or config.home_dir(state.home) / "runs") / run
-    out_dir = out or config.model_dir(state.model)
+    run_dir = (runs_dir or settings().home / "runs") / run
+    out_dir = out or settings().model
     if report:
         _report(run_dir, min_gain)
         return
@@ -98,22 +98,21 @@ def train_head(
     (they are its only bags). The head is published into the --photo-model folder with its card entry;
     run it after every `wardrobe photo-network`: a head belongs to one network.
     """
-    from wardrobe import config
     from wardrobe.cli.common import service_errors
     from wardrobe.cli.photos import _progress
-    from wardrobe.services.adaptation import fit_shipped_head, labelled_photos
-    from wardrobe.vision.evaluate import load_mapping
+    from wardrobe.services.training import fit_shipped_head, labelled_photos
+    from wardrobe.training.evaluate import load_mapping
 
     for folder in photos:
         if not folder.is_dir():
             fail(f"{folder}: no such folder", EXIT_NOT_FOUND)
-    photo_dir = config.photo_model_dir(state.photo_model)
+    photo_dir = settings().photo_model
     with service_errors():
         try:
             folders = load_mapping(mapping)
             bar = _progress(len(labelled_photos(photos, folders, share)), "reading photos")
             with bar as advance:
-                result = fit_shipped_head(photo_dir, config.model_dir(state.model), photos, folders, share, data,
+                result = fit_shipped_head(photo_dir, settings().model, photos, folders, share, data,
                                           progress=advance)
         except ValueError as exc:
             fail(str(exc), EXIT_USAGE)
@@ -159,10 +158,9 @@ def photo_network(
     learn the closet's categories from labelled photos first (the stages below run once per photo; about
     8 to 20 minutes for 4,400 photos on 2 cores). Fit its head afterwards with `wardrobe train-head`.
     """
-    from wardrobe import config
     from wardrobe.cli.common import service_errors
-    from wardrobe.vision.photonet_export import WeightsNotFound, export_photo_network
-    from wardrobe.vision.torch_weights import UnsafeWeights
+    from wardrobe.training.photonet_export import WeightsNotFound, export_photo_network
+    from wardrobe.training.torch_weights import UnsafeWeights
 
     for folder in [*fine_tune, *calibrate]:
         if not folder.is_dir():
@@ -171,18 +169,18 @@ def photo_network(
         fail("--calibrate is for --precision int8 only", EXIT_USAGE)
     if precision == "int8" and not (calibrate or fine_tune):
         fail("--precision int8 needs photos to calibrate on: --calibrate DIR (or --fine-tune DIR)", EXIT_USAGE)
-    out_dir = out or config.photo_model_dir(state.photo_model)
+    out_dir = out or settings().photo_model
     with service_errors():
         try:
             calibration = None
             if calibrate:  # only with int8 (checked above)
-                from wardrobe.services.adaptation import calibration_photos
+                from wardrobe.services.training import calibration_photos
 
                 calibration = calibration_photos(calibrate)
             if fine_tune:
                 from wardrobe.cli.photos import _progress
-                from wardrobe.services.adaptation import fine_tune_photo_network, labelled_photos
-                from wardrobe.vision.evaluate import load_mapping
+                from wardrobe.services.training import fine_tune_photo_network, labelled_photos
+                from wardrobe.training.evaluate import load_mapping
 
                 folders = load_mapping(mapping)
                 with _progress(2 * len(labelled_photos(fine_tune, folders)), "reading photos") as advance:

@@ -2,15 +2,15 @@
 
 from wardrobe.config import BadName
 from wardrobe.services.inventory import (
-    DatasetNotFound,
     ModelError,
     NotFound,
     PhotoResult,
     Wardrobe,
-    train_classifier,
 )
-from wardrobe.services.outfits import OutfitProposal, Stylist
+from wardrobe.services.stylist import OutfitProposal, Stylist
+from wardrobe.services.training import train_classifier
 from wardrobe.store.errors import HomeUnusable, InventoryDamaged, StoreError
+from wardrobe.training.fmnist import DatasetNotFound
 from wardrobe.vision.photo import PhotoError
 
 __all__ = ["BadName", "DatasetNotFound", "HomeUnusable", "InventoryDamaged", "ModelError", "NotFound", "OutfitProposal",

@@ -92,7 +92,7 @@ def _model(wardrobe: Wardrobe) -> Finding:
 
 
 def _taste(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
-    from wardrobe.services.outfits import Stylist, TasteDamaged, all_users
+    from wardrobe.services.stylist import Stylist, TasteDamaged, all_users
 
     findings = []
     for user in all_users(wardrobe):

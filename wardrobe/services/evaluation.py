@@ -8,7 +8,7 @@ import numpy as np
 
 from wardrobe import config
 from wardrobe.domain import CATEGORIES, FMNIST_CLASSES
-from wardrobe.vision.evaluate import PAPER_TABLE, evaluate_fmnist, evaluate_photos, load_mapping
+from wardrobe.training.evaluate import PAPER_TABLE, evaluate_fmnist, evaluate_photos, load_mapping
 
 
 def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = None, engine: str = "keras",
@@ -16,7 +16,7 @@ def evaluate_test_set(model_dir: Path | None = None, data_dir: Path | None = Non
     """Test accuracy, per-class precision/recall, confusions and the paper's table; optionally the confusion PNG."""
     model_dir = config.model_dir(model_dir)
     if engine == "keras":
-        from wardrobe.vision.artifacts import load_keras
+        from wardrobe.training.artifacts import load_keras
 
         model, card = load_keras(model_dir)
         result = evaluate_fmnist(lambda x: model.predict(x, batch_size=256, verbose=0), data_dir)

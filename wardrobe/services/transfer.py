@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from wardrobe.services.intake import Intake
 from wardrobe.services.inventory import Wardrobe
 from wardrobe.store.archive import TABLES, ArchiveReader, ArchiveRefused, ArchiveWriter
 from wardrobe.store.errors import HomeUnusable, os_problem
@@ -77,7 +78,7 @@ def import_archive(wardrobe: Wardrobe, path: Path) -> dict:
                 raise os_problem(wardrobe.library.photos, exc) from exc
         counts = load(wardrobe.inventory.sessions, tables, files)
     except BaseException:
-        wardrobe.take_back(created, check=True)
+        Intake(wardrobe).take_back(created, check=True)
         raise
     finally:
         reader.close()

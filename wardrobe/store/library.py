@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
+
+from wardrobe.files import atomic_copy, atomic_write_bytes
 
 THUMBNAIL_SIZE = 256
 FOLDERS = ("photos", "thumbnails")
@@ -30,14 +28,6 @@ def photo_suffix(name: str) -> str:
     """The suffix a stored photo keeps: the name's, lower case, if it is plain letters and digits; else .img."""
     suffix = PurePosixPath(name).suffix.lower()
     return suffix if suffix[1:].isascii() and suffix[1:].isalnum() else ".img"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class PhotoLibrary:
@@ -81,7 +71,8 @@ class PhotoLibrary:
         """
         photo = self._place(self.photos, sha256, photo_suffix(source.name))
         thumb = self._place(self.thumbnails, sha256, ".jpg")
-        for path, write in ((photo, lambda: _atomic_copy(source, photo)), (thumb, lambda: _atomic_write(thumbnail_jpeg, thumb))):
+        writes = ((photo, lambda: atomic_copy(source, photo)), (thumb, lambda: atomic_write_bytes(thumb, thumbnail_jpeg)))
+        for path, write in writes:
             if not path.exists():
                 write()
                 if created is not None:
@@ -97,7 +88,7 @@ class PhotoLibrary:
         paths = (self._place(self.photos, sha256, photo_suffix(name)), self._place(self.thumbnails, sha256, ".jpg"))
         for path, data in zip(paths, (photo, thumbnail)):
             if data is not None and not path.exists():
-                _atomic_write(data, path)
+                atomic_write_bytes(path, data)
                 if created is not None:
                     created.append(str(path.relative_to(self.home)))
         return str(paths[0].relative_to(self.home)), str(paths[1].relative_to(self.home))
@@ -131,26 +122,6 @@ class PhotoLibrary:
         return removed
 
 
-def _temp_beside(target: Path) -> Path:
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except FileNotFoundError:  # the folder's first file (asking first would cost every file a system call)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    return Path(tmp)
-
-
-def _atomic_copy(source: Path, target: Path) -> None:
-    tmp = _temp_beside(target)
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def thumbnail_jpeg(image: Image.Image) -> bytes:
     """The thumbnail the library keeps for a photo, as JPEG bytes (made in worker threads)."""
     small = image.copy()
@@ -160,11 +131,4 @@ def thumbnail_jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _atomic_write(data: bytes, target: Path) -> None:
-    tmp = _temp_beside(target)
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+

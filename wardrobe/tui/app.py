@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from wardrobe.settings import Settings
 from wardrobe.tui.add_screen import AddPhotos
 from wardrobe.tui.closet_screen import ClosetScreen
 from wardrobe.tui.dialogs import AskUser
@@ -71,7 +70,7 @@ class WardrobeApp(App):
 
     def action_switch_user(self) -> None:
         from wardrobe.services import BadName, Stylist
-        from wardrobe.services.outfits import all_users
+        from wardrobe.services.stylist import all_users
 
         def done(name: str | None) -> None:
             if not name:
@@ -91,7 +90,7 @@ class WardrobeApp(App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.BINDINGS))
 
     def action_review(self, item_ids: list[int] | None = None) -> None:
         """Review unsure items one at a time: those given, else every unsure item in the closet."""
@@ -117,7 +116,7 @@ class WardrobeApp(App):
             self.push_screen(AddPhotos(), done)
 
 
-def make_app(home: Path | None = None, model: Path | None = None, user: str = "default",
+def make_app(settings: Settings | None = None, user: str | None = None,
              seed: int | None = None, graphics: bool = False) -> WardrobeApp:
     """The app for the CLI and the tests (a seed makes proposals repeatable, for snapshots).
 
@@ -127,4 +126,6 @@ def make_app(home: Path | None = None, model: Path | None = None, user: str = "d
     from wardrobe.services import Wardrobe
     from wardrobe.tui.photo import graphics_widget
 
-    return WardrobeApp(Wardrobe(home, model), user, seed, graphics_widget() if graphics else None)
+    settings = settings or Settings.resolve()
+    return WardrobeApp(Wardrobe(settings=settings), user or settings.taste_user, seed,
+                       graphics_widget() if graphics else None)

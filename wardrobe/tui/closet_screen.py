@@ -139,7 +139,7 @@ class ClosetScreen(DataScreen):
             ask_relabel(self, item, lambda: self.reload(keep=item.id))
 
     def _set_state(self, state: str) -> None:
-        from wardrobe.services.outfits import set_state
+        from wardrobe.services.stylist import set_state
 
         item = self.selected()
         if item is not None:

@@ -32,10 +32,10 @@ def key_lines(bindings: list[Binding]) -> list[str]:
     return out
 
 
-def columns() -> list[list[tuple[str, list[str]]]]:
-    """The sections, in three columns of about the same height (24 lines hold them)."""
+def columns(everywhere: list) -> list[list[tuple[str, list[str]]]]:
+    """The sections, in three columns of about the same height (24 lines hold them); `everywhere` are the app's
+    own bindings (passed in: this module is below the app and never imports it)."""
     from wardrobe.tui.add_screen import AddPhotos
-    from wardrobe.tui.app import WardrobeApp
     from wardrobe.tui.closet_screen import ClosetScreen
     from wardrobe.tui.dialogs import PickCategory
     from wardrobe.tui.outfits_screen import OutfitScreen
@@ -44,7 +44,7 @@ def columns() -> list[list[tuple[str, list[str]]]]:
 
     review = key_lines(ReviewScreen.BINDINGS)
     return [
-        [("Everywhere", key_lines(WardrobeApp.BINDINGS)), ("Add photos (a)", key_lines(AddPhotos.BINDINGS))],
+        [("Everywhere", key_lines(everywhere)), ("Add photos (a)", key_lines(AddPhotos.BINDINGS))],
         [("Outfits (o)", key_lines(OutfitScreen.BINDINGS)), ("Closet (c)", key_lines(ClosetScreen.BINDINGS)),
          ("Photo (enter in closet)", key_lines(PhotoScreen.BINDINGS))],
         [(f"Review (e); {CATEGORY_LETTERS[0]}-{CATEGORY_LETTERS[-1]} as listed", review),
@@ -55,10 +55,14 @@ def columns() -> list[list[tuple[str, list[str]]]]:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close")]
 
+    def __init__(self, everywhere: list) -> None:
+        super().__init__()
+        self.everywhere = everywhere
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
             yield Label("[b]Keys[/b]  (esc closes)", id="help-title")
             with Horizontal(id="help-columns"):
-                for column in columns():
+                for column in columns(self.everywhere):
                     yield Static("\n\n".join(f"[u]{title}[/u]\n" + "\n".join(lines) for title, lines in column),
                                  classes="help-column")

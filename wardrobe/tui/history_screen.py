@@ -37,7 +37,7 @@ class HistoryScreen(DataScreen):
         self.reload()
 
     def reload(self) -> None:
-        from wardrobe.services.history import history
+        from wardrobe.services.ratings_history import history
 
         self.events = self.read("history", lambda: history(self.app.stylist), [])
         self.fill_table()

@@ -99,7 +99,7 @@ class OutfitScreen(Screen):
 
     @work(thread=True, group="suggest", exit_on_error=False)
     def fetch(self, stylist) -> None:
-        from wardrobe.services.outfits import CannotDress, TasteDamaged
+        from wardrobe.services.stylist import CannotDress, TasteDamaged
 
         try:
             proposals = stylist.suggest(5)

@@ -32,13 +32,13 @@ class StatsScreen(DataScreen):
         self.draw()
 
     def reload(self) -> None:
-        from wardrobe.services.history import Statistics, statistics
+        from wardrobe.services.ratings_history import Statistics, statistics
 
         self.stats = self.read("statistics", lambda: statistics(self.app.stylist), Statistics())
         self.draw()
 
     def draw(self) -> None:
-        from wardrobe.services.history import RATINGS_PER_BAR
+        from wardrobe.services.ratings_history import RATINGS_PER_BAR
 
         stats = getattr(self, "stats", None)
         if stats is None:

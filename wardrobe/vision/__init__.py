@@ -1,1 +1,1 @@
-"""Everything that sees: safe photo opening, the Fashion-MNIST conversion, the ResNet-50 and its training."""
+"""What runs when a photo is read: safe opening, both views, colours, the LiteRT networks and the photo head."""

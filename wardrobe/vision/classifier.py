@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import FMNIST_CLASSES
-from wardrobe.vision.card import ModelError, restore_hint, sha256_file, verified_artifact
+from wardrobe.files import sha256_file
+from wardrobe.vision.card import ModelError, restore_hint, verified_artifact
 from wardrobe.vision.head import PhotoHead
 from wardrobe.vision.litert import LiteRTModel
 from wardrobe.vision.photonet import PhotoNetwork

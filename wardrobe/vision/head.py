@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import CATEGORIES
-from wardrobe.vision.card import atomic_write_bytes
+from wardrobe.files import atomic_write_bytes
 
 C = 0.003  # inverse regularisation strength, chosen on ../shared/photos/validation (0.001-0.1 tried)
 FMNIST_WEIGHT = 0.3  # a Fashion-MNIST image counts this much of a closet photo
@@ -57,7 +57,7 @@ class PhotoHead:
         np.savez(buffer, mean=self.mean.astype(np.float32), scale=self.scale.astype(np.float32),
                  coef=self.coef.astype(np.float32), intercept=self.intercept.astype(np.float32),
                  network=np.array(self.network), info=np.array(json.dumps(self.info)))
-        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_bytes(path, buffer.getvalue(), sync=True)
 
     @classmethod
     def load(cls, path: Path) -> PhotoHead:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from wardrobe.vision.backend import quiet_native_stderr
 from wardrobe.vision.card import ModelError
+from wardrobe.vision.native import quiet_native_stderr
 
 
 class LiteRTModel:

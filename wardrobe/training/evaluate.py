@@ -12,7 +12,7 @@ import numpy as np
 
 from wardrobe import config
 from wardrobe.domain import CATEGORIES, FMNIST_CLASSES, SLOTS, UnknownCategory, is_unsure, parse_category
-from wardrobe.vision import fmnist
+from wardrobe.training import fmnist
 from wardrobe.vision.photo import PhotoError, find_photos
 
 # The paper's own figures (its Table 1 and text): test accuracy after 10, 100 and 200 epochs, batch 128,

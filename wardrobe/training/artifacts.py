@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import CATEGORIES, FMNIST_CLASSES
+from wardrobe.training.backend import import_keras
 from wardrobe.vision import card as cards
-from wardrobe.vision.backend import import_keras
 from wardrobe.vision.photo import CONVERSION_VERSION
 
 # dynamic: int8 weights, float activations; int8: weights and activations, ranges calibrated on sample inputs
@@ -33,7 +33,7 @@ def save_weights(model, path: Path) -> None:
 
 def build_from_card(card: dict):
     """The Keras model the card describes, without weights."""
-    from wardrobe.vision.resnet import build_resnet50
+    from wardrobe.training.resnet import build_resnet50
 
     arch = card["architecture"]
     return build_resnet50(stem=arch["stem"], blocks=tuple(arch["blocks"]), base_filters=arch["width"], weight_decay=0)

@@ -28,7 +28,7 @@ def build_resnet50(
     are the layer named "embedding". synchronized: BatchNorm takes its statistics over the global batch
     when training on several devices (else each replica normalises by its own share of the batch).
     """
-    from wardrobe.vision.backend import import_keras
+    from wardrobe.training.backend import import_keras
 
     keras = import_keras()
     layers = keras.layers

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import FMNIST_CLASSES
-from wardrobe.vision import card as cards
-from wardrobe.vision import fmnist
-from wardrobe.vision.artifacts import publish_model
-from wardrobe.vision.backend import import_keras
-from wardrobe.vision.domain import photo_like
+from wardrobe.files import atomic_write_text
+from wardrobe.training import fmnist
+from wardrobe.training.artifacts import publish_model
+from wardrobe.training.backend import import_keras
+from wardrobe.training.randomise import photo_like
 
 # Named architectures: the paper's ResNet-50, and a light one for phones (ResNet-26 at a quarter of the width).
 ARCHITECTURES = {
@@ -196,7 +196,7 @@ class RunFolder:
         writer = csv.DictWriter(buffer, fieldnames=HISTORY_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
-        cards.atomic_write_text(self.history, buffer.getvalue())
+        atomic_write_text(self.history, buffer.getvalue())
 
 
 def _save_atomically(model, target: Path) -> None:
@@ -246,7 +246,7 @@ def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None
     """Train (or resume) the run in run_dir until config.epochs on `devices` replicas (None: every GPU, else
     the CPU), data-parallel; returns the run folder."""
     keras, _, AugmentedBatches = _keras_parts()
-    from wardrobe.vision.resnet import build_resnet50
+    from wardrobe.training.resnet import build_resnet50
 
     strategy = strategy_for(devices)  # first: the CPU can be split only before TensorFlow uses it
     replicas = strategy.num_replicas_in_sync
@@ -259,7 +259,7 @@ def train(config: TrainConfig, run_dir: Path, data_dir=None, verbose: int | None
         config = stored
     else:
         config = TrainConfig.from_dict({**asdict(config), "replicas": replicas})
-        cards.atomic_write_text(run.config, json.dumps(asdict(config), indent=2) + "\n")
+        atomic_write_text(run.config, json.dumps(asdict(config), indent=2) + "\n")
     if config.global_batch % replicas:
         raise DevicesUnavailable(f"this run's global batch ({config.global_batch}) cannot be split over {replicas} "
                                  "devices; resume it on a number of devices that divides it")
@@ -341,7 +341,7 @@ def _visible_devices() -> list[str]:
 def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
     """Publish the run's best model (chosen on validation) to out_dir with its card; the test set is read here only."""
     keras, _, _ = _keras_parts()
-    from wardrobe.vision.resnet import build_resnet50
+    from wardrobe.training.resnet import build_resnet50
 
     run = RunFolder(run_dir)
     if not run.best.is_file():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wardrobe.vision import efficientnet
+from wardrobe.training import efficientnet
 
 WARM_UP_EPOCHS = 3  # the new softmax learns first, on the frozen top, so its first gradients do not wreck the top
 LEARNING_RATE = 1e-4
@@ -28,7 +28,7 @@ class Lower:
 def split(model, state: dict, top_stages: int):
     """(lower, top) of the closet model: lower gives the top's input, features and logits; top maps that input
     to the pooled features, sharing its layers (and so its weights) with `model`."""
-    from wardrobe.vision.backend import import_keras
+    from wardrobe.training.backend import import_keras
 
     keras = import_keras()
     specs = efficientnet.block_specs(state)
@@ -68,7 +68,7 @@ def run_lower(lower, framed: np.ndarray, batch: int = 32, progress: Callable[[in
 
 def run_below(lower, framed: np.ndarray, batch: int = 32, progress: Callable[[int], None] | None = None) -> np.ndarray:
     """Only the top's input (float16) for (N, size, size, 3) uint8 photos: the top stages are not run for nothing."""
-    from wardrobe.vision.backend import import_keras
+    from wardrobe.training.backend import import_keras
 
     below = import_keras().Model(lower.inputs, lower.outputs[0])
     return _batches(below, framed, batch, progress)[0].astype(np.float16)
@@ -82,7 +82,7 @@ def train_top(top, activations: np.ndarray, mirrored: np.ndarray, labels: np.nda
     Each epoch shows every training photo once, as itself or its mirror image at random. The epoch with the
     best accuracy on the held-out rows (`held`) wins and its weights stay in `top`.
     """
-    from wardrobe.vision.backend import import_keras
+    from wardrobe.training.backend import import_keras
 
     keras = import_keras()
     keras.utils.set_random_seed(seed)
@@ -125,7 +125,7 @@ def train_top(top, activations: np.ndarray, mirrored: np.ndarray, labels: np.nda
 
 
 def _trainable(top, on: bool) -> None:
-    from wardrobe.vision.backend import import_keras
+    from wardrobe.training.backend import import_keras
 
     keras = import_keras()
     top.trainable = on

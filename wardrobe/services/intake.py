@@ -1,0 +1,241 @@
+"""Adding photos: hash, open and convert them in workers, read them with both networks in batches, store whole batches."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from wardrobe.domain import Item, Prediction
+from wardrobe.files import sha256_file
+from wardrobe.store.errors import StoreError, os_problem
+from wardrobe.store.library import thumbnail_jpeg
+from wardrobe.store.repository import NewItem
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo
+from wardrobe.vision.safe_open import one_line
+from wardrobe.vision.views import photo_views
+
+if TYPE_CHECKING:
+    from wardrobe.services.inventory import Wardrobe
+
+BATCH_SIZE = 64
+PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
+
+
+@dataclass
+class PhotoResult:
+    """What happened to one input photo."""
+
+    path: Path
+    prediction: Prediction | None = None
+    item: Item | None = None
+    duplicate_of: int | None = None
+    error: str | None = None
+    colours: list[str] = field(default_factory=list)
+
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    sha256: str = ""
+    pixels: np.ndarray | None = None
+    framed: np.ndarray | None = None
+    thumbnail: bytes = b""
+    colours: list[str] = field(default_factory=list)
+    reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
+    error: str | None = None
+
+
+
+# In a worker process: both networks on one thread each. Workers that read what they prepare keep both
+# cores busy without the stalls of a two-thread network waiting on a core the converters hold.
+_WORKER_NETWORKS = None
+
+
+def _start_worker(parent: int, model_dir: Path, photo_dir: Path) -> None:
+    global _WORKER_NETWORKS
+    _die_with_parent(parent)
+    from wardrobe.vision.classifier import Classifier
+
+    _WORKER_NETWORKS = Classifier(model_dir, photo_dir, need_head=False, threads=1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker process: exit when the `wardrobe` process that started it is gone (even after kill -9)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _prepare(path: Path, with_photo: bool, size: int) -> _Prepared:
+    """Hash, open and make both views of one photo; runs in worker threads or processes."""
+    from wardrobe.vision.colours import dominant_colours
+
+    prepared = _Prepared(path)
+    try:
+        image = open_photo(path)  # first: it refuses devices and pipes, which hashing would hang on
+        prepared.sha256 = sha256_file(path)
+        views = photo_views(image, size)
+        prepared.pixels = views.converted.pixels
+        prepared.framed = views.framed
+        prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
+        if with_photo:
+            prepared.thumbnail = thumbnail_jpeg(image)
+        if _WORKER_NETWORKS is not None:
+            prepared.reading = _WORKER_NETWORKS.read_networks(prepared.pixels[None], prepared.framed[None])
+            prepared.framed = None  # read: no need to send it back
+    except PhotoError as exc:
+        prepared.error = str(exc)
+    except OSError as exc:
+        prepared.error = one_line(exc.strerror or exc)
+    except Exception as exc:  # noqa: BLE001  whatever fails on one photo is that photo's one-line refusal
+        prepared.error = f"could not be converted ({one_line(exc) or type(exc).__name__})"
+    if prepared.error:
+        prepared.pixels, prepared.framed, prepared.thumbnail = None, None, b""
+    return prepared
+
+
+def stored_name(path: Path) -> str:
+    """The file name as the inventory keeps it: valid UTF-8 (undecodable bytes become U+FFFD)."""
+    return os.fsencode(path.name).decode("utf-8", errors="replace")
+
+
+
+class Intake:
+    """The add pipeline of one wardrobe: workers prepare batch k+1 while this thread reads and stores batch k."""
+
+    def __init__(self, wardrobe: Wardrobe):
+        self.wardrobe = wardrobe
+
+    def process(self, entries, store: bool, label: int | None, progress, owner_id: int | None = None) -> Iterator[PhotoResult]:
+        batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
+        workers = os.cpu_count() or 1
+        # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
+        # a handful: threads, which start at once.
+        many = sum(problem is None for _, problem in entries) >= PROCESSES_FROM and workers > 1
+        size = self.wardrobe.classifier.photo_size  # loads the models before any work: a missing model stops at once
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                                       initargs=(os.getpid(), self.wardrobe.model_dir, self.wardrobe.photo_model_dir)) if many \
+            else ThreadPoolExecutor(workers)
+        with executor as pool:
+            def submit(batch):
+                return {id(path): pool.submit(_prepare, path, store, size) for path, problem in batch if problem is None}
+
+            # The workers convert batch k+1 while this thread runs the network on batch k.
+            upcoming = submit(batches[0]) if batches else {}
+            for k, batch in enumerate(batches):
+                current, upcoming = upcoming, (submit(batches[k + 1]) if k + 1 < len(batches) else {})
+                prepared = {key: future.result() for key, future in current.items()}
+                yield from self._finish_batch(batch, prepared, store, label, owner_id)
+                if progress:
+                    progress(len(batch))
+
+    def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None, owner_id: int | None) -> list[PhotoResult]:
+        results: list[PhotoResult] = []
+        good: list[tuple[PhotoResult, _Prepared]] = []
+        for path, problem in batch:
+            result = PhotoResult(path)
+            results.append(result)
+            if problem:
+                result.error = problem
+                continue
+            p = prepared[id(path)]
+            result.colours = p.colours
+            if p.error:
+                result.error = p.error
+            else:
+                good.append((result, p))
+        if store and good:
+            existing = self.wardrobe.inventory.existing_hashes(p.sha256 for _, p in good)
+            twins: dict[str, list[PhotoResult]] = {}  # the same photo twice in one batch
+            fresh = []
+            for result, p in good:
+                if p.sha256 in existing:
+                    result.duplicate_of = existing[p.sha256]
+                elif p.sha256 in twins:
+                    twins[p.sha256].append(result)
+                else:
+                    twins[p.sha256] = []
+                    fresh.append((result, p))
+            good = fresh
+        if not good:
+            return results
+        if all(p.reading is not None for _, p in good):
+            from wardrobe.vision.classifier import Reading
+
+            reading = self.wardrobe.classifier.decided(Reading.joined([p.reading for _, p in good]))
+        else:
+            reading = self.wardrobe.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
+        probabilities, embeddings = reading.probabilities, reading.embedding
+        for (result, _), probs, embedding in zip(good, probabilities, embeddings):
+            result.prediction = Prediction(tuple(probs.tolist()), tuple(embedding.tolist()))
+        if store:
+            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id)
+        return results
+
+    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id) -> None:
+        """Files into the library, then rows in one transaction; files this batch wrote go if the rows do not."""
+        created: list[str] = []
+        try:
+            new_items = []
+            for (result, p), probs, embedding, features in zip(good, probabilities, embeddings, features_all):
+                try:
+                    photo_file, thumb_file = self.wardrobe.library.store(p.path, p.sha256, p.thumbnail, created)
+                except OSError as exc:
+                    if exc.filename and Path(exc.filename) == p.path or (exc.filename is None and not p.path.exists()):
+                        result.error = f"could not be read ({one_line(exc.strerror or exc)})"  # gone meanwhile
+                        continue
+                    raise os_problem(self.wardrobe.library.photos, exc) from exc
+                new_items.append((result, p, NewItem(
+                    sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
+                    original_name=stored_name(p.path), predicted_label=int(np.argmax(probs)),
+                    probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
+                    model_version=self.wardrobe.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
+                    colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
+                    owner_id=owner_id,
+                )))
+                p.thumbnail, p.framed = b"", None
+            if not new_items:
+                return
+            outcome = self.wardrobe.inventory.add_new_items([new for _, _, new in new_items])
+        except BaseException:
+            self.take_back(created)
+            raise
+        keep: set[str] = set()
+        for (result, p, new), found in zip(new_items, outcome):
+            if isinstance(found, Item):
+                result.item = found
+                keep.update((new.photo_file, new.thumbnail_file))
+            else:  # another `add` stored this photo meanwhile
+                result.duplicate_of, result.prediction = found, None
+            for twin in twins[p.sha256]:
+                twin.duplicate_of = found.id if isinstance(found, Item) else found
+        self.take_back([rel for rel in created if rel not in keep], check=True)
+
+    def take_back(self, created: list[str], check: bool = False) -> None:
+        """Remove library files this process wrote that no row refers to (after a failure or a lost race)."""
+        if not created:
+            return
+        if check:
+            try:
+                referenced = self.wardrobe.inventory.referenced_files(created)
+            except StoreError:
+                return  # cannot tell: an orphan file is harmless, a row without its file is not
+            created = [rel for rel in created if rel not in referenced]
+        try:
+            self.wardrobe.library.delete(*created)
+        except OSError:
+            pass
