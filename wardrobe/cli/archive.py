@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import sys
+import json
 from pathlib import Path
 
 import typer
 
-from wardrobe.cli.common import app, opened, plural, shown
+from wardrobe.cli.common import app, json_text, note, opened, plural, shown, warn
 
 
 @app.command("export")
 def export_command(
     file: Path = typer.Argument(..., metavar="FILE", help="The archive to write (a tar; replaced whole if it exists)."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON on stdout: counts and the file."),
 ) -> None:
     """Write the inventory, labels, ratings, wear log, taste models and photos to one archive.
 
@@ -22,16 +23,23 @@ def export_command(
 
     with opened() as service:
         counts = export_archive(service, file)
-    print(f"exported {plural(counts['items'], 'item')}, {plural(counts['ratings'], 'rating')}, "
+    if as_json:
+        print(json.dumps({"file": json_text(file), **counts}, indent=2))
+        return
+    note(f"exported {plural(counts['items'], 'item')}, {plural(counts['ratings'], 'rating')}, "
           f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'user')} and {plural(counts['files'], 'file')} "
-          f"to {shown(file)}", file=sys.stderr)
+         f"to {shown(file)}")
     if counts["missing_photos"]:
-        print(f"wardrobe: {plural(counts['missing_photos'], 'photo')} missing from the library were left out "
-              "(`wardrobe doctor` lists them)", file=sys.stderr)
+        warn(f"{plural(counts['missing_photos'], 'photo')} missing from the library were left out "
+             "(`wardrobe doctor` lists them)")
 
 
 @app.command("import")
-def import_command(file: Path = typer.Argument(..., metavar="FILE", help="An archive written by `wardrobe export`.")) -> None:
+def import_command(
+    file: Path = typer.Argument(..., metavar="FILE", help="An archive written by `wardrobe export`."),
+    as_json: bool = typer.Option(False, "--json", help="Print what was imported as JSON on stdout: counts of new rows "
+                                 "and files."),
+) -> None:
     """Merge an exported archive into this inventory; photos already here (same content) are kept as they are.
 
     A damaged, truncated or hostile archive is refused whole: nothing is imported.
@@ -40,6 +48,9 @@ def import_command(file: Path = typer.Argument(..., metavar="FILE", help="An arc
 
     with opened() as service:
         counts = import_archive(service, file)
-    print(f"imported {plural(counts['items'], 'new item')}, {plural(counts['ratings'], 'rating')}, "
+    if as_json:
+        print(json.dumps({"file": json_text(file), **counts}, indent=2))
+        return
+    note(f"imported {plural(counts['items'], 'new item')}, {plural(counts['ratings'], 'rating')}, "
           f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'new user')} and "
-          f"{plural(counts['files'], 'new file')} from {shown(file)}", file=sys.stderr)
+         f"{plural(counts['files'], 'new file')} from {shown(file)}")

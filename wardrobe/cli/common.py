@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from contextlib import contextmanager
@@ -76,7 +77,7 @@ app = _Typer(
          "Start with `wardrobe add PHOTO|FOLDER...`, then `wardrobe list`.",
     epilog=EXIT_CODES,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -104,6 +105,57 @@ def _current_context():
     except ImportError:  # pragma: no cover  (an older Typer)
         from click import get_current_context
     return get_current_context(silent=True)
+
+
+log = logging.getLogger("wardrobe")
+
+
+class _Stderr(logging.Handler):
+    """Messages as plain lines on whatever sys.stderr is now (a test runner swaps it per command)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            print(self.format(record), file=sys.stderr)
+        except Exception:  # noqa: BLE001  a closed stderr must not end the command
+            self.handleError(record)
+
+
+def configure_output(quiet: bool, verbose: int) -> None:
+    """-q: errors only (no summaries, warnings about skipped files or progress bars); -v: also what the app does
+    (settings, models loaded, timings); -vv: the libraries' debug messages too."""
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.INFO
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _Stderr)]:
+        root.removeHandler(handler)
+    handler = _Stderr()
+    handler.setFormatter(logging.Formatter("%(message)s" if verbose < 2 else "%(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    log.setLevel(level)
+
+
+def note(message: str) -> None:
+    """A message for the user on stderr (what was done, what to do next); -q hides it."""
+    log.info(message)
+
+
+def warn(message: str) -> None:
+    """A problem the command got past (a photo skipped): 'wardrobe: ...' on stderr; -q hides it too."""
+    log.warning(f"wardrobe: {message}")
+
+
+def quiet() -> bool:
+    return not log.isEnabledFor(logging.INFO)
+
+
+JSON_OPTION = typer.Option(False, "--json", help="Print what changed as JSON on stdout, by id.")
+
+
+def changed(records: list[dict]) -> None:
+    """The --json answer of a command that changes something: one JSON array of the changed records."""
+    import json
+
+    print(json.dumps(records, indent=2))
 
 
 def fail(message: str, code: int) -> None:
@@ -179,10 +231,22 @@ def main_options(
     library: Optional[Path] = typer.Option(None, "--library", envvar="WARDROBE_LIBRARY", metavar="DIR",
                                            help="Folder of the photo library, shared by every machine of a household "
                                                 "[default: the home]."),
+    quiet_flag: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr: no summaries, warnings or "
+                                    "progress bars."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="Also say what the app does (settings, models "
+                                "loaded, timings); -vv adds the libraries' debug messages."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
-    _current_context().obj = Settings.resolve(home=home, model=model, photo_model=photo_model,
-                                                       database=database, library=library, user=user)
+    configure_output(quiet_flag, verbose)
+    chosen = Settings.resolve(home=home, model=model, photo_model=photo_model, database=database, library=library,
+                              user=user)
+    _current_context().obj = chosen
+    if verbose:
+        from wardrobe.store.server import shown as shown_url
+
+        where = shown_url(chosen.database) if chosen.database else f"{chosen.home / 'inventory.sqlite3'} (SQLite)"
+        log.debug(f"home {chosen.home}; inventory {where}; library {chosen.library}; model {chosen.model}; "
+                  f"photo model {chosen.photo_model}; user {chosen.user or '(none: default)'}")
 
 
 def _category(text: str) -> int:

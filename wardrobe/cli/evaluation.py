@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +17,12 @@ def _fmt(value, pattern="{:.4f}") -> str:
     return "-" if value is None else pattern.format(value)
 
 
+
+class Engine(str, Enum):
+    litert = "litert"
+    keras = "keras"
+
+
 @app.command()
 def evaluate(
     photos: Optional[Path] = typer.Option(None, "--photos", metavar="DIR",
@@ -26,8 +33,8 @@ def evaluate(
                                                 "need no entry]."),
     data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
                                         help="Folder with the Fashion-MNIST IDX files [default: searched]."),
-    engine: str = typer.Option("keras", "--engine", help="keras: the float32 network (TensorFlow); litert: what "
-                               "the app runs, the LiteRT model and its photo head."),
+    engine: Engine = typer.Option(Engine.litert, "--engine", help="litert: what the app runs, the LiteRT model; "
+                                  "keras: the float32 network (needs the [train] extra: TensorFlow)."),
     figures: Optional[Path] = typer.Option(None, "--figures", metavar="DIR",
                                            help="Also draw the confusion matrix as a PNG in DIR."),
     model: Optional[Path] = typer.Option(None, "--model", metavar="DIR",
@@ -44,8 +51,7 @@ def evaluate(
     """
     from wardrobe.services.evaluation import evaluate_photo_folder, evaluate_test_set
 
-    if engine not in ("keras", "litert"):
-        fail(f"--engine must be keras or litert, not {engine!r}", EXIT_USAGE)
+    engine = engine.value
     if photos is not None and not photos.is_dir():
         fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
     model = model or settings().model

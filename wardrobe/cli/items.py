@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_USAGE, _category, app, fail, json_text, opened, plural, settings, shown
+from wardrobe.cli.common import (
+    EXIT_USAGE,
+    JSON_OPTION,
+    _category,
+    app,
+    changed,
+    fail,
+    json_text,
+    note,
+    opened,
+    plural,
+    settings,
+    shown,
+)
 from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
 
 
@@ -51,8 +63,8 @@ def list_items(
     if not items:
         what = (f"{CATEGORIES[label]} " if label is not None else "") + (f"{wanted} " if wanted else "") + \
             ("unsure " if unsure else "")
-        print("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if not what
-              else f"no {what}items in the inventory", file=sys.stderr)
+        note("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if not what
+             else f"no {what}items in the inventory")
         return
     print(f"{'id':>5}  {'category':<14} {'state':<8} {'owner':<10} {'conf':>5}  {'colours':<22} photo")
     for item in items:
@@ -60,8 +72,8 @@ def list_items(
         print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {shown(item.owner or 'shared')[:10]:<10} "
               f"{item.confidence:5.0%}  "
               f"{', '.join(item.colours):<22} {shown(item.original_name)}")
-    print(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
-          f"fix with `wardrobe relabel ID CATEGORY`)", file=sys.stderr)
+    note(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
+         f"fix with `wardrobe relabel ID CATEGORY`)")
 
 
 @app.command()
@@ -99,20 +111,27 @@ def show(
 @app.command()
 def relabel(
     item_id: int = typer.Argument(..., metavar="ID"),
-    category: str = typer.Argument(..., metavar="CATEGORY", help="A name (t-shirt, trouser, ankle-boot...) or 0-9."),
+    category: str = typer.Argument(..., metavar="CATEGORY", help="A name (t-shirt, trouser, skirt, hat...) or a "
+                                   "number 0-12; `wardrobe categories` lists them."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Correct an item's category. Your label wins over the prediction and is kept for retraining."""
     label = _category(category)
     with opened() as service:
         item = service.relabel(item_id, label)
+    if as_json:
+        return changed([_item_json(item)])
     print(f"item {item.id} is now {item.category} (predicted {CATEGORIES[item.predicted_label]})")
 
 
 @app.command()
-def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them.")) -> None:
+def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
+           as_json: bool = JSON_OPTION) -> None:
     """Remove items and their stored photos from the inventory (nothing is removed if an id is unknown)."""
     with opened() as service:
         removed = service.remove_many(item_ids)
+    if as_json:
+        return changed([{**_item_json(item), "removed": True} for item in removed])
     for item in removed:
         print(f"removed item {item.id} ({item.category}, {shown(item.original_name)})")
 
@@ -121,22 +140,26 @@ def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item
 def give(
     item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
     to: str = typer.Option(..., "--to", metavar="NAME", help="Who they belong to from now on."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Give items to someone: yours (--user) or shared ones; nothing changes if one is someone else's."""
-    _give(item_ids, to)
+    _give(item_ids, to, as_json)
 
 
 @app.command()
-def share(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them.")) -> None:
+def share(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
+          as_json: bool = JSON_OPTION) -> None:
     """Share items with the whole household: everybody sees them and gets them proposed."""
-    _give(item_ids, None)
+    _give(item_ids, None, as_json)
 
 
-def _give(item_ids: list[int], to: str | None) -> None:
+def _give(item_ids: list[int], to: str | None, as_json: bool) -> None:
     from wardrobe.services.owners import give
 
     with opened() as service:
         items = give(service, item_ids, to, settings().taste_user)
+    if as_json:
+        return changed([_item_json(item) for item in items])
     for item in items:
         whose = f"{shown(item.owner)}'s" if item.owner else "shared"
         print(f"item {item.id} ({item.category}, {shown(item.original_name)}) is now {whose}")
@@ -158,11 +181,13 @@ def categories(as_json: bool = typer.Option(False, "--json", help="Print a JSON 
 
 
 
-def _set_state(item_ids: list[int], new_state: str, verb: str) -> None:
+def _set_state(item_ids: list[int], new_state: str, verb: str, as_json: bool) -> None:
     from wardrobe.services.stylist import set_state
 
     with opened() as service:
         found = set_state(service, item_ids, new_state)
+    if as_json:
+        return changed([{"id": item_id, "state": new_state} for item_id in found])
     print(f"{verb}: {', '.join(map(str, found))}")
 
 
@@ -170,21 +195,21 @@ ITEMS_ARG = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe li
 
 
 @app.command()
-def laundry(item_ids: list[int] = ITEMS_ARG) -> None:
+def laundry(item_ids: list[int] = ITEMS_ARG, as_json: bool = JSON_OPTION) -> None:
     """Put items in the laundry: they are not proposed until `wardrobe restore`."""
-    _set_state(item_ids, "laundry", "in the laundry")
+    _set_state(item_ids, "laundry", "in the laundry", as_json)
 
 
 @app.command()
-def retire(item_ids: list[int] = ITEMS_ARG) -> None:
+def retire(item_ids: list[int] = ITEMS_ARG, as_json: bool = JSON_OPTION) -> None:
     """Retire items you no longer wear: kept in the inventory, never proposed."""
-    _set_state(item_ids, "retired", "retired")
+    _set_state(item_ids, "retired", "retired", as_json)
 
 
 @app.command()
-def restore(item_ids: list[int] = ITEMS_ARG) -> None:
+def restore(item_ids: list[int] = ITEMS_ARG, as_json: bool = JSON_OPTION) -> None:
     """Bring items back from the laundry or retirement."""
-    _set_state(item_ids, "active", "active again")
+    _set_state(item_ids, "active", "active again", as_json)
 
 
 @app.command()

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
+from enum import Enum
 from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, app, fail, opened, plural, settings, shown
+from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, JSON_OPTION, app, changed, fail, note, opened, plural, settings, shown
 from wardrobe.domain import CATEGORIES
 
 EXIT_CANNOT_DRESS = 6
+
+
+class Verdict(str, Enum):
+    like = "like"
+    dislike = "dislike"
+    plus = "+"
+    minus = "-"
 
 
 def _stylist(service):
@@ -54,23 +61,26 @@ def suggest(
 @app.command()
 def rate(
     outfit_id: int = typer.Argument(..., metavar="OUTFIT_ID"),
-    verdict: str = typer.Argument(..., metavar="like|dislike"),
+    verdict: Verdict = typer.Argument(..., metavar="VERDICT", case_sensitive=False, help="like (or +) or dislike (or -)."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Like or dislike a proposed outfit; your taste model learns from it at once."""
-    verdict = verdict.strip().lower()
-    if verdict not in ("like", "dislike", "+", "-"):
-        fail(f"verdict must be like or dislike, not {verdict!r}", EXIT_USAGE)
+    liked = verdict in (Verdict.like, Verdict.plus)
     with opened() as service:
-        replaced = _stylist(service).rate(outfit_id, verdict in ("like", "+"))
-    print(f"outfit {outfit_id}: {'liked' if verdict in ('like', '+') else 'disliked'}"
+        replaced = _stylist(service).rate(outfit_id, liked)
+    if as_json:
+        return changed([{"outfit": outfit_id, "rating": "like" if liked else "dislike", "replaced": replaced}])
+    print(f"outfit {outfit_id}: {'liked' if liked else 'disliked'}"
           + (" (replaces your earlier rating)" if replaced else ""))
 
 
 @app.command()
-def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM...")) -> None:
+def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM..."), as_json: bool = JSON_OPTION) -> None:
     """Log that you wore these items today (recently worn items are proposed less)."""
     with opened() as service:
         found = _stylist(service).wear(item_ids)
+    if as_json:
+        return changed([{"id": item_id, "worn": True} for item_id in found])
     print(f"worn today: {', '.join(map(str, found))}")
 
 
@@ -117,8 +127,7 @@ def retrain(
         return
     for r in results:
         agreement = "" if r["train_agreement"] is None else f", fits {r['train_agreement']:.0%} of them"
-        print(f"{shown(r['user'])}: rebuilt from {plural(r['ratings'], 'rating')} ({r['likes']} liked){agreement}",
-              file=sys.stderr)
+        note(f"{shown(r['user'])}: rebuilt from {plural(r['ratings'], 'rating')} ({r['likes']} liked){agreement}")
 
 
 @app.command()
@@ -145,8 +154,8 @@ def _retrain_classifier(reset: bool, as_json: bool) -> None:
             if as_json:
                 print(json.dumps(result, indent=2))
                 return
-            print(("back to the shipped photo head" if result["removed"] else "already using the shipped photo head")
-                  + f"; {plural(result['reclassified'], 'item')} re-predicted", file=sys.stderr)
+            note(("back to the shipped photo head" if result["removed"] else "already using the shipped photo head")
+                 + f"; {plural(result['reclassified'], 'item')} re-predicted")
             return
         try:
             result = retrain_classifier(service)

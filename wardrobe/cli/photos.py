@@ -19,11 +19,14 @@ from wardrobe.cli.common import (
     app,
     fail,
     json_text,
+    note,
+    quiet,
     service_errors,
     settings,
     shown,
     use_settings,
     wardrobe,
+    warn,
 )
 from wardrobe.domain import CATEGORIES, SLOTS, describe
 
@@ -54,7 +57,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
     def report(result: PhotoResult) -> None:
         if result.error:
             counts["failed"] += 1
-            print(f"wardrobe: {shown(result.path)}: {result.error}", file=sys.stderr)
+            warn(f"{shown(result.path)}: {result.error}")
             out.append({"path": json_text(result.path), "error": result.error})
             return
         record = {"path": json_text(result.path)}
@@ -76,7 +79,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
             target = explain / f"{len(out):04d}-{shown(result.path.stem).replace('/', '_')}.png"
             record["explain_png"] = str(service.explain(result.path, target)[1])
             if not as_json:
-                print(f"      explained: {target}", file=sys.stderr)
+                note(f"      explained: {target}")
         out.append(record)
         if not as_json:
             p = result.prediction
@@ -103,7 +106,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         done = f"added {counts['added']}" if store else f"classified {counts['classified']}"
         extra = f", already there {counts['duplicates']}" if store else ""
         unsure = f"; {counts['unsure']} unsure: `wardrobe tui`, then e, reviews them" if counts["unsure"] else ""
-        print(f"{done}{extra}, failed {counts['failed']}{unsure}", file=sys.stderr)
+        note(f"{done}{extra}, failed {counts['failed']}{unsure}")
     _report_skipped(skipped)
     if counts["failed"]:
         raise typer.Exit(EXIT_PHOTOS)
@@ -117,8 +120,7 @@ def _report_skipped(skipped: list[tuple[Path, str]], show: int = 5) -> None:
                              (folders, "folder that cannot be read", "folders that cannot be read")):
         if names:
             more = f" and {len(names) - show} more" if len(names) > show else ""
-            print(f"wardrobe: skipped {len(names)} {one if len(names) == 1 else many}: {', '.join(names[:show])}{more}",
-                  file=sys.stderr)
+            warn(f"skipped {len(names)} {one if len(names) == 1 else many}: {', '.join(names[:show])}{more}")
 
 
 class _progress:
@@ -126,7 +128,7 @@ class _progress:
 
     def __init__(self, total: int, verb: str, threshold: int = 20):
         self.total, self.verb = total, verb
-        self.enabled = total >= threshold and sys.stderr.isatty() and not os.environ.get("CI")
+        self.enabled = total >= threshold and sys.stderr.isatty() and not os.environ.get("CI") and not quiet()
 
     def __enter__(self):
         if not self.enabled:
@@ -147,7 +149,7 @@ class _progress:
 
 
 PHOTOS_ARG = typer.Argument(..., metavar="PHOTO|FOLDER...", help="Photos, or folders searched recursively "
-                            "for .jpg .jpeg .png .webp.", show_default=False)
+                            "for .jpg .jpeg .png .webp .avif.", show_default=False)
 
 
 @app.command()
@@ -200,13 +202,12 @@ def demo(
         fail(f"{samples}: sample photos not found (they ship with wardrobe: reinstall it)", EXIT_PHOTOS)
     home = Path(tempfile.mkdtemp(prefix="wardrobe-demo-"))
     use_settings(settings().replace(home=home))
-    print(f"a throwaway inventory ({'kept afterwards' if keep else 'deleted afterwards; --keep keeps it'}):",
-          file=sys.stderr)
+    note(f"a throwaway inventory ({'kept afterwards' if keep else 'deleted afterwards; --keep keeps it'}):")
     try:
         _run_photos([samples], store=True, label=None, as_json=False)
     finally:
         if keep:
-            print(f"kept: wardrobe --home {home} list", file=sys.stderr)
+            note(f"kept: wardrobe --home {home} list")
         else:
             shutil.rmtree(home, ignore_errors=True)
 

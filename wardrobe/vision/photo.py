@@ -9,11 +9,10 @@ import numpy as np
 from PIL import Image, ImageFile, ImageFilter, ImageOps
 
 from wardrobe.vision import morphology
-from wardrobe.vision.safe_open import UnusableFile, decoder_failure, opened_image, scan_folder
+from wardrobe.vision.safe_open import PHOTO_SUFFIXES, UnusableFile, decoder_failure, opened_image, scan_folder
 
 # Bump when the conversion changes: items remember which version classified them.
 CONVERSION_VERSION = "fmnist-v1"
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 MAX_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; larger files are refused before decoding
 WORK_SIZE = 160  # the conversion works on a copy whose longest edge is about this many pixels
 REFINE_ROUNDS = 2

@@ -11,11 +11,20 @@ from pathlib import Path
 
 from PIL import GifImagePlugin, Image, JpegImagePlugin, PngImagePlugin, UnidentifiedImageError, WebPImagePlugin
 
-# What the app opens: the README's JPEG, PNG and WebP, plus GIF (first frame); a phone's MPO comes through JPEG.
-# Everything else Pillow knows (PostScript via Ghostscript, TIFF, DDS, ...) is never handed a user's file.
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
-EXPECTED = "JPEG, PNG or WebP expected"
-_PLUGINS = (GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin)  # registered
+# What the app opens: JPEG, PNG, WebP and AVIF (where this Pillow reads it: 11.3 and later), plus GIF (first frame);
+# a phone's MPO comes through JPEG. Everything else Pillow knows (PostScript via Ghostscript, TIFF, DDS, ...) is
+# never handed a user's file.
+_PLUGINS = [GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin]  # registered
+try:
+    from PIL import AvifImagePlugin
+
+    _PLUGINS.append(AvifImagePlugin)
+    AVIF = True
+except ImportError:  # an older Pillow
+    AVIF = False
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("AVIF",) if AVIF else ())
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp") + ((".avif",) if AVIF else ())
+EXPECTED = "JPEG, PNG, WebP or AVIF expected" if AVIF else "JPEG, PNG or WebP expected"
 
 
 
@@ -67,7 +76,7 @@ def open_regular(path: Path):
 def _sniff(head: bytes) -> str:
     """What a refused file probably is, for the message."""
     if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc", b"ftypavif"):
-        return "HEIC/AVIF photos are not supported yet: export it as JPEG"
+        return "HEIC photos are not supported yet: export it as JPEG (phones do this when sharing)"
     return f"not an image Wardrobe can read ({EXPECTED})"
 
 
@@ -112,7 +121,7 @@ def decoder_failure(exc: BaseException) -> str:
 
 
 def scan_folder(folder: Path, skipped: list[tuple[Path, str]],
-                suffixes: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp")) -> list[Path]:
+                suffixes: tuple[str, ...] = PHOTO_SUFFIXES) -> list[Path]:
     """Regular files with a photo suffix under folder (recursively, sorted, symlinked folders not followed).
 
     Everything passed over is appended to `skipped` with its reason.
