@@ -15,6 +15,26 @@ from PIL import Image
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PHOTOS = REPO.parent / "shared" / "photos"
+DATA = Path(__file__).resolve().parent / "data"
+
+# Markers follow from the fixtures a test uses (never set by hand): `pytest -m "not slow"` is the fast loop.
+MARKED_BY_FIXTURE = {
+    "keras": ("model", "slow"),
+    "tiny_weights": ("model", "slow"),
+    "pg_cluster": ("postgres", "slow"),
+    "cli_process": ("slow",),
+    "real_photos": ("photos", "slow"),
+    "tmux": ("terminal", "slow"),
+    "browser": ("browser", "slow"),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marks in MARKED_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                for mark in marks:
+                    item.add_marker(mark)
 
 
 @pytest.fixture(autouse=True)
@@ -28,17 +48,14 @@ def private_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
-    """A ResNet of the paper's shape but one block per stage and few filters, published with a real card."""
-    from wardrobe.training.artifacts import publish_model
-    from wardrobe.training.backend import import_keras
-    from wardrobe.training.resnet import build_resnet50
+    """A ResNet of the paper's shape but one block per stage and few filters, published with a real card.
 
-    # Seeded so a run is reproducible; WARDROBE_TEST_SEED=N checks no test leans on one model's guesses.
-    import_keras().utils.set_random_seed(int(os.environ.get("WARDROBE_TEST_SEED", "0")))
-    out = tmp_path_factory.mktemp("tiny-model")
-    model = build_resnet50(blocks=(1, 1, 1, 1), base_filters=4, weight_decay=0)
-    publish_model(model, out, {"validation_accuracy": None, "test_accuracy": None, "epochs": 0})
-    return out
+    A copy of tests/data/tiny-model (made by tests/data/make_tiny_models.py through the real export path), so the
+    tests that only run the app need neither TensorFlow nor the seconds an export takes.
+    """
+    import shutil
+
+    return Path(shutil.copytree(DATA / "tiny-model", tmp_path_factory.mktemp("tiny") / "model"))
 
 
 @pytest.fixture(scope="session")
@@ -50,24 +67,43 @@ def tiny_weights(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_photo_model(tiny_weights, tmp_path_factory) -> Path:
-    """The tiny photo network exported to LiteRT through the real export path, with a head over its features."""
-    from wardrobe.domain import CATEGORIES
-    from wardrobe.training.photonet_export import export_photo_network
-    from wardrobe.vision import card as cards
-    from wardrobe.vision.head import fit_head
+def tiny_photo_model(tmp_path_factory) -> Path:
+    """The tiny photo network exported to LiteRT, with a head over its features: a copy of tests/data's."""
+    import shutil
 
-    out = tmp_path_factory.mktemp("tiny-photo-model")
-    card = export_photo_network(out, "lite0", tiny_weights, "float32")
-    network = card["artifacts"]["litert"]["sha256"]
-    rng = np.random.default_rng(0)
-    labels = np.arange(10 * len(CATEGORIES)) % len(CATEGORIES)
-    features = rng.normal(0, 1, (len(labels), 32)) + labels[:, None] * 0.3
-    head = fit_head(features, labels, np.ones(len(labels)), network)
-    head.save(out / ".staged-head.npz")
-    card["artifacts"]["head"] = {"format": "npz", "network": network}
-    cards.publish(out, {"head": out / ".staged-head.npz"}, card)
-    return out
+    return Path(shutil.copytree(DATA / "tiny-photo-model", tmp_path_factory.mktemp("tiny") / "photo-model"))
+
+
+@pytest.fixture(scope="session")
+def real_photos() -> Path:
+    """../shared/photos (train/, validation/, extra/); the test is skipped, with where it looked, when it is absent."""
+    if not (SHARED_PHOTOS / "validation").is_dir():
+        pytest.skip(f"the real closet photos are not at {SHARED_PHOTOS} (see the README of the shared photo collection)")
+    return SHARED_PHOTOS
+
+
+@pytest.fixture
+def tmux():
+    """tmux(*args): tmux commands on a server of this test's own (its own socket, no ~/.tmux.conf), killed after."""
+    import shutil
+    import uuid
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed: the real-terminal check needs it")
+    socket = f"wardrobe-test-{uuid.uuid4().hex[:12]}"
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", *args], capture_output=True, text=True,
+                              check=check)
+
+    yield run
+    run("kill-server", check=False)
+
+
+@pytest.fixture(scope="session")
+def keras():
+    """Keras (and TensorFlow): the tests that build, train or export a network ask for it (marked `model`)."""
+    return pytest.importorskip("keras", reason="the [train] extra (Keras, TensorFlow) is not installed")
 
 
 @pytest.fixture
@@ -116,12 +152,43 @@ def garment_photo(path: Path, size=(300, 400), colour=(30, 60, 150), background=
     return path
 
 
-def run_cli(*args: str, env: dict | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
-    """Run `wardrobe ARGS` in a fresh interpreter, as a user would."""
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120, cwd: Path | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess:
+    """Run `wardrobe ARGS` in this process, as the console script would (wardrobe.cli.run, the same last line of
+    defence), inside Typer's CliRunner isolation: its own stdin, stdout, stderr and environment overrides.
+
+    `timeout` is for the subprocess form (run_cli_process); commands here finish or the test fails.
+    """
+    from typer.testing import CliRunner
+
+    from wardrobe.cli import run
+
+    previous = os.getcwd()
+    with CliRunner().isolation(input=input, env=env) as (out, err, _):
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            code = run(list(args))
+        finally:
+            os.chdir(previous)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode(errors="replace"), err.getvalue().decode(errors="replace")
+    return subprocess.CompletedProcess(["wardrobe", *args], code, stdout, stderr)
+
+
+def run_cli_process(*args: str, env: dict | None = None, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    """Run `wardrobe ARGS` in a fresh interpreter, as a user would (exit codes, imports, signals)."""
     return subprocess.run(
         [sys.executable, "-m", "wardrobe", *args], capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})}, **kwargs,
     )
+
+
+@pytest.fixture
+def cli_process():
+    """run_cli_process, for the tests that need a real process (marks them slow)."""
+    return run_cli_process
 
 
 @pytest.fixture(scope="session")

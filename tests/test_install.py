@@ -32,8 +32,11 @@ def test_wheel_carries_the_model_the_samples_and_the_folder_mapping(wheel):
     import json
 
     for folder in ("model", "model/photo"):  # the paper's network, and the photo network with its head
-        for entry in json.loads(zipfile.ZipFile(wheel).read(f"wardrobe/_shipped/{folder}/card.json"))["artifacts"].values():
-            assert f"wardrobe/_shipped/{folder}/{entry['file']}" in names
+        for kind, entry in json.loads(zipfile.ZipFile(wheel).read(f"wardrobe/_shipped/{folder}/card.json"))["artifacts"].items():
+            # The app runs the LiteRT files; the float32 training weights (47 MB) stay in the repository.
+            assert (f"wardrobe/_shipped/{folder}/{entry['file']}" in names) == (kind != "weights"), (kind, entry)
+    assert not [n for n in names if "-weights-" in n]
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "wardrobe/tui/app.tcss" in names
 
 

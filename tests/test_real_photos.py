@@ -2,18 +2,14 @@
 
 import json
 
-import pytest
 from conftest import SHARED_PHOTOS, run_cli
 
 from wardrobe.vision.photo import PHOTO_SUFFIXES, open_photo, to_fmnist
 
-pytestmark = pytest.mark.photos
 VALIDATION = SHARED_PHOTOS / "validation"
-needs_photos = pytest.mark.skipif(not VALIDATION.is_dir(), reason=f"real photos not found at {VALIDATION}")
 
 
-@needs_photos
-def test_every_validation_photo_converts():
+def test_every_validation_photo_converts(real_photos):
     photos = sorted(p for p in VALIDATION.rglob("*") if p.suffix.lower() in PHOTO_SUFFIXES)
     assert len(photos) > 300
     for path in photos:
@@ -23,8 +19,7 @@ def test_every_validation_photo_converts():
         assert converted.pixels.max() > 0, path
 
 
-@needs_photos
-def test_add_a_folder_of_real_photos(use_tiny_model, tmp_path):
+def test_add_a_folder_of_real_photos(real_photos, use_tiny_model, tmp_path):
     folder = tmp_path / "closet"
     for garment in ("pants", "shoes", "dress"):
         (folder / garment).mkdir(parents=True)
@@ -36,8 +31,7 @@ def test_add_a_folder_of_real_photos(use_tiny_model, tmp_path):
     assert len(records) == 12 and all("id" in r and r["colours"] for r in records)
 
 
-@needs_photos
-def test_shipped_photo_network_reads_closet_photos(private_home):
+def test_shipped_photo_network_reads_closet_photos(real_photos, private_home):
     """Wiring and a floor, not the target (measured in the README): the paper's 28x28 path alone scored 0.79 slot."""
     result = run_cli("evaluate", "--photos", str(VALIDATION), "--json", timeout=600)
     assert result.returncode == 0, result.stderr

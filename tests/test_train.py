@@ -38,7 +38,7 @@ def test_truncated_idx_file_is_refused(tmp_path, tiny_fmnist):
         fmnist.read_idx(bad)
 
 
-def test_augmentation_keeps_shape_and_changes_images():
+def test_augmentation_keeps_shape_and_changes_images(keras):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 255, size=(64, 28, 28), dtype=np.uint8)
     out = augment(images, rng, TrainConfig())
@@ -48,7 +48,7 @@ def test_augmentation_keeps_shape_and_changes_images():
     assert (untouched == images).all()
 
 
-def test_train_resume_and_export(tiny_fmnist, tmp_path):
+def test_train_resume_and_export(keras, tiny_fmnist, tmp_path):
     run_dir, out_dir = tmp_path / "run", tmp_path / "model"
     train(TrainConfig(epochs=1, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
     run = RunFolder(run_dir)
@@ -109,7 +109,7 @@ def test_diminishing_returns_finds_the_plateau():
     assert still_rising["epoch"] is None and still_rising["gain_last_window"] > 0.1
 
 
-def test_report_draws_the_papers_figures(tiny_fmnist, tmp_path):
+def test_report_draws_the_papers_figures(keras, tiny_fmnist, tmp_path):
     train(TrainConfig(epochs=2, **TINY), tmp_path / "run", data_dir=tiny_fmnist, verbose=0)
     result = run_cli("train", "--run", "run", "--runs-dir", str(tmp_path), "--report")
     assert result.returncode == 0, result.stderr
@@ -118,7 +118,7 @@ def test_report_draws_the_papers_figures(tiny_fmnist, tmp_path):
         assert (tmp_path / "run" / "figures" / name).stat().st_size > 5000
 
 
-def test_photo_like_augmentation_keeps_shape_and_garment():
+def test_photo_like_augmentation_keeps_shape_and_garment(keras):
     from wardrobe.training.randomise import photo_like
 
     rng = np.random.default_rng(0)
@@ -133,7 +133,7 @@ def test_photo_like_augmentation_keeps_shape_and_garment():
         assert extent >= 26
 
 
-def test_train_command_trains_and_publishes_the_light_network(tiny_fmnist, tmp_path):
+def test_train_command_trains_and_publishes_the_light_network(keras, tiny_fmnist, tmp_path):
     result = run_cli("train", "--arch", "lite", "--epochs", "1", "--batch-size", "64", "--data", str(tiny_fmnist),
                      "--runs-dir", str(tmp_path / "runs"), "--run", "smoke", "--out", str(tmp_path / "model"),
                      timeout=300)

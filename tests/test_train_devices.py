@@ -41,7 +41,7 @@ print(json.dumps({
 """
 
 
-def test_two_devices_take_the_same_step_as_one_with_the_doubled_batch(tiny_fmnist, tmp_path):
+def test_two_devices_take_the_same_step_as_one_with_the_doubled_batch(keras, tiny_fmnist, tmp_path):
     done = subprocess.run([sys.executable, "-c", ONE_STEP, str(tiny_fmnist), str(tmp_path)], capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -1,7 +1,5 @@
 """The terminal UI driven like a user: keys pressed with Textual's Pilot, the database checked, screens snapshotted."""
 
-import shutil
-import subprocess
 import sys
 import time
 
@@ -79,22 +77,20 @@ async def test_switching_user(home):
     assert rows == [("alice",)]
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed: the real-terminal check needs it")
-def test_runs_in_a_real_terminal(home, tmp_path):
+def test_runs_in_a_real_terminal(home, tmp_path, tmux):
     """`wardrobe tui` in tmux at 80x24: outfits and keys appear, a user switch from the closet works, q quits."""
     session = f"wardrobe-test-{int(time.time() * 1000)}"
     command = f"{sys.executable} -m wardrobe --home {home} tui"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command], check=True)
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
 
     def keys(*sent: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", session, *sent], check=True)
+        tmux("send-keys", "-t", session, *sent)
 
     def shows(*wanted: str, tries: int = 100) -> str:
         screen = ""
         for _ in range(tries):
             time.sleep(0.2)
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                                    text=True).stdout
+            screen = tmux("capture-pane", "-p", "-t", session, check=False).stdout
             if all(w in screen for w in wanted):
                 break
         (tmp_path / "screen.txt").write_text(screen)
@@ -114,12 +110,12 @@ def test_runs_in_a_real_terminal(home, tmp_path):
         keys("q")
         for _ in range(50):
             time.sleep(0.1)
-            if subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode != 0:
+            if tmux("has-session", "-t", session, check=False).returncode != 0:
                 break
         else:
             pytest.fail("q did not quit the app")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        tmux("kill-session", "-t", session, check=False)
 
 
 async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):

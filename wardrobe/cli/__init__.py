@@ -7,33 +7,45 @@ from wardrobe.cli.common import app
 
 def main() -> None:
     """The console script: no Python traceback ever reaches a user (WARDROBE_DEBUG=1 shows them)."""
+    _exit_now(run())
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run one command line (sys.argv's without args) and return its exit code; never raises.
+
+    The tests call this in-process, inside Typer's CliRunner isolation; main() then ends the process.
+    """
     import os
     import sys
     import warnings
 
-    if not os.environ.get("WARDROBE_DEBUG"):
-        warnings.simplefilter("ignore")  # libraries' warnings are not the user's business; the app says what matters
     code: int | str | None = 0
-    try:
-        app()
-    except SystemExit as done:
-        code = done.code
-    except KeyboardInterrupt:
-        print("wardrobe: interrupted", file=sys.stderr)
-        code = 130
-    except Exception as exc:  # noqa: BLE001  the last line of defence: one line and a documented exit code
-        if os.environ.get("WARDROBE_DEBUG"):
-            raise
-        from wardrobe.cli.common import EXIT_INTERNAL, shown
+    with warnings.catch_warnings():
+        if not os.environ.get("WARDROBE_DEBUG"):
+            warnings.simplefilter("ignore")  # libraries' warnings are not the user's business; the app says what matters
+        try:
+            app(args=args, prog_name="wardrobe")
+        except SystemExit as done:
+            code = done.code
+        except KeyboardInterrupt:
+            print("wardrobe: interrupted", file=sys.stderr)
+            code = 130
+        except Exception as exc:  # noqa: BLE001  the last line of defence: one line and a documented exit code
+            if os.environ.get("WARDROBE_DEBUG"):
+                raise
+            from wardrobe.cli.common import EXIT_INTERNAL, shown
 
-        detail = shown(" ".join(str(exc).split()))[:200]
-        print(f"wardrobe: internal error ({type(exc).__name__}: {detail}); please report it, with the command "
-              "(WARDROBE_DEBUG=1 shows the details)", file=sys.stderr)
-        code = EXIT_INTERNAL
-    _exit_now(code)
+            detail = shown(" ".join(str(exc).split()))[:200]
+            print(f"wardrobe: internal error ({type(exc).__name__}: {detail}); please report it, with the command "
+                  "(WARDROBE_DEBUG=1 shows the details)", file=sys.stderr)
+            code = EXIT_INTERNAL
+    if isinstance(code, str):  # sys.exit("message"): printed, exit status 1
+        print(code, file=sys.stderr)
+        code = 1
+    return code or 0
 
 
-def _exit_now(code: int | str | None) -> None:
+def _exit_now(code: int) -> None:
     """End the process as Python would, less the teardown of every imported module.
 
     That teardown (SQLAlchemy's thousands of objects, mostly) took 0.35 s of a 0.9 s `wardrobe rate` here. The
@@ -45,9 +57,6 @@ def _exit_now(code: int | str | None) -> None:
 
     if os.environ.get("WARDROBE_DEBUG"):  # profilers and debuggers write their reports in the normal teardown
         sys.exit(code)
-    if isinstance(code, str):  # sys.exit("message"): printed, exit status 1
-        print(code, file=sys.stderr)
-        code = 1
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -57,4 +66,4 @@ def _exit_now(code: int | str | None) -> None:
     os._exit(code or 0)
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]

@@ -16,14 +16,28 @@ from wardrobe import __version__
 from wardrobe.domain import UnknownCategory, parse_category
 from wardrobe.settings import Settings
 
-EXIT_CODES = """Exit codes: 0 success; 1 some photos could not be read (the others were processed);
-2 usage error (bad option, unknown category, bad name, bad database URL, refused archive); 3 unknown item,
-outfit or user, or an item that is someone else's; 4 model missing or damaged; 5 Fashion-MNIST not found;
-6 the closet cannot make an outfit yet; 7 the home cannot be written (not a folder, read-only, disk full,
-busy), nor the database (server unreachable, login refused); 8 the inventory is damaged (see `wardrobe
-doctor`); 70 internal error (a bug: please report it); 130 interrupted."""
+# The one list of exit codes: `wardrobe --help` and docs/cli.md are made from it (python -m wardrobe.cli.reference).
+EXIT_CODE_TABLE = [  # (code, what --help says, what docs/cli.md adds)
+    (0, "success", ""),
+    (1, "some photos could not be read", "the others were processed"),
+    (2, "usage error", "a bad option or value, an unknown category, a name with control characters, a database URL "
+        "that is not one or names neither PostgreSQL nor SQLite, an archive refused by `import`, more `--devices` "
+        "than there are"),
+    (3, "unknown item, outfit or user, or an item that is someone else's", ""),
+    (4, "model missing or damaged", "a damaged taste model too (`wardrobe retrain` rebuilds it), or the [train] extra "
+        "missing for a command that trains"),
+    (5, "Fashion-MNIST not found", ""),
+    (6, "the closet cannot make an outfit yet", ""),
+    (7, "the home or the database cannot be written", "the home is not a folder, read-only, full or busy; the "
+        "database server cannot be reached or refuses the login"),
+    (8, "the inventory is damaged", "see `wardrobe doctor`"),
+    (70, "internal error", "a bug; please report it (`WARDROBE_DEBUG=1` shows the traceback)"),
+    (130, "interrupted", ""),
+]
+EXIT_CODES = "Exit codes: " + "; ".join(f"{code} {short}" for code, short, _ in EXIT_CODE_TABLE) + \
+    ". Every failure is one line on stderr."
 EXIT_PHOTOS, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_MODEL, EXIT_DATA, EXIT_INTERRUPTED = 1, 2, 3, 4, 5, 130
-EXIT_HOME, EXIT_DAMAGED, EXIT_INTERNAL = 7, 8, 70
+EXIT_CANNOT_DRESS, EXIT_HOME, EXIT_DAMAGED, EXIT_INTERNAL = 6, 7, 8, 70
 
 
 def shown(value) -> str:
@@ -99,11 +113,9 @@ def use_settings(changed: Settings) -> None:
 
 
 def _current_context():
-    """The running command's Click context (Typer vendors Click since 0.26; older ones use Click itself)."""
-    try:
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover  (an older Typer)
-        from click import get_current_context
+    """The running command's Click context (Typer 0.29 carries its own Click, whose context stack this reads)."""
+    from typer._click.globals import get_current_context
+
     return get_current_context(silent=True)
 
 
@@ -142,6 +154,11 @@ def note(message: str) -> None:
 def warn(message: str) -> None:
     """A problem the command got past (a photo skipped): 'wardrobe: ...' on stderr; -q hides it too."""
     log.warning(f"wardrobe: {message}")
+
+
+def error(message: str) -> None:
+    """A failure of one part of a command (a photo that could not be read): 'wardrobe: ...' on stderr, even with -q."""
+    log.error(f"wardrobe: {message}")
 
 
 def quiet() -> bool:

@@ -8,10 +8,21 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_NOT_FOUND, EXIT_USAGE, JSON_OPTION, app, changed, fail, note, opened, plural, settings, shown
+from wardrobe.cli.common import (
+    EXIT_CANNOT_DRESS,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    JSON_OPTION,
+    app,
+    changed,
+    fail,
+    note,
+    opened,
+    plural,
+    settings,
+    shown,
+)
 from wardrobe.domain import CATEGORIES
-
-EXIT_CANNOT_DRESS = 6
 
 
 class Verdict(str, Enum):

@@ -17,6 +17,7 @@ from wardrobe.cli.common import (
     EXIT_USAGE,
     _category,
     app,
+    error,
     fail,
     json_text,
     note,
@@ -57,7 +58,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
     def report(result: PhotoResult) -> None:
         if result.error:
             counts["failed"] += 1
-            warn(f"{shown(result.path)}: {result.error}")
+            error(f"{shown(result.path)}: {result.error}")
             out.append({"path": json_text(result.path), "error": result.error})
             return
         record = {"path": json_text(result.path)}

@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, settings
+from wardrobe.cli.common import EXIT_DATA, EXIT_INTERRUPTED, EXIT_NOT_FOUND, EXIT_USAGE, app, fail, service_errors, settings
 
 
 class Stem(str, Enum):
@@ -81,8 +81,10 @@ def train(
         _report(run_dir, min_gain)
         return
     try:
-        card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only, devices=devices,
-                                arch=arch.value, epochs=epochs, batch_size=batch_size, stem=stem.value, limit=limit)
+        with service_errors():  # a missing [train] extra or model: one line, exit 4
+            card = train_classifier(run_dir, out_dir, data_dir=data, export_only=export_only, devices=devices,
+                                    arch=arch.value, epochs=epochs, batch_size=batch_size, stem=stem.value,
+                                    limit=limit)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
     except DevicesUnavailable as exc:
@@ -117,7 +119,6 @@ def train_head(
     (they are its only bags). The head is published into the --photo-model folder with its card entry;
     run it after every `wardrobe photo-network`: a head belongs to one network.
     """
-    from wardrobe.cli.common import service_errors
     from wardrobe.cli.photos import _progress
     from wardrobe.services.training import fit_shipped_head, labelled_photos
     from wardrobe.training.evaluate import load_mapping
@@ -177,7 +178,6 @@ def photo_network(
     learn the closet's categories from labelled photos first (the stages below run once per photo; about
     8 to 20 minutes for 4,400 photos on 2 cores). Fit its head afterwards with `wardrobe train-head`.
     """
-    from wardrobe.cli.common import service_errors
     from wardrobe.training.photonet_export import WeightsNotFound, export_photo_network
     from wardrobe.training.torch_weights import UnsafeWeights
 
@@ -221,7 +221,7 @@ def photo_network(
 
 
 def _report(run_dir: Path, min_gain: float) -> None:
-    from wardrobe.services.inventory import training_report
+    from wardrobe.services.training import training_report
 
     try:
         result = training_report(run_dir, min_gain)

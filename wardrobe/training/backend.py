@@ -17,7 +17,7 @@ class TrainingExtraMissing(ModelError):
 
 def import_keras():
     """Import and return keras; TensorFlow's start-up log lines are dropped, errors still raise."""
-    if "keras" in sys.modules:
+    if sys.modules.get("keras") is not None:
         return sys.modules["keras"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
