@@ -170,9 +170,9 @@ def test_readme_is_short_and_its_links_resolve():
 
 
 def test_one_version_number():
-    import wardrobe
-
     import tomllib
+
+    import wardrobe
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert "version" in project["dynamic"] and "version" not in project
