@@ -22,7 +22,9 @@ MARKED_BY_FIXTURE = {
     "keras": ("model", "slow"),
     "tiny_weights": ("model", "slow"),
     "pg_cluster": ("postgres", "slow"),
-    "cli_process": ("slow",),
+    "processes": ("slow",),
+    "shared_dir": ("slow",),
+    "wheel": ("slow",),
     "real_photos": ("photos", "slow"),
     "tmux": ("terminal", "slow"),
     "browser": ("browser", "slow"),
@@ -185,10 +187,33 @@ def run_cli_process(*args: str, env: dict | None = None, timeout: float = 120, *
     )
 
 
+class Processes:
+    """Real processes a test starts: `wardrobe` itself (exit codes, imports, signals) or Python code beside it."""
+
+    def __init__(self) -> None:
+        self.started: list[subprocess.Popen] = []
+
+    def popen(self, args, **kwargs) -> subprocess.Popen:
+        process = subprocess.Popen(args, **kwargs)
+        self.started.append(process)
+        return process
+
+    def run(self, args, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(args, **kwargs)
+
+    def wardrobe(self, *args: str, **kwargs) -> subprocess.CompletedProcess:
+        return run_cli_process(*args, **kwargs)
+
+
 @pytest.fixture
-def cli_process():
-    """run_cli_process, for the tests that need a real process (marks them slow)."""
-    return run_cli_process
+def processes():
+    """Start real processes (the test is marked slow); any still running at the end are killed."""
+    started = Processes()
+    yield started
+    for process in started.started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")

@@ -26,26 +26,26 @@ def closet(tmp_path):
     return folder
 
 
-def no_heavy_imports(code: str) -> set:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport sys\nprint(','.join(m for m in "
+def no_heavy_imports(processes, code: str) -> set:
+    out = processes.run([sys.executable, "-c", code + "\nimport sys\nprint(','.join(m for m in "
                           "('tensorflow','keras','textual','numpy','psycopg') if m in sys.modules))"],
                          capture_output=True, text=True, check=True).stdout.strip()
     return set(filter(None, out.split(",")))
 
 
-def test_help_and_light_commands_do_not_import_tensorflow(tmp_path):
+def test_help_and_light_commands_do_not_import_tensorflow(processes, tmp_path):
     for argv in (["--help"], ["list"], ["show", "1"], ["relabel", "1", "coat"], ["remove", "1"], ["add", "--help"]):
         code = (f"import os; os.environ['WARDROBE_HOME']={str(tmp_path)!r}\n"
                 f"from wardrobe.cli import app\ntry:\n    app({argv!r})\nexcept SystemExit:\n    pass")
-        loaded = no_heavy_imports(code)
+        loaded = no_heavy_imports(processes, code)
         assert "tensorflow" not in loaded and "keras" not in loaded and "textual" not in loaded, argv
 
 
-def test_add_and_classify_run_without_tensorflow(use_tiny_model, closet):
+def test_add_and_classify_run_without_tensorflow(processes, use_tiny_model, closet):
     for argv in (["add", str(closet)], ["classify", "--json", str(closet)]):
         code = (f"from wardrobe.cli import app\ntry:\n    app({argv!r})\nexcept SystemExit as e:\n"
                 f"    assert not e.code, e.code")
-        assert "tensorflow" not in no_heavy_imports(code), argv
+        assert "tensorflow" not in no_heavy_imports(processes, code), argv
 
 
 def test_help_teaches_exit_codes_and_version():
@@ -154,12 +154,12 @@ def test_missing_and_tampered_model_are_refused(tiny_model, tmp_path, closet):
     assert result.returncode == 4 and "card missing" in result.stderr
 
 
-def test_kill_during_a_200_photo_add_leaves_only_whole_items(use_tiny_model, tmp_path, private_home):
+def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny_model, tmp_path, private_home):
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(200):
         garment_photo(folder / f"p{i:03}.jpg", size=(120, 160), colour=(i, 255 - i, (7 * i) % 255))
-    process = subprocess.Popen([sys.executable, "-m", "wardrobe", "add", str(folder)],
+    process = processes.popen([sys.executable, "-m", "wardrobe", "add", str(folder)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     db = private_home / "inventory.sqlite3"
     deadline = time.time() + 90
@@ -273,7 +273,7 @@ def test_every_awkward_photo_in_one_add(use_tiny_model, tmp_path):
     assert len(errors) == 3 and any("bomb.png: image too large" in line for line in errors)
 
 
-def test_two_adds_at_once_both_land(use_tiny_model, tmp_path):
+def test_two_adds_at_once_both_land(processes, use_tiny_model, tmp_path):
     folders = []
     for k in range(2):
         folder = tmp_path / f"f{k}"
@@ -281,10 +281,10 @@ def test_two_adds_at_once_both_land(use_tiny_model, tmp_path):
         for i in range(70):
             garment_photo(folder / f"{i}.png", size=(100, 130), colour=(k * 100 + i, 50, 200 - i))  # lossless: distinct
         folders.append(folder)
-    processes = [subprocess.Popen([sys.executable, "-m", "wardrobe", "add", str(f)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True) for f in folders]
-    for process in processes:
-        assert process.wait(timeout=180) == 0, process.stderr.read()
+    adders = [processes.popen([sys.executable, "-m", "wardrobe", "add", str(f)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for f in folders]
+    for adder in adders:
+        assert adder.wait(timeout=180) == 0, adder.stderr.read()
     assert len(json.loads(run_cli("list", "--json").stdout)) == 140
 
 

@@ -80,13 +80,13 @@ def test_skipped_files_and_unreadable_folders_are_counted(use_tiny_model, tmp_pa
     assert "skipped 2 files that are not photos: notes.txt, scan.bmp" in result.stderr
 
 
-def test_concurrent_adds_of_the_same_photos_report_already_there(use_tiny_model, tmp_path, private_home):
+def test_concurrent_adds_of_the_same_photos_report_already_there(processes, use_tiny_model, tmp_path, private_home):
     folder = tmp_path / "closet"
     folder.mkdir()
     for i in range(5):
         garment_photo(folder / f"p{i}.png", colour=(40 * i, 80, 200 - 30 * i))
     run_cli("list")  # the inventory exists before the race (its creation is not what is tested)
-    procs = [subprocess.Popen([sys.executable, "-m", "wardrobe", "add", str(folder)], stdout=subprocess.PIPE,
+    procs = [processes.popen([sys.executable, "-m", "wardrobe", "add", str(folder)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=os.environ.copy()) for _ in range(4)]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, [e for _, e in outs]

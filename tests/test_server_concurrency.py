@@ -34,7 +34,7 @@ def _stock(url: str) -> None:
     inventory.close()
 
 
-def test_three_adders_and_three_raters_at_once(use_tiny_model, pg_url, tmp_path, monkeypatch):
+def test_three_adders_and_three_raters_at_once(processes, use_tiny_model, pg_url, tmp_path, monkeypatch):
     from wardrobe.services import Stylist, Wardrobe
 
     library = tmp_path / "shared-library"
@@ -52,11 +52,11 @@ def test_three_adders_and_three_raters_at_once(use_tiny_model, pg_url, tmp_path,
     proposals = [p.id for p in Stylist(service, "alice", seed=1).suggest(12)]
     service.close()
 
-    adders = [subprocess.Popen([sys.executable, "-m", "wardrobe", "add", str(folder), "--json"], text=True,
+    adders = [processes.popen([sys.executable, "-m", "wardrobe", "add", str(folder), "--json"], text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env={**os.environ, "WARDROBE_HOME": str(tmp_path / f"machine-{k}")})
               for k, folder in enumerate(folders)]
-    raters = [subprocess.Popen([sys.executable, "-c", RATER, *map(str, proposals[k::3])], text=True,
+    raters = [processes.popen([sys.executable, "-c", RATER, *map(str, proposals[k::3])], text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)) for k in range(3)]
     outputs = [(run.communicate(timeout=300), run.returncode) for run in adders + raters]
     for (_, err), code in outputs:

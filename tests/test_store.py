@@ -88,27 +88,27 @@ def test_foreign_keys_are_enforced(location):
         conn.execute(sa.text("INSERT INTO corrections (item_id, label, source, created_at) VALUES (999, 1, 'x', '2026-01-01')"))
 
 
-def test_a_new_inventory_appears_whole_to_processes_starting_together(tmp_path):
+def test_a_new_inventory_appears_whole_to_processes_starting_together(processes, tmp_path):
     """SQLite would first make a 0-byte file, which a second process would refuse as damaged."""
     import subprocess
     import sys
 
     code = ("import sys; from pathlib import Path; from wardrobe.store.repository import Inventory; "
             "Inventory(Path(sys.argv[1])).list()")
-    runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "home" / "inventory.sqlite3")],
+    runs = [processes.popen([sys.executable, "-c", code, str(tmp_path / "home" / "inventory.sqlite3")],
                              stderr=subprocess.PIPE, text=True) for _ in range(8)]
     errors = [run.stderr.read() for run in runs if run.wait(timeout=120) != 0]
     assert not errors, errors[0]
     assert sorted(p.name for p in (tmp_path / "home").iterdir() if p.name.endswith(".tmp")) == []
 
 
-def test_server_database_is_migrated_once_by_processes_starting_together(pg_url):
+def test_server_database_is_migrated_once_by_processes_starting_together(processes, pg_url):
     """Migrations run under an advisory lock: four processes opening a fresh database leave one schema."""
     import subprocess
     import sys
 
     code = "import sys; from wardrobe.store.repository import Inventory; Inventory(url=sys.argv[1]).list()"
-    runs = [subprocess.Popen([sys.executable, "-c", code, pg_url], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [processes.popen([sys.executable, "-c", code, pg_url], stderr=subprocess.PIPE, text=True) for _ in range(4)]
     errors = [run.stderr.read() for run in runs if run.wait(timeout=120) != 0]
     assert not errors, errors[0]
     inventory = Inventory(url=pg_url)

@@ -1,7 +1,6 @@
 """`train --devices N`: data-parallel on the CPU split in two matches one device's doubled batch, and resumes."""
 
 import json
-import subprocess
 import sys
 
 from conftest import run_cli
@@ -41,8 +40,8 @@ print(json.dumps({
 """
 
 
-def test_two_devices_take_the_same_step_as_one_with_the_doubled_batch(keras, tiny_fmnist, tmp_path):
-    done = subprocess.run([sys.executable, "-c", ONE_STEP, str(tiny_fmnist), str(tmp_path)], capture_output=True,
+def test_two_devices_take_the_same_step_as_one_with_the_doubled_batch(processes, keras, tiny_fmnist, tmp_path):
+    done = processes.run([sys.executable, "-c", ONE_STEP, str(tiny_fmnist), str(tmp_path)], capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
