@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,9 +19,6 @@ from wardrobe.store.repository import NewItem
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo
 from wardrobe.vision.safe_open import one_line
 from wardrobe.vision.views import photo_views
-
-if TYPE_CHECKING:
-    from wardrobe.services.inventory import Wardrobe
 
 BATCH_SIZE = 64
 PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
@@ -117,7 +113,7 @@ def stored_name(path: Path) -> str:
 class Intake:
     """The add pipeline of one wardrobe: workers prepare batch k+1 while this thread reads and stores batch k."""
 
-    def __init__(self, wardrobe: Wardrobe):
+    def __init__(self, wardrobe):  # a services.inventory.Wardrobe (not imported: that module imports this one)
         self.wardrobe = wardrobe
 
     def process(self, entries, store: bool, label: int | None, progress, owner_id: int | None = None) -> Iterator[PhotoResult]:
