@@ -9,7 +9,16 @@ from conftest import garment_photo, run_cli
 
 from wardrobe.domain import CATEGORIES
 from wardrobe.training.photo_head import teach_labels
-from wardrobe.vision.head import PhotoHead, correction_folds, fit_head, fit_temperature, refit, with_temperature
+from wardrobe.vision.head import (
+    LEFT_ALONE,
+    PhotoHead,
+    correction_folds,
+    fit_head,
+    fit_temperature,
+    personal_refit,
+    refit,
+    with_temperature,
+)
 
 
 def test_correction_folds_deal_every_category_round_the_folds():
@@ -22,6 +31,10 @@ def test_correction_folds_deal_every_category_round_the_folds():
         assert counts.max() - counts.min() <= 1
 
 
+def _predicting(head):
+    return lambda features, labels: (lambda x: head.logits(x).argmax(1))
+
+
 def test_a_refit_is_adopted_only_when_it_clearly_wins():
     from wardrobe.services.adaptation import cross_checked
 
@@ -32,8 +45,36 @@ def test_a_refit_is_adopted_only_when_it_clearly_wins():
     right = fit_head(x, y, np.ones(200), network="n", c=10.0)
     corrections = rng.normal(size=(40, 6))
     truth = (corrections[:, 0] > 0).astype(np.int64)
-    assert cross_checked(wrong, corrections, truth)["adopt"]
-    assert not cross_checked(right, corrections, truth)["adopt"]  # nothing to gain: no coin flip installs a refit
+    refits = lambda head: lambda f, labels: (lambda q: refit(head, f, np.eye(13)[labels], None, 1.0).logits(q).argmax(1))  # noqa: E731
+    adopted = cross_checked(corrections, truth, wrong.logits(corrections).argmax(1), refits(wrong))
+    assert adopted["adopt"] and adopted["corrections"]["wins"] > 30 and adopted["failed"] == []
+    kept = cross_checked(corrections, truth, right.logits(corrections).argmax(1), refits(right))
+    assert not kept["adopt"] and kept["failed"] == ["corrections"]  # nothing to gain: no coin flip installs a refit
+
+
+def test_items_left_alone_are_judged_by_refits_that_did_not_see_them():
+    """A refit that keeps exactly the items it saw and changes every other would pass a check on seen items."""
+    from wardrobe.services.adaptation import cross_checked
+
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(60, 4))
+    labels = np.full(60, LEFT_ALONE)
+    labels[:20] = 5  # corrections the shipped head (which says 1) had wrong
+    shipped = np.ones(60, np.int64)
+    seen_sets = []
+
+    def fit(seen, seen_labels):
+        known = {tuple(row) for row in seen}
+        seen_sets.append(known)
+        # Right on every correction; on an item left alone, its shipped label only if this refit saw it.
+        return lambda x: np.array([1 if tuple(row) in known else 7 for row in x])
+
+    check = cross_checked(features, labels, shipped, fit)
+    assert len(seen_sets) == 5
+    for row in features:
+        assert sum(tuple(row) not in seen for seen in seen_sets) == 1  # every item held out of exactly one refit
+    assert check["untouched"]["checked"] == 40 and check["untouched"]["kept"] == 0.0
+    assert check["untouched"]["changed"] == 40 and "untouched" in check["failed"] and not check["adopt"]
 
 
 def test_head_learns_saves_and_loads_without_pickles(tmp_path):
@@ -75,10 +116,32 @@ def test_refit_follows_corrections_and_keeps_the_rest():
     x = np.concatenate([centres[k] + rng.normal(0, 1, (30, 8)) for k in range(3)])
     head = fit_head(x, np.repeat([0, 1, 3], 30), np.ones(90), network="n", c=1.0)
     # The user says the third cluster is Skirt (11), not Dress (3).
-    moved = refit(head, x[60:70], np.full(10, 11), strength=1.0)
+    moved = refit(head, x[60:70], np.eye(len(CATEGORIES))[np.full(10, 11)], strength=1.0)
     assert (moved.probabilities(x[70:]).argmax(1) == 11).mean() > 0.9  # unseen photos of that cluster follow
     assert (moved.probabilities(x[:60]).argmax(1) == head.probabilities(x[:60]).argmax(1)).mean() > 0.95
-    assert moved.info["refit"]["corrections"] == 10
+    assert moved.info["refit"]["items"] == 10
+
+
+def test_corrections_of_one_category_cannot_pull_a_neighbours_boundary():
+    """Twenty longsleeves the head read as Coat, relabelled Pullover, lie next to coats the user left alone: a refit
+    on the corrections alone takes coats along; one that also keeps the items left alone does not."""
+    rng = np.random.default_rng(2)
+    coat, pullover, tshirt = np.zeros(8), np.zeros(8), np.zeros(8)
+    coat[0], pullover[1], tshirt[2] = 4.0, 4.0, 4.0
+    x = np.concatenate([c + rng.normal(0, 1, (60, 8)) for c in (coat, pullover, tshirt)])
+    head = fit_head(x, np.repeat([4, 2, 0], 60), np.ones(180), network="n", c=1.0)
+    longsleeves = coat + np.array([-1.0, 1.5, 0, 0, 0, 0, 0, 0]) + rng.normal(0, 0.5, (20, 8))
+    coats = coat + rng.normal(0, 1, (80, 8))
+    assert (head.logits(longsleeves).argmax(1) == 4).all()  # read as Coat
+    shipped = head.logits(coats).argmax(1)
+    features = np.concatenate([longsleeves, coats])
+    labels = np.concatenate([np.full(20, 2), np.full(80, LEFT_ALONE)])
+    alone = refit(head, longsleeves, np.eye(len(CATEGORIES))[np.full(20, 2)], strength=1.0)
+    kept = personal_refit(head, features, labels)
+    assert (alone.logits(coats).argmax(1) == shipped).mean() < 0.6  # most coats follow the corrections
+    assert (kept.logits(coats).argmax(1) == shipped).all()
+    assert kept.probabilities(longsleeves)[:, 2].mean() > head.probabilities(longsleeves)[:, 2].mean()  # pulled a little
+    assert kept.info["refit"]["corrections"] == 20 and kept.info["refit"]["items"] == 100
 
 
 def test_teach_labels_picks_one_category_per_photo():
@@ -144,10 +207,11 @@ def test_retrain_classifier_measures_and_decides(use_tiny_model, tmp_path, tiny_
     result = run_cli("retrain", "--classifier", "--json", env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["corrections"] == 24 and report["checked"] == 24 and report["folds"] == 5
+    c = report["corrections"]
+    assert c["checked"] == 24 and report["items"] == 24 and report["folds"] == 5 and report["untouched"]["checked"] == 0
     for when in ("before", "after"):
-        assert 0 <= report[when]["corrections_right"] <= 1
-    assert report["adopted"] == (report["wins"] - report["losses"] >= max(3, 1.645 * (report["wins"] + report["losses"]) ** 0.5))
+        assert 0 <= c[when] <= 1
+    assert report["adopted"] == (c["wins"] - c["losses"] >= max(3, 1.645 * (c["wins"] + c["losses"]) ** 0.5))
     personal = private_home / "model-personal" / "head.npz"
     assert personal.is_file() == report["adopted"]
     if report["adopted"]:
@@ -183,7 +247,7 @@ def test_items_predicted_by_another_head_are_repaired_by_the_next_retrain(use_ti
 
     wardrobe = Wardrobe(private_home)
     shipped = wardrobe.classifier.shipped_head
-    personal = refit(shipped, np.random.default_rng(0).normal(size=(4, shipped.mean.shape[0])), np.array([11] * 4), 1.0)
+    personal = refit(shipped, np.random.default_rng(0).normal(size=(4, shipped.mean.shape[0])), np.eye(13)[[11] * 4])
     personal.save(wardrobe.personal_head)
     wardrobe.close()
     stale = json.loads(run_cli("list", "--json").stdout)
