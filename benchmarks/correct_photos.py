@@ -158,10 +158,22 @@ def candidates(validation: Split, train: Split, extra_split: Split, shipped: Pho
         c = labels != LEFT_ALONE
         return refit(shipped, x[c], onehot[labels[c]], None, 1.0)
 
-    def bias_only(x, labels):  # only the intercepts move, toward the corrections
+    def bias_only(x, labels):  # only the intercepts move, toward the corrections (least log-loss + |b - b0|^2 / 2)
+        from scipy.optimize import minimize
+
         c = labels != LEFT_ALONE
-        moved = refit(shipped, x[c], onehot[labels[c]], None, 1.0)
-        return PhotoHead(shipped.mean, shipped.scale, shipped.coef, moved.intercept, shipped.network)
+        logits, target = shipped.logits(x[c]).astype(np.float64), onehot[labels[c]]
+
+        def loss(b):
+            z = logits + b
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            total = p.sum(axis=1, keepdims=True)
+            return -np.sum(z * target) + np.sum(np.log(total)) + np.sum(b**2) / 2, (p / total - target).sum(0) + b
+
+        b = minimize(loss, np.zeros(len(CATEGORIES)), jac=True, method="L-BFGS-B").x
+        return PhotoHead(shipped.mean, shipped.scale, shipped.coef, shipped.intercept + b.astype(np.float32),
+                         shipped.network)
 
     def replay(x, labels):  # the shipped training set (extra/ stands in) with the corrections added
         c = labels != LEFT_ALONE
