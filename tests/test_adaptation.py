@@ -381,7 +381,6 @@ def test_dry_run_changes_nothing_and_lists_label_changes(use_tiny_model, private
     report = json.loads(result.stdout)
     assert report["dry_run"] and report["adopted"] and "reclassified" not in report
     assert {"from": NAMES[shipped], "to": NAMES[wanted], "items": 1} in report["changes"]
-    assert sum(change["items"] for change in report["changes"]) == report["untouched"]["changed"] or report["changes"]
     text = run_cli("retrain", "--classifier", "--dry-run", timeout=300)
     assert "dry run, nothing changed: the refitted photo head would be adopted" in text.stdout
     assert f"labels that would change: {NAMES[shipped]} -> {NAMES[wanted]}: 1" in text.stdout
