@@ -3,7 +3,7 @@
 A base photo head is fitted on extra/ and one half of train/ (`wardrobe train-head --share 0.5`, in a copy of
 the photo model); the other half of train/ stands in for the user's corrections. For each number of corrections
 per folder (0, 10, 50, all), a fresh inventory gets that many of those photos added with the user's label,
-`retrain --classifier` refits the head (adopting it only if it is better on held-back corrections), and the
+`retrain --classifier` refits the head (adopting it only if refits that did not see them pass both sides), and the
 pipeline is scored on validation. Also timed: the refit itself (`retrain_seconds`), which reads the features
 stored with each item and runs no network.
 
@@ -77,7 +77,7 @@ def main() -> None:
             seconds = time.perf_counter() - start
             score = evaluate_photo_folder(PHOTOS / "validation", None, None, wardrobe.personal_head, photo_model)
             rows.append({"per_folder": n, "corrections": added, "adopted": result["adopted"],
-                         "retrain_seconds": round(seconds, 2), "held_back": result.get("after"),
+                         "retrain_seconds": round(seconds, 2), "checked": result.get("corrections"),
                          "slot_accuracy": score["slot_accuracy"], "class_accuracy": score["class_accuracy"],
                          "all_folders_accuracy": score["all_folders_accuracy"]})
             wardrobe.close()

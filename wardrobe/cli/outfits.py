@@ -113,10 +113,14 @@ def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array
 @app.command()
 def retrain(
     user: Optional[str] = typer.Option(None, "--user", "-u", metavar="NAME", help="Only this user [default: all]."),
-    classifier: bool = typer.Option(False, "--classifier", help="Instead: refit the photo head on your corrected "
-                                    "items (relabel, add --label); adopted only if refits judged on corrections they did "
-                                    "not see clearly beat the shipped head. Seconds: no network pass."),
+    classifier: bool = typer.Option(False, "--classifier", help="Instead: refit the photo head on your items (your "
+                                    "labels from relabel and add --label; the others as the shipped head reads them); "
+                                    "adopted only if, judged by refits that did not see them, it reads your corrections "
+                                    "clearly better and keeps the label of at least 98% of the items you left alone. "
+                                    "Seconds: no network pass."),
     reset: bool = typer.Option(False, "--reset", help="With --classifier: go back to the shipped photo head."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --classifier: say which labels would change "
+                                 "(by category pair) and adopt nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Rebuild every user's preference model from all their stored likes and dislikes (or, with
@@ -124,8 +128,10 @@ def retrain(
     from wardrobe.services import Stylist
     from wardrobe.services.stylist import all_users
 
+    if dry_run and (reset or not classifier):
+        fail("--dry-run goes with --classifier (and not with --reset)", EXIT_USAGE)
     if classifier or reset:
-        _retrain_classifier(reset, as_json)
+        _retrain_classifier(reset, dry_run, as_json)
         return
     with opened() as service:
         names = [user or settings().user] if (user or settings().user) else [u["name"] for u in all_users(service)]
@@ -156,7 +162,7 @@ def tui() -> None:
     tui_app.run()
 
 
-def _retrain_classifier(reset: bool, as_json: bool) -> None:
+def _retrain_classifier(reset: bool, dry_run: bool, as_json: bool) -> None:
     from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
 
     with opened() as service:
@@ -169,18 +175,40 @@ def _retrain_classifier(reset: bool, as_json: bool) -> None:
                  + f"; {plural(result['reclassified'], 'item')} re-predicted")
             return
         try:
-            result = retrain_classifier(service)
+            result = retrain_classifier(service, dry_run=dry_run)
         except NotEnoughCorrections as exc:
             fail(str(exc), EXIT_USAGE)
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    b, a = result["before"]["corrections_right"], result["after"]["corrections_right"]
-    print(f"your corrections read right: {b:.1%} by the shipped head, {a:.1%} by refits that did not see them "
-          f"({result['wins']} won, {result['losses']} lost)")
-    if result["adopted"]:
-        print(f"adopted: the refitted photo head now classifies your photos ({plural(result['reclassified'], 'item')} "
-              "re-predicted); `wardrobe retrain --classifier --reset` goes back to the shipped one")
+    for line in _verdict(result):
+        print(line)
+
+
+def _verdict(result: dict) -> list[str]:
+    """What retrain --classifier found, in words: both sides of the check, the decision, the labels that change."""
+    c, u = result["corrections"], result["untouched"]
+    mark = {True: "passed", False: "FAILED"}
+    lines = [f"your {plural(c['checked'], 'correction')} read right: {c['before']:.1%} by the shipped head, "
+             f"{c['after']:.1%} by refits that did not see them ({c['wins']} won, {c['losses']} lost; "
+             f"{mark[c['passed']]}: the wins must clearly outnumber the losses and the changes below)",
+             f"the {plural(u['checked'], 'item')} you left alone keep their label: {u['kept']:.1%} by refits that did "
+             f"not see them ({u['changed']} changed; {mark[u['passed']]}: at least {u['needed']:.0%} must)"]
+    why = {"corrections": "your corrections are not read clearly better than what the refit breaks",
+           "untouched": "it would change the label of too many items you left alone"}
+    refused = "; ".join(why[side] for side in result["failed"])
+    if result["dry_run"]:
+        lines.append("dry run, nothing changed: " + ("the refitted photo head would be adopted" if result["adopted"]
+                                                     else f"the shipped photo head would classify ({refused})"))
+    elif result["adopted"]:
+        lines.append(f"adopted: the refitted photo head now classifies your photos "
+                     f"({plural(result['reclassified'], 'item')} re-predicted); "
+                     "`wardrobe retrain --classifier --reset` goes back to the shipped one")
     else:
-        print("the shipped photo head stays: the refit did not win clearly enough to trust it"
-              + (f" ({plural(result['reclassified'], 'item')} re-predicted)" if result["reclassified"] else ""))
+        lines.append(f"refused: the shipped photo head stays ({refused})"
+                     + (f"; {plural(result['reclassified'], 'item')} re-predicted" if result["reclassified"] else ""))
+    changes = result["changes"]
+    verb = "would change" if result["dry_run"] else "changed"
+    lines.append(f"labels that {verb}: " + (", ".join(f"{ch['from']} -> {ch['to']}: {ch['items']}" for ch in changes)
+                                           if changes else "none"))
+    return lines

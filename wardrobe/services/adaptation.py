@@ -1,19 +1,25 @@
-"""The user's own photo head: refitted toward their corrections, adopted only when it holds up, and undone."""
+"""The user's own photo head: refitted on their items, adopted only when it reads their corrections better and keeps
+what they left alone, and undone."""
 
 from __future__ import annotations
 
 import shutil
 import sys
+from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
+from wardrobe.domain import CATEGORIES
 from wardrobe.services.inventory import Wardrobe
 from wardrobe.vision.features import read_photo_features
-from wardrobe.vision.head import REFIT_STRENGTH, PhotoHead, correction_folds, refit
+from wardrobe.vision.head import LEFT_ALONE, PhotoHead, correction_folds, personal_refit
 
 MIN_CORRECTIONS = 10
 FOLDS = 5
 ADOPT_MARGIN = 3  # corrections the refit must win beyond those it loses
+KEEP = 0.98  # share of the items left alone that must keep their label
+CATEGORY_KEYS = 1000  # offsets the shipped labels of items left alone from the user's labels when dealing folds
 
 
 class NotEnoughCorrections(Exception):
@@ -54,58 +60,91 @@ def _features_of(wardrobe: Wardrobe, rows: list) -> tuple[list[int], np.ndarray,
     return order, stacked, fresh
 
 
-def _corrected_features(wardrobe: Wardrobe) -> tuple[np.ndarray, np.ndarray]:
-    """Photo features and labels of every item the user labelled."""
-    rows = [(item, blob) for item, blob in wardrobe.inventory.photo_features() if item.user_label is not None]
+def _all_features(wardrobe: Wardrobe) -> tuple[list, np.ndarray, np.ndarray]:
+    """Every item that has photo features, its features, and its label: the user's, or LEFT_ALONE."""
+    rows = wardrobe.inventory.photo_features()
     order, features, _ = _features_of(wardrobe, rows)
-    return features, np.array([rows[k][0].user_label for k in order], dtype=np.int64)
+    items = [rows[k][0] for k in order]
+    labels = np.array([LEFT_ALONE if item.user_label is None else item.user_label for item in items], dtype=np.int64)
+    return items, features, labels
 
 
-def cross_checked(shipped: PhotoHead, features: np.ndarray, labels: np.ndarray) -> dict:
-    """How a refit toward the corrections fares on corrections it did not see, against the shipped head.
+def cross_checked(features: np.ndarray, labels: np.ndarray, shipped: np.ndarray,
+                  fit: Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray]],
+                  folds: int = FOLDS) -> dict:
+    """Whether a head refitted on a user's items should replace the shipped one, judged on both sides, each item by
+    a refit that did not see it (any head: features (N, F), labels (N,) with LEFT_ALONE for items the user did not
+    label, shipped (N,) the shipped head's label of each item; fit(features, labels) returns a predict(features)).
 
-    Each fold of the corrections is predicted by a refit on the other folds; the shipped head never saw any.
-    The refit is adopted only when it wins (right where the shipped head is wrong) clearly more often than it
-    loses: by at least ADOPT_MARGIN and by 1.645 standard deviations of a fair coin (a one-sided sign test at
-    5%), so that a few lucky corrections cannot install a worse head.
+    - The corrections: read right more often than by the shipped head, which never saw any: the refits must win
+      (right where the shipped head is wrong) more often than they lose (wrong where it was right, or an item
+      left alone given another label: what a photo added later would suffer) by at least ADOPT_MARGIN and by
+      1.645 standard deviations of a fair coin (a one-sided sign test at 5%).
+    - The items left alone: at least KEEP of them keep the shipped head's label.
+    Items are dealt round the folds by label (the shipped one for those left alone), so every fold has some of each.
     """
-    folds = correction_folds(labels, FOLDS)
-    refitted = np.zeros(len(labels), np.int64)
-    for k in range(FOLDS):
-        held = folds == k
-        if held.any():
-            refitted[held] = refit(shipped, features[~held], labels[~held], REFIT_STRENGTH).logits(features[held]).argmax(1)
-    before = shipped.logits(features).argmax(1) == labels
-    after = refitted == labels
-    wins, losses = int(np.sum(after & ~before)), int(np.sum(before & ~after))
-    return {"checked": int(len(labels)), "folds": FOLDS, "before": float(before.mean()), "after": float(after.mean()),
-            "wins": wins, "losses": losses,
-            "adopt": wins - losses >= max(ADOPT_MARGIN, 1.645 * float(np.sqrt(wins + losses)))}
+    labelled = labels != LEFT_ALONE
+    fold = correction_folds(np.where(labelled, labels, shipped + CATEGORY_KEYS), folds)
+    predicted = np.array(shipped, copy=True)
+    for k in range(folds):
+        held = fold == k
+        if held.any() and (~held & labelled).any():
+            predicted[held] = fit(features[~held], labels[~held])(features[held])
+    before, after = shipped[labelled] == labels[labelled], predicted[labelled] == labels[labelled]
+    kept = predicted[~labelled] == shipped[~labelled]
+    wins, losses, changed = int(np.sum(after & ~before)), int(np.sum(before & ~after)), int(np.sum(~kept))
+    against = losses + changed  # an item left alone that changes label counts as one the refit got wrong
+    corrections = {"checked": int(labelled.sum()), "before": float(before.mean()) if len(before) else 0.0,
+                   "after": float(after.mean()) if len(after) else 0.0, "wins": wins, "losses": losses,
+                   "passed": bool(wins - against >= max(ADOPT_MARGIN, 1.645 * float(np.sqrt(wins + against))))}
+    untouched = {"checked": int(len(kept)), "kept": float(kept.mean()) if len(kept) else 1.0, "changed": changed,
+                 "needed": KEEP}
+    untouched["passed"] = bool(untouched["kept"] >= KEEP)
+    failed = [side for side, part in (("corrections", corrections), ("untouched", untouched)) if not part["passed"]]
+    return {"folds": folds, "corrections": corrections, "untouched": untouched, "adopt": not failed, "failed": failed}
 
 
-def retrain_classifier(wardrobe: Wardrobe, log=lambda message: print(message, file=sys.stderr)) -> dict:
-    """Refit the photo head toward the user's corrections and adopt it only if it clearly beats the shipped one.
+def _photo_head_fit(shipped: PhotoHead):
+    """cross_checked's fit for the photo head: personal_refit from the shipped head, predicting labels."""
+    return lambda features, labels: (lambda x: personal_refit(shipped, features, labels).logits(x).argmax(1))
 
-    The candidate is the shipped head moved toward the corrections (see head.refit); it is judged on every
-    correction by refits that did not see it (cross_checked). Once adopted, it is refitted on all corrections and
-    saved in the user's home; if not, the shipped head classifies again. Either way, every stored item the current
-    head did not predict is predicted again from its stored features.
+
+def label_changes(items: list, before: np.ndarray, after: np.ndarray) -> list[dict]:
+    """Items whose shown label goes from one category to another (those the user labelled keep theirs), by pair."""
+    pairs = Counter((int(b), int(a)) for item, b, a in zip(items, before, after) if item.user_label is None and a != b)
+    return [{"from": CATEGORIES[b], "to": CATEGORIES[a], "items": n}
+            for (b, a), n in sorted(pairs.items(), key=lambda pair: (-pair[1], pair[0]))]
+
+
+def retrain_classifier(wardrobe: Wardrobe, dry_run: bool = False,
+                       log=lambda message: print(message, file=sys.stderr)) -> dict:
+    """Refit the photo head on the user's items and adopt it only if it reads their corrections better and keeps
+    the labels of the items they left alone (cross_checked); with dry_run, only say what would change.
+
+    The candidate is personal_refit: the corrections as labelled, the other items as the shipped head reads
+    them, near the shipped weights. Once adopted, it is saved in the user's home; if not, the shipped head
+    classifies again. Either way, every stored item the current head did not predict is predicted again from its
+    stored features.
     """
-    features, labels = _corrected_features(wardrobe)
-    if len(labels) < MIN_CORRECTIONS:
-        raise NotEnoughCorrections(f"{len(labels)} corrected photos; adapting needs at least {MIN_CORRECTIONS} "
+    items, features, labels = _all_features(wardrobe)
+    corrected = int(np.sum(labels != LEFT_ALONE))
+    if corrected < MIN_CORRECTIONS:
+        raise NotEnoughCorrections(f"{corrected} corrected photos; adapting needs at least {MIN_CORRECTIONS} "
                                    "(label items with `wardrobe relabel ID CATEGORY` or `wardrobe add --label`)")
     shipped = wardrobe.classifier.shipped_head
-    log(f"refitting the photo head on your {len(labels)} corrections, each checked by a refit that did not see it")
-    check = cross_checked(shipped, features, labels)
-    result = {"corrections": int(len(labels)), "checked": check["checked"], "folds": check["folds"],
-              "before": {"corrections_right": check["before"]}, "after": {"corrections_right": check["after"]},
-              "wins": check["wins"], "losses": check["losses"], "adopted": check["adopt"]}
+    log(f"refitting the photo head on your {len(items)} items ({corrected} labelled by you), each checked by a refit "
+        "that did not see it")
+    check = cross_checked(features, labels, shipped.logits(features).argmax(1), _photo_head_fit(shipped))
+    head = personal_refit(shipped, features, labels) if check["adopt"] else shipped
+    result = {"items": len(items), "corrections": corrected, **check, "adopted": check["adopt"], "dry_run": dry_run,
+              "changes": label_changes(items, np.array([item.predicted_label for item in items], np.int64),
+                                       head.logits(features).argmax(1) if len(items) else np.zeros(0, np.int64))}
+    if dry_run:
+        return result
     if check["adopt"]:
-        final = refit(shipped, features, labels, REFIT_STRENGTH)
-        final.info = {**final.info, "checked": {k: check[k] for k in ("checked", "before", "after", "wins", "losses")}}
-        final.save(wardrobe.personal_head)
-    elif wardrobe.personal_head.exists():  # an earlier adoption no longer holds up against today's corrections
+        head.info = {**head.info, "checked": {k: check[k] for k in ("corrections", "untouched")}}
+        head.save(wardrobe.personal_head)
+    elif wardrobe.personal_head.exists():  # an earlier adoption no longer holds up against today's items
         shutil.rmtree(wardrobe.personal_head.parent)
     wardrobe.forget_classifier()
     result["reclassified"] = reclassify(wardrobe)

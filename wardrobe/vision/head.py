@@ -23,7 +23,8 @@ C = 0.003  # inverse regularisation strength, chosen on ../shared/photos/validat
 FMNIST_WEIGHT = 0.3  # a Fashion-MNIST image counts this much of a closet photo
 BALANCE = 0.5  # photos of rare categories count (n / (k * count)) ** BALANCE: dresses and skirts are few
 FMNIST_SAMPLE = 3000  # Fashion-MNIST training images mixed in (the only bags the head ever sees)
-REFIT_STRENGTH = 1.0  # how firmly a personal refit stays near the shipped head (see refit)
+REFIT_STRENGTH = 1 / C  # how firmly a personal refit stays near the shipped head: its own fit's prior (see refit)
+LEFT_ALONE = -1  # the label of an item the user did not label (see personal_refit)
 
 
 @dataclass
@@ -120,11 +121,16 @@ def with_temperature(head: PhotoHead, t: float) -> PhotoHead:
     return head
 
 
-def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: float) -> PhotoHead:
-    """The head moved toward a user's corrections: least log-loss on them plus strength/2 * |W - W_head|^2.
+def refit(head: PhotoHead, features: np.ndarray, targets: np.ndarray, weights: np.ndarray | None = None,
+          strength: float = REFIT_STRENGTH) -> PhotoHead:
+    """The head moved toward a user's items: least weighted cross-entropy against targets, plus
+    strength/2 * |W - W_head|^2.
 
-    Anchoring to the shipped weights (in its standardised feature space) needs none of the photos it
-    learnt from, keeps what a few corrections say nothing about, and takes well under a second.
+    targets (N, C) are rows that sum to 1: one-hot for an item the user labelled, the shipped head's own
+    probabilities for one they left alone (see personal_targets), so that a few corrections cannot move the
+    boundaries the rest of the closet confirms. Anchoring to the shipped weights (in its standardised feature
+    space) keeps what the items say nothing about; it needs none of the photos the head learnt from and takes
+    well under a second.
     """
     from scipy.optimize import minimize
     from threadpoolctl import threadpool_limits
@@ -132,7 +138,9 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
     z = (np.asarray(features, np.float64) - head.mean) / head.scale
     z = np.hstack([z, np.ones((len(z), 1))])
     start = np.hstack([head.coef, head.intercept[:, None]]).astype(np.float64)
-    onehot = np.eye(start.shape[0])[labels]
+    targets = np.asarray(targets, np.float64)
+    w_rows = np.ones(len(z)) if weights is None else np.asarray(weights, np.float64)
+    weighted = targets * w_rows[:, None]
     unseen = start[:, -1] <= -29  # categories the head never saw (fit_head parks them at -30): a reachable start
     if unseen.any() and (~unseen).any():
         start[unseen, -1] = start[~unseen, -1].min() - 2.0
@@ -145,19 +153,33 @@ def refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: f
         total = p.sum(axis=1, keepdims=True)
         p /= total
         gap = w - start
-        value = -np.sum(logits * onehot) + np.sum(np.log(total)) + strength / 2 * np.sum(gap**2)
-        return value, ((p - onehot).T @ z + strength * gap).ravel()
+        value = -np.sum(logits * weighted) + np.sum(w_rows * np.log(total[:, 0])) + strength / 2 * np.sum(gap**2)
+        return value, ((p * w_rows[:, None] - weighted).T @ z + strength * gap).ravel()
 
     # Small products: one BLAS thread is as fast, and threads spinning for a busy core made it ten times slower.
     with threadpool_limits(1):
         found = minimize(loss, start.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 300})
     w = found.x.reshape(start.shape).astype(np.float32)
     return PhotoHead(mean=head.mean, scale=head.scale, coef=w[:, :-1], intercept=w[:, -1], network=head.network,
-                     info={**head.info, "refit": {"corrections": int(len(labels)), "strength": strength}})
+                     info={**head.info, "refit": {"items": int(len(z)), "strength": strength}})
+
+
+def personal_refit(head: PhotoHead, features: np.ndarray, labels: np.ndarray, strength: float = REFIT_STRENGTH) -> PhotoHead:
+    """The head refitted on all of a user's items: those they labelled toward their label, those they left alone
+    (LEFT_ALONE) toward the head's own probabilities (having seen the label and kept it, the user softly
+    confirmed it), each category with a balanced say, so that twenty corrections of one category cannot pull
+    the boundaries that the rest of the closet confirms."""
+    labels = np.asarray(labels, np.int64)
+    targets = head.probabilities(features).astype(np.float64)
+    labelled = labels != LEFT_ALONE
+    targets[labelled] = np.eye(targets.shape[1])[labels[labelled]]
+    moved = refit(head, features, targets, balanced_weights(targets.argmax(1)), strength)
+    moved.info["refit"]["corrections"] = int(labelled.sum())
+    return moved
 
 
 def correction_folds(labels: np.ndarray, folds: int, seed: int = 0) -> np.ndarray:
-    """A fold number for each correction, each category's corrections dealt round the folds in random order."""
+    """A fold number for each item, each label's items dealt round the folds in random order."""
     rng = np.random.default_rng(seed)
     fold = np.zeros(len(labels), np.int64)
     offset = 0
