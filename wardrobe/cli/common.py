@@ -14,6 +14,7 @@ from typer.core import TyperCommand
 
 from wardrobe import __version__
 from wardrobe.domain import UnknownCategory, parse_category
+from wardrobe.services.records import printable
 from wardrobe.settings import Settings
 
 # The one list of exit codes: `wardrobe --help` and docs/cli.md are made from it (python -m wardrobe.cli.reference).
@@ -55,11 +56,7 @@ def shown(value) -> str:
     return "".join(out)
 
 
-def json_text(value) -> str:
-    """A path or name for JSON output: valid Unicode (undecodable bytes escaped as in text output)."""
-    text = str(value)
-    return text if text.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in text) else \
-        "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
+json_text = printable  # a path or name for JSON output
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

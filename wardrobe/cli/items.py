@@ -14,7 +14,6 @@ from wardrobe.cli.common import (
     app,
     changed,
     fail,
-    json_text,
     note,
     opened,
     plural,
@@ -22,19 +21,7 @@ from wardrobe.cli.common import (
     shown,
 )
 from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
-
-
-def _item_json(item) -> dict:
-    return {
-        "id": item.id, "label": item.label, "category": item.category, "slot": SLOTS[item.label],
-        "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
-        "confidence": round(item.confidence, 4), "user_label": item.user_label, "unsure": item.unsure,
-        "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
-        "state": item.state, "original_name": json_text(item.original_name), "added_at": item.added_at.isoformat(),
-        "photo": item.photo_path, "thumbnail": item.thumbnail_path,
-        "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
-        "owner": item.owner,
-    }
+from wardrobe.services.records import item_record
 
 
 @app.command("list")
@@ -58,7 +45,7 @@ def list_items(
     with opened() as service:
         items = service.items(label=label, state=wanted, user=settings().user, unsure=unsure)
     if as_json:
-        print(json.dumps([_item_json(i) for i in items], indent=2))
+        print(json.dumps([item_record(i) for i in items], indent=2))
         return
     if not items:
         what = (f"{CATEGORIES[label]} " if label is not None else "") + (f"{wanted} " if wanted else "") + \
@@ -90,7 +77,7 @@ def show(
         if explain:
             _, _, picture = service.explain_item(item_id)
     if as_json:
-        print(json.dumps({**_item_json(item), **({"explain_png": str(picture)} if picture else {})}, indent=2))
+        print(json.dumps({**item_record(item), **({"explain_png": str(picture)} if picture else {})}, indent=2))
         return
     print(f"item {item.id}: {item.category}" + (" (your label)" if item.user_label is not None else "")
           + (f"  [{describe(item.probabilities)}]" if item.unsure else ""))
@@ -120,7 +107,7 @@ def relabel(
     with opened() as service:
         item = service.relabel(item_id, label)
     if as_json:
-        return changed([_item_json(item)])
+        return changed([item_record(item)])
     print(f"item {item.id} is now {item.category} (predicted {CATEGORIES[item.predicted_label]})")
 
 
@@ -131,7 +118,7 @@ def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item
     with opened() as service:
         removed = service.remove_many(item_ids)
     if as_json:
-        return changed([{**_item_json(item), "removed": True} for item in removed])
+        return changed([{**item_record(item), "removed": True} for item in removed])
     for item in removed:
         print(f"removed item {item.id} ({item.category}, {shown(item.original_name)})")
 
@@ -159,7 +146,7 @@ def _give(item_ids: list[int], to: str | None, as_json: bool) -> None:
     with opened() as service:
         items = give(service, item_ids, to, settings().taste_user)
     if as_json:
-        return changed([_item_json(item) for item in items])
+        return changed([item_record(item) for item in items])
     for item in items:
         whose = f"{shown(item.owner)}'s" if item.owner else "shared"
         print(f"item {item.id} ({item.category}, {shown(item.original_name)}) is now {whose}")

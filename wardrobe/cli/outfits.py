@@ -23,6 +23,7 @@ from wardrobe.cli.common import (
     shown,
 )
 from wardrobe.domain import CATEGORIES
+from wardrobe.services.records import outfit_record
 
 
 class Verdict(str, Enum):
@@ -58,9 +59,7 @@ def suggest(
         except CannotDress as exc:
             fail(str(exc), EXIT_CANNOT_DRESS)
     if as_json:
-        print(json.dumps([{"id": p.id, "probability": round(p.probability, 4), "explore": p.explore, "why": p.why,
-                           "items": [{"id": i.id, "label": i.label, "category": i.category, "colours": i.colours}
-                                     for i in p.items]} for p in proposals], indent=2))
+        print(json.dumps([outfit_record(p) for p in proposals], indent=2))
         return
     for p in proposals:
         print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))

@@ -29,19 +29,8 @@ from wardrobe.cli.common import (
     wardrobe,
     warn,
 )
-from wardrobe.domain import CATEGORIES, SLOTS, describe
-
-
-def _prediction_json(prediction) -> dict:
-    return {
-        "label": prediction.label,
-        "category": CATEGORIES[prediction.label],
-        "slot": SLOTS[prediction.label],
-        "confidence": round(prediction.confidence, 4),
-        "unsure": prediction.unsure,
-        "top": [{"label": i, "category": CATEGORIES[i], "slot": SLOTS[i], "probability": round(p, 4)}
-                for i, p in prediction.top(3)],
-    }
+from wardrobe.domain import CATEGORIES, describe
+from wardrobe.services.records import prediction_record
 
 
 def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool,
@@ -73,7 +62,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
         counts["unsure"] += bool(result.item and result.item.unsure)
         if result.item:
             record["id"] = result.item.id
-        record.update(_prediction_json(result.prediction))
+        record.update(prediction_record(result.prediction))
         if result.item:
             record["colours"] = result.colours
         if explain is not None:

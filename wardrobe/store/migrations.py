@@ -179,6 +179,30 @@ def m005_owners(conn: Connection) -> None:
     conn.execute(text(conn, "CREATE INDEX ix_items_owner ON items (owner_id)"))
 
 
+@migration
+def m006_paired_devices(conn: Connection) -> None:
+    """Phones paired with `wardrobe serve`: one-time pairing codes and the devices they paired (tokens as hashes)."""
+    conn.execute(text(conn, """
+        CREATE TABLE pairing_codes (
+            id INTEGER PRIMARY KEY,
+            code_sha256 VARCHAR(64) NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at DATETIME NOT NULL,
+            expires_at DATETIME NOT NULL,
+            used_at DATETIME
+        )"""))
+    conn.execute(text(conn, """
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            token_sha256 VARCHAR(64) NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            name VARCHAR(200) NOT NULL,
+            created_at DATETIME NOT NULL,
+            last_seen_at DATETIME NOT NULL,
+            revoked_at DATETIME
+        )"""))
+
+
 def pending(conn: Connection) -> list[str]:
     """The migrations this database has not seen (all of them for a database without the table)."""
     exists = inspect(conn).has_table("schema_migrations")

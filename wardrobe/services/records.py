@@ -1,0 +1,60 @@
+"""The JSON records every face gives: an item, a photo's prediction, an outfit (the CLI's --json and the web API)."""
+
+from __future__ import annotations
+
+from wardrobe.domain import CATEGORIES, SLOTS, Item, Prediction
+
+
+def printable(text) -> str:
+    """A name for JSON: valid Unicode (bytes of a file name that are not UTF-8 become \\xNN escapes)."""
+    text = str(text)
+    return text if text.isascii() or not any(0xD800 <= ord(c) <= 0xDFFF for c in text) else \
+        "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
+
+
+def item_record(item: Item) -> dict:
+    return {
+        "id": item.id, "label": item.label, "category": item.category, "slot": SLOTS[item.label],
+        "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
+        "confidence": round(item.confidence, 4), "user_label": item.user_label, "unsure": item.unsure,
+        "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
+        "state": item.state, "original_name": printable(item.original_name), "added_at": item.added_at.isoformat(),
+        "photo": item.photo_path, "thumbnail": item.thumbnail_path,
+        "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
+        "owner": item.owner,
+    }
+
+
+def prediction_record(prediction: Prediction) -> dict:
+    return {
+        "label": prediction.label,
+        "category": CATEGORIES[prediction.label],
+        "slot": SLOTS[prediction.label],
+        "confidence": round(prediction.confidence, 4),
+        "unsure": prediction.unsure,
+        "top": [{"label": i, "category": CATEGORIES[i], "slot": SLOTS[i], "probability": round(p, 4)}
+                for i, p in prediction.top(3)],
+    }
+
+
+def photo_record(result, name: str) -> dict:
+    """What became of one photo given to `add` or `classify` (a services.intake.PhotoResult)."""
+    record: dict = {"path": printable(name)}
+    if result.error:
+        return {**record, "error": result.error}
+    if result.duplicate_of is not None:
+        return {**record, "id": result.duplicate_of, "duplicate": True}
+    if result.item:
+        record["id"] = result.item.id
+    record.update(prediction_record(result.prediction))
+    if result.item:
+        record["colours"] = result.colours
+    return record
+
+
+def outfit_record(proposal) -> dict:
+    """A proposed outfit (a services.stylist.OutfitProposal) with its pieces."""
+    return {"id": proposal.id, "probability": round(proposal.probability, 4), "explore": proposal.explore,
+            "why": proposal.why,
+            "items": [{"id": i.id, "label": i.label, "category": i.category, "slot": SLOTS[i.label], "colours": i.colours}
+                      for i in proposal.items]}
