@@ -20,7 +20,7 @@ SHIPPED_FILES = ["*.json", "*.md", "*.csv", "*.npz", "*.tflite", "*.png"]
 setup(
     packages=find_packages(include=["wardrobe", "wardrobe.*"]) + list(SHIPPED),
     package_dir=SHIPPED,
-    package_data={"wardrobe": ["**/*.tcss"], **{name: SHIPPED_FILES for name in SHIPPED}},
+    package_data={"wardrobe": ["**/*.tcss", "web/templates/*.html", "web/static/*"], **{name: SHIPPED_FILES for name in SHIPPED}},
     # The float32 training weights (47 MB of the ResNet-50) stay out of the wheel: the app runs the LiteRT files;
     # only `evaluate --engine keras` and fine-tuning from them read the weights (docs/networks.md: how to fetch them).
     exclude_package_data={"wardrobe._shipped.data": ["*.py"], "wardrobe._shipped.model": ["*-weights-*.npz"],
