@@ -4,9 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import stat
 import tempfile
 from pathlib import Path
+
+
+class NotRegularFile(OSError):
+    """A path that names a device, FIFO or socket where a regular file was expected."""
+
+
+def open_regular_file(path: Path):
+    """Open a regular file for reading (binary), refusing anything else without blocking on it (a FIFO, /dev/zero).
+
+    Raises OSError as open() would (FileNotFoundError, IsADirectoryError, PermissionError), or NotRegularFile.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(f"{path}: not a regular file (a device, pipe or socket)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -55,12 +79,13 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), sync=True)
 
 
-def atomic_copy(source: Path, target: Path) -> None:
-    """Copy a file whole or not at all."""
+def write_beside(target: Path, data: bytes) -> Path:
+    """A new hidden temporary file in target's folder holding data, for the caller to rename over target (or delete)."""
     tmp = temp_beside(Path(target))
     try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        with open(tmp, "wb") as f:
+            f.write(data)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
