@@ -12,29 +12,35 @@ from wardrobe.cli.common import app, opened, plural, shown
 
 @app.command("export")
 def export_command(
-    file: Path = typer.Argument(..., metavar="FILE", help="The archive to write (a tar; replaced whole if it exists)."),
+    file: Path = typer.Argument(..., metavar="FILE", help="The archive to write (a plain tar), outside the home."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists (whole, never half-written)."),
 ) -> None:
     """Write the inventory, labels, ratings, wear log, taste models and photos to one archive.
 
     A backup, or a move between SQLite and a database server: `wardrobe import FILE` reads it back.
+    Items whose photo is missing or damaged are left out (`wardrobe doctor` lists them).
     """
     from wardrobe.services.transfer import export_archive
 
     with opened() as service:
-        counts = export_archive(service, file)
+        counts = export_archive(service, file, force=force)
     print(f"exported {plural(counts['items'], 'item')}, {plural(counts['ratings'], 'rating')}, "
           f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'user')} and {plural(counts['files'], 'file')} "
           f"to {shown(file)}", file=sys.stderr)
     if counts["missing_photos"]:
-        print(f"wardrobe: {plural(counts['missing_photos'], 'photo')} missing from the library were left out "
-              "(`wardrobe doctor` lists them)", file=sys.stderr)
+        print(f"wardrobe: {plural(counts['missing_photos'], 'item')} whose photo is missing from the library or "
+              "damaged were left out (`wardrobe doctor` lists them)", file=sys.stderr)
+    if counts["damaged_taste_models"]:
+        print(f"wardrobe: {plural(counts['damaged_taste_models'], 'taste model')} this version cannot use were left "
+              "out (`wardrobe retrain` rebuilds them from the ratings)", file=sys.stderr)
 
 
 @app.command("import")
 def import_command(file: Path = typer.Argument(..., metavar="FILE", help="An archive written by `wardrobe export`.")) -> None:
     """Merge an exported archive into this inventory; photos already here (same content) are kept as they are.
 
-    A damaged, truncated or hostile archive is refused whole: nothing is imported.
+    A damaged, truncated or hostile archive is refused whole: nothing is imported. Only the plain tar that
+    `wardrobe export` writes is read (decompress a .tar.gz first); every record and photo is checked first.
     """
     from wardrobe.services.transfer import import_archive
 

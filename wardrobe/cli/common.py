@@ -16,8 +16,8 @@ from wardrobe.domain import UnknownCategory, parse_category
 from wardrobe.settings import Settings
 
 EXIT_CODES = """Exit codes: 0 success; 1 some photos could not be read (the others were processed);
-2 usage error (bad option, unknown category, bad name, bad database URL, refused archive); 3 unknown item,
-outfit or user, or an item that is someone else's; 4 model missing or damaged; 5 Fashion-MNIST not found;
+2 usage error (bad option, unknown category, bad name, bad database URL, refused archive or export target);
+3 unknown item, outfit or user, or an item that is someone else's; 4 model missing or damaged; 5 Fashion-MNIST not found;
 6 the closet cannot make an outfit yet; 7 the home cannot be written (not a folder, read-only, disk full,
 busy), nor the database (server unreachable, login refused); 8 the inventory is damaged (see `wardrobe
 doctor`); 70 internal error (a bug: please report it); 130 interrupted."""
@@ -123,6 +123,7 @@ def service_errors():
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.owners import NotYours
     from wardrobe.services.stylist import TasteDamaged
+    from wardrobe.services.transfer import ExportRefused
     from wardrobe.store.archive import ArchiveRefused
     from wardrobe.store.errors import BadDatabaseURL
 
@@ -134,7 +135,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDatabaseURL, ArchiveRefused) as exc:
+    except (BadName, BadDatabaseURL, ArchiveRefused, ExportRefused) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

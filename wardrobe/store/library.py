@@ -9,11 +9,12 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from wardrobe.files import atomic_write_bytes, write_beside
+from wardrobe.files import atomic_write_bytes, exclusive_lock, shared_lock, write_beside
 
 THUMBNAIL_SIZE = 256
 FOLDERS = ("photos", "thumbnails")
 STALE_SECONDS = 15 * 60  # a temporary file this old belongs to no running `add`: a killed one left it
+LOCK_NAME = ".writers.lock"  # in the library's folder: held (shared) by each add and import while it writes
 
 
 def safe_relative(stored: str) -> str:
@@ -76,10 +77,14 @@ class PhotoLibrary:
         """
         return write_beside(self.places(sha256, name)[0], data)
 
-    def store(self, sha256: str, name: str, staged: Path, thumbnail_jpeg: bytes | None,
+    def stage_thumbnail(self, sha256: str, data: bytes) -> Path:
+        """As stage(), for a thumbnail."""
+        return write_beside(self._place(self.thumbnails, sha256, ".jpg"), data)
+
+    def store(self, sha256: str, name: str, staged: Path, thumbnail_jpeg: bytes | Path | None,
               created: list[str] | None = None) -> tuple[str, str]:
-        """Move a staged photo into place and write its thumbnail; return both paths relative to home. Idempotent:
-        a photo already in place is kept (the staged copy is removed).
+        """Move a staged photo into place and write its thumbnail (bytes, or staged too); return both paths relative
+        to home. Idempotent: files already in place are kept (staged copies are removed).
 
         The paths of files this call wrote (not those already there) are appended to `created`, so a
         caller whose transaction fails can take back exactly what it put in.
@@ -91,8 +96,13 @@ class PhotoLibrary:
             os.replace(staged, photo)
             if created is not None:
                 created.append(str(photo.relative_to(self.home)))
-        if thumbnail_jpeg is not None and not thumb.exists():
-            atomic_write_bytes(thumb, thumbnail_jpeg)
+        if isinstance(thumbnail_jpeg, Path) and thumb.exists():
+            self.discard(thumbnail_jpeg)
+        elif thumbnail_jpeg is not None and not thumb.exists():
+            if isinstance(thumbnail_jpeg, Path):
+                os.replace(thumbnail_jpeg, thumb)
+            else:
+                atomic_write_bytes(thumb, thumbnail_jpeg)
             if created is not None:
                 created.append(str(thumb.relative_to(self.home)))
         return str(photo.relative_to(self.home)), str(thumb.relative_to(self.home))
@@ -127,6 +137,15 @@ class PhotoLibrary:
             else:
                 refused.append(rel)
         return refused
+
+    def writing(self):
+        """Held by every process that writes into the library (add, import): see unclaimed()."""
+        return shared_lock(self.home / LOCK_NAME)
+
+    def unclaimed(self):
+        """Yields whether no add or import is writing into the library now (none can start until the block ends):
+        then every temporary or unreferenced file is a leftover that no running process can still claim."""
+        return exclusive_lock(self.home / LOCK_NAME)
 
     def sweep_temporary(self, older_than: float = STALE_SECONDS) -> int:
         """Remove temporary files a killed `add` left in the library; returns how many."""
