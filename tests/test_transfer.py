@@ -41,7 +41,8 @@ def _fill(service: Wardrobe, tmp_path, count: int = len(LABELS), start: int = 0)
     service.inventory.relabel(ids[1], 12)
     taste = TasteStore(service.inventory.sessions)
     bob = taste.user_id("bob")
-    outfits = taste.record_outfits(bob, [(ids[:3], "k1", 0.25, False), (ids[2:5], "k2", 0.75, True)])
+    outfits = taste.record_outfits(bob, [(ids[:3], "-".join(map(str, sorted(ids[:3]))), 0.25, False),
+                                         (ids[2:5], "-".join(map(str, sorted(ids[2:5]))), 0.75, True)])
     model = PreferenceModel()
     model.coef[:2], model.ratings = (0.5, -0.25), 1
     taste.add_rating(bob, outfits[0], 1, model.to_dict())

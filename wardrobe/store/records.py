@@ -24,11 +24,12 @@ from wardrobe.store.library import photo_suffix
 from wardrobe.store.taste import STATES
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
+MAX_OUTFIT_ITEMS = 32
+# An outfit's key as the recommender writes it: its item ids, sorted, joined by '-' (recomputed on import).
+OUTFIT_KEY = re.compile(r"(?:0|[1-9][0-9]{0,17})(?:-(?:0|[1-9][0-9]{0,17})){0,%d}" % (MAX_OUTFIT_ITEMS - 1))
 PROBABILITIES = (FMNIST_CLASSES, len(CATEGORIES))  # items added before Shorts, Skirt and Hat have ten
 MAX_NAME = 1024  # an original file name (the store keeps a path's last part)
-MAX_KEY = 4096
 MAX_BLOB = 64 << 10  # an embedding of 2048 float32 is 8 KB
-MAX_OUTFIT_ITEMS = 32
 MAX_REF = 2**63 - 1
 SOURCES = ("add", "relabel")  # what wrote a correction
 VERSION_LENGTHS = {"conversion_version": 40, "model_version": 80}  # the columns' VARCHAR sizes
@@ -218,8 +219,11 @@ def _outfit(c: Checker, row: dict, out, seen, taste_problem) -> dict:
     if not isinstance(shas, list) or len(shas) > MAX_OUTFIT_ITEMS or not all(
             sha is None or isinstance(sha, str) and sha in _items(out) for sha in shas):
         raise c.refuse(f"items are not up to {MAX_OUTFIT_ITEMS} items of the archive (sha256, or null for one removed)")
-    return {"ref": ref, "user": c.user(row, "user", _users(out)), "items": list(shas),
-            "key": c.text(row, "key", MAX_KEY, printable=True), "score": c.real(row, "score"),
+    key = c.text(row, "key", 20 * MAX_OUTFIT_ITEMS)
+    if not OUTFIT_KEY.fullmatch(key):
+        raise c.refuse("key is not an outfit's item ids joined by '-'")
+    return {"ref": ref, "user": c.user(row, "user", _users(out)), "items": list(shas), "key": key,
+            "score": c.real(row, "score"),
             "explore": c.flag(row, "explore"), "proposed_at": c.time(row, "proposed_at")}
 
 

@@ -119,13 +119,14 @@ def _load(s: Session, tables: dict[str, list[dict]]) -> dict:
                                                                    OutfitRow.proposed_at))}
     outfit_id: dict[int, int] = {}
     for o in tables["outfits"]:
-        uid = user_id[o["user"]]
-        if (uid, o["key"], o["proposed_at"]) in existing:
-            outfit_id[o["ref"]] = existing[(uid, o["key"], o["proposed_at"])]
+        uid, ids = user_id[o["user"]], [item_id[sha] for sha in o["items"] if sha is not None]
+        key = "-".join(str(i) for i in sorted(ids)) if ids else o["key"]  # the key names item ids: this inventory's
+        if (uid, key, o["proposed_at"]) in existing:
+            outfit_id[o["ref"]] = existing[(uid, key, o["proposed_at"])]
             continue
         outfit_id[o["ref"]] = s.scalar(sa.insert(OutfitRow).values(
-            user_id=uid, item_ids=[item_id[sha] for sha in o["items"] if sha is not None], key=o["key"],
-            score=o["score"], explore=o["explore"], proposed_at=o["proposed_at"]).returning(OutfitRow.id))
+            user_id=uid, item_ids=ids, key=key, score=o["score"], explore=o["explore"],
+            proposed_at=o["proposed_at"]).returning(OutfitRow.id))
         counts["outfits"] += 1
 
     for r in tables["ratings"]:
