@@ -26,7 +26,7 @@ from wardrobe.store.taste import STATES
 SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_OUTFIT_ITEMS = 32
 # An outfit's key as the recommender writes it: its item ids, sorted, joined by '-' (recomputed on import).
-OUTFIT_KEY = re.compile(r"(?:0|[1-9][0-9]{0,17})(?:-(?:0|[1-9][0-9]{0,17})){0,%d}" % (MAX_OUTFIT_ITEMS - 1))
+OUTFIT_KEY = re.compile(r"(?:(?:0|[1-9][0-9]{0,17})(?:-(?:0|[1-9][0-9]{0,17})){0,%d})?" % (MAX_OUTFIT_ITEMS - 1))
 PROBABILITIES = (FMNIST_CLASSES, len(CATEGORIES))  # items added before Shorts, Skirt and Hat have ten
 MAX_NAME = 1024  # an original file name (the store keeps a path's last part)
 MAX_BLOB = 64 << 10  # an embedding of 2048 float32 is 8 KB
