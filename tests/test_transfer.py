@@ -8,7 +8,9 @@ import tarfile
 import numpy as np
 import pytest
 from conftest import garment_photo, run_cli
+from PIL import Image
 
+from wardrobe.outfits.preference import PreferenceModel
 from wardrobe.services import Wardrobe
 from wardrobe.services.transfer import export_archive, import_archive
 from wardrobe.store.archive import ArchiveRefused
@@ -39,8 +41,11 @@ def _fill(service: Wardrobe, tmp_path, count: int = len(LABELS), start: int = 0)
     service.inventory.relabel(ids[1], 12)
     taste = TasteStore(service.inventory.sessions)
     bob = taste.user_id("bob")
-    outfits = taste.record_outfits(bob, [(ids[:3], "k1", 0.25, False), (ids[2:5], "k2", 0.75, True)])
-    taste.add_rating(bob, outfits[0], 1, {"version": 1, "coef": [0.5, -0.25]})
+    outfits = taste.record_outfits(bob, [(ids[:3], "-".join(map(str, sorted(ids[:3]))), 0.25, False),
+                                         (ids[2:5], "-".join(map(str, sorted(ids[2:5]))), 0.75, True)])
+    model = PreferenceModel()
+    model.coef[:2], model.ratings = (0.5, -0.25), 1
+    taste.add_rating(bob, outfits[0], 1, model.to_dict())
     taste.add_rating(bob, outfits[1], -1)
     taste.add_wears(bob, ids[:2])
     return ids
@@ -71,7 +76,12 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row_and_photo(tmp_path,
     back = Wardrobe(tmp_path / "c")
     import_archive(back, tmp_path / "b.tar")
     assert _rows(server) == _rows(source) == _rows(back)
-    assert _library(back) == _library(source) and len(_library(source)) == 2 * len(LABELS)
+    assert _library(back).keys() == _library(source).keys() and len(_library(source)) == 2 * len(LABELS)
+    photos = {name: data for name, data in _library(source).items() if name.startswith("photos/")}
+    assert {name: data for name, data in _library(back).items() if name.startswith("photos/")} == photos
+    for name, data in _library(back).items():  # thumbnails are made afresh from the photos, never copied
+        if name.startswith("thumbnails/"):
+            assert data.startswith(b"\xff\xd8") and max(Image.open(io.BytesIO(data)).size) <= 256
     assert back.inventory.list()[1].user_label == 12 and back.inventory.list()[0].owner == "alice"
     for service in (source, server, back):
         service.close()

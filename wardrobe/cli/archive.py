@@ -12,17 +12,19 @@ from wardrobe.cli.common import app, json_text, note, opened, plural, shown, war
 
 @app.command("export")
 def export_command(
-    file: Path = typer.Argument(..., metavar="FILE", help="The archive to write (a tar; replaced whole if it exists)."),
+    file: Path = typer.Argument(..., metavar="FILE", help="The archive to write (a plain tar), outside the home."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists (whole, never half-written)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON on stdout: counts and the file."),
 ) -> None:
     """Write the inventory, labels, ratings, wear log, taste models and photos to one archive.
 
     A backup, or a move between SQLite and a database server: `wardrobe import FILE` reads it back.
+    Items whose photo is missing or damaged are left out (`wardrobe doctor` lists them).
     """
     from wardrobe.services.transfer import export_archive
 
     with opened() as service:
-        counts = export_archive(service, file)
+        counts = export_archive(service, file, force=force)
     if as_json:
         print(json.dumps({"file": json_text(file), **counts}, indent=2))
         return
@@ -30,8 +32,11 @@ def export_command(
           f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'user')} and {plural(counts['files'], 'file')} "
          f"to {shown(file)}")
     if counts["missing_photos"]:
-        warn(f"{plural(counts['missing_photos'], 'photo')} missing from the library were left out "
-             "(`wardrobe doctor` lists them)")
+        warn(f"{plural(counts['missing_photos'], 'item')} whose photo is missing from the library or damaged were "
+             "left out (`wardrobe doctor` lists them)")
+    if counts["damaged_taste_models"]:
+        warn(f"{plural(counts['damaged_taste_models'], 'taste model')} this version cannot use were left out "
+             "(`wardrobe retrain` rebuilds them from the ratings)")
 
 
 @app.command("import")
@@ -42,7 +47,8 @@ def import_command(
 ) -> None:
     """Merge an exported archive into this inventory; photos already here (same content) are kept as they are.
 
-    A damaged, truncated or hostile archive is refused whole: nothing is imported.
+    A damaged, truncated or hostile archive is refused whole: nothing is imported. Only the plain tar that
+    `wardrobe export` writes is read (decompress a .tar.gz first); every record and photo is checked first.
     """
     from wardrobe.services.transfer import import_archive
 

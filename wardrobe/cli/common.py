@@ -22,8 +22,8 @@ EXIT_CODE_TABLE = [  # (code, what --help says, what docs/cli.md adds)
     (0, "success", ""),
     (1, "some photos could not be read", "the others were processed"),
     (2, "usage error", "a bad option or value, an unknown category, a name with control characters, a database URL "
-        "that is not one or names neither PostgreSQL nor SQLite, an archive refused by `import`, more `--devices` "
-        "than there are"),
+        "that is not one or names neither PostgreSQL nor SQLite, an archive refused by `import`, an `export` target "
+        "inside the home or already there (without --force), more `--devices` than there are"),
     (3, "unknown item, outfit or user, or an item that is someone else's", ""),
     (4, "model missing or damaged", "a damaged taste model too (`wardrobe retrain` rebuilds it), or the [train] extra "
         "missing for a command that trains"),
@@ -189,6 +189,7 @@ def service_errors():
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.owners import NotYours
     from wardrobe.services.stylist import TasteDamaged
+    from wardrobe.services.transfer import ExportRefused
     from wardrobe.store.archive import ArchiveRefused
     from wardrobe.store.errors import BadDatabaseURL
 
@@ -200,7 +201,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDatabaseURL, ArchiveRefused) as exc:
+    except (BadName, BadDatabaseURL, ArchiveRefused, ExportRefused) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

@@ -14,6 +14,10 @@ CLASHES = {frozenset(p) for p in [("red", "pink"), ("red", "orange"), ("orange",
                                    ("purple", "yellow"), ("orange", "purple"), ("green", "pink")]}
 
 
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
@@ -114,6 +118,31 @@ class PreferenceModel:
             "t": self.t,
             "ratings": self.ratings,
         }
+
+    @classmethod
+    def problem(cls, data) -> str | None:
+        """What keeps stored numbers from being this version's model, in words; None when they are one.
+
+        from_dict() starts afresh from a model of another version or other features (the learned taste is lost):
+        `wardrobe doctor` reports these, and an import refuses them.
+        """
+        if not isinstance(data, dict) or data.get("damaged"):
+            return "the stored numbers are not valid JSON"
+        version = data.get("version")
+        if isinstance(version, bool) or version != cls.VERSION:
+            return f"made by another version of wardrobe (version {version!r:.20})"
+        names = feature_names()
+        if data.get("features") != names:
+            return "made with other outfit features"
+        coef = data.get("coef")
+        if not isinstance(coef, list) or len(coef) != len(names) or not all(_finite(v) for v in coef):
+            return f"weights of the wrong shape or type, or not finite (for {len(names)} features)"
+        if not _finite(data.get("intercept")) or not _finite(data.get("t", 1.0)) or data.get("t", 1.0) <= 0:
+            return "intercept or step count is not a finite number"
+        ratings = data.get("ratings", 0)
+        if isinstance(ratings, bool) or not isinstance(ratings, int) or ratings < 0:
+            return "its count of ratings is not a whole number"
+        return None
 
     @classmethod
     def from_dict(cls, data: dict | None) -> "PreferenceModel":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -12,11 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import Item, Prediction
-from wardrobe.files import sha256_file
 from wardrobe.store.errors import StoreError, os_problem
-from wardrobe.store.library import thumbnail_jpeg
+from wardrobe.store.library import PhotoLibrary, thumbnail_jpeg
 from wardrobe.store.repository import NewItem
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo, read_photo
 from wardrobe.vision.safe_open import one_line
 from wardrobe.vision.views import photo_views
 
@@ -46,6 +46,7 @@ class _Prepared:
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
     reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
+    staged: Path | None = None  # the photo's bytes, as read, in a temporary file of the library (when storing)
     error: str | None = None
 
 
@@ -76,19 +77,23 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _prepare(path: Path, with_photo: bool, size: int) -> _Prepared:
-    """Hash, open and make both views of one photo; runs in worker threads or processes."""
+def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
+    """Read one photo once, hash, open and make both views of those bytes, and (when storing) stage those same
+    bytes in the library; runs in worker threads or processes. A photo swapped or rewritten meanwhile cannot
+    make the stored file differ from its hash, nor make it grow without end."""
     from wardrobe.vision.colours import dominant_colours
 
     prepared = _Prepared(path)
+    data = b""
     try:
-        image = open_photo(path)  # first: it refuses devices and pipes, which hashing would hang on
-        prepared.sha256 = sha256_file(path)
+        data = read_photo(path)  # a regular file only (never a device or pipe), size-capped, one descriptor
+        prepared.sha256 = hashlib.sha256(data).hexdigest()
+        image = open_photo(data)
         views = photo_views(image, size)
         prepared.pixels = views.converted.pixels
         prepared.framed = views.framed
         prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
-        if with_photo:
+        if library is not None:
             prepared.thumbnail = thumbnail_jpeg(image)
         if _WORKER_NETWORKS is not None:
             prepared.reading = _WORKER_NETWORKS.read_networks(prepared.pixels[None], prepared.framed[None])
@@ -101,6 +106,11 @@ def _prepare(path: Path, with_photo: bool, size: int) -> _Prepared:
         prepared.error = f"could not be converted ({one_line(exc) or type(exc).__name__})"
     if prepared.error:
         prepared.pixels, prepared.framed, prepared.thumbnail = None, None, b""
+    elif library is not None:
+        try:
+            prepared.staged = library.stage(prepared.sha256, path.name, data)
+        except OSError as exc:  # the library's problem (a full disk), not this photo's: it stops the add
+            raise os_problem(library.photos, exc) from exc
     return prepared
 
 
@@ -126,20 +136,43 @@ class Intake:
         executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                                        initargs=(os.getpid(), self.wardrobe.model_dir, self.wardrobe.photo_model_dir)) if many \
             else ThreadPoolExecutor(workers)
+        library = self.wardrobe.library if store else None
         with executor as pool:
             def submit(batch):
-                return {id(path): pool.submit(_prepare, path, store, size) for path, problem in batch if problem is None}
+                return {id(path): pool.submit(_prepare, path, library, size) for path, problem in batch if problem is None}
 
             # The workers convert batch k+1 while this thread runs the network on batch k.
-            upcoming = submit(batches[0]) if batches else {}
-            for k, batch in enumerate(batches):
-                current, upcoming = upcoming, (submit(batches[k + 1]) if k + 1 < len(batches) else {})
-                prepared = {key: future.result() for key, future in current.items()}
-                yield from self._finish_batch(batch, prepared, store, label, owner_id)
-                if progress:
-                    progress(len(batch))
+            current, upcoming = {}, submit(batches[0]) if batches else {}
+            try:
+                for k, batch in enumerate(batches):
+                    current, upcoming = upcoming, (submit(batches[k + 1]) if k + 1 < len(batches) else {})
+                    prepared = {key: future.result() for key, future in current.items()}
+                    current = {}
+                    yield from self._finish_batch(batch, prepared, store, label, owner_id)
+                    if progress:
+                        progress(len(batch))
+            except BaseException:
+                self._discard([*current.values(), *upcoming.values()])
+                raise
+
+    def _discard(self, futures) -> None:
+        """Remove what unfinished work staged (after a failure or an interruption); waits for running workers."""
+        for future in futures:
+            if future.cancel():
+                continue
+            try:
+                self.wardrobe.library.discard(future.result().staged)
+            except BaseException:  # noqa: BLE001  a worker that failed staged nothing
+                pass
 
     def _finish_batch(self, batch, prepared: dict, store: bool, label: int | None, owner_id: int | None) -> list[PhotoResult]:
+        try:
+            return self._finish(batch, prepared, store, label, owner_id)
+        finally:
+            for p in prepared.values():  # duplicates, refusals, a failed batch: what was staged and not stored
+                self.wardrobe.library.discard(p.staged)
+
+    def _finish(self, batch, prepared: dict, store: bool, label: int | None, owner_id: int | None) -> list[PhotoResult]:
         results: list[PhotoResult] = []
         good: list[tuple[PhotoResult, _Prepared]] = []
         for path, problem in batch:
@@ -189,12 +222,11 @@ class Intake:
             new_items = []
             for (result, p), probs, embedding, features in zip(good, probabilities, embeddings, features_all):
                 try:
-                    photo_file, thumb_file = self.wardrobe.library.store(p.path, p.sha256, p.thumbnail, created)
-                except OSError as exc:
-                    if exc.filename and Path(exc.filename) == p.path or (exc.filename is None and not p.path.exists()):
-                        result.error = f"could not be read ({one_line(exc.strerror or exc)})"  # gone meanwhile
-                        continue
+                    photo_file, thumb_file = self.wardrobe.library.store(p.sha256, p.path.name, p.staged, p.thumbnail,
+                                                                         created)
+                except OSError as exc:  # the photo's bytes were read long ago: any failure now is the library's
                     raise os_problem(self.wardrobe.library.photos, exc) from exc
+                p.staged = None
                 new_items.append((result, p, NewItem(
                     sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
                     original_name=stored_name(p.path), predicted_label=int(np.argmax(probs)),

@@ -103,7 +103,8 @@ class Wardrobe:
                                "show, users) still work; use --home DIR for a writable home")
         owner_id = self.user_id(owner) if owner is not None else None
         self.library.sweep_temporary()
-        yield from Intake(self).process(entries, store=True, label=label, progress=progress, owner_id=owner_id)
+        with self.library.writing():
+            yield from Intake(self).process(entries, store=True, label=label, progress=progress, owner_id=owner_id)
 
     def user_id(self, name: str) -> int:
         """The id of the user with this name, created if new (a name with control characters is refused)."""

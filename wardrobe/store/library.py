@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
 import time
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
-from wardrobe.files import atomic_copy, atomic_write_bytes
+from wardrobe.files import atomic_write_bytes, exclusive_lock, shared_lock, write_beside
 
 THUMBNAIL_SIZE = 256
 FOLDERS = ("photos", "thumbnails")
 STALE_SECONDS = 15 * 60  # a temporary file this old belongs to no running `add`: a killed one left it
+LOCK_NAME = ".writers.lock"  # in the library's folder: held (shared) by each add and import while it writes
 
 
 def safe_relative(stored: str) -> str:
@@ -63,35 +65,66 @@ class PhotoLibrary:
     def _place(self, folder: Path, sha256: str, suffix: str) -> Path:
         return folder / sha256[:2] / f"{sha256}{suffix}"
 
-    def store(self, source: Path, sha256: str, thumbnail_jpeg: bytes, created: list[str] | None = None) -> tuple[str, str]:
-        """Copy the photo and write its thumbnail; return both paths relative to home. Idempotent.
+    def places(self, sha256: str, name: str) -> tuple[Path, Path]:
+        """Where a photo (named by its hash and its name's suffix) and its thumbnail are kept."""
+        return self._place(self.photos, sha256, photo_suffix(name)), self._place(self.thumbnails, sha256, ".jpg")
+
+    def stage(self, sha256: str, name: str, data: bytes) -> Path:
+        """Write a photo's bytes to a hidden temporary file beside its place, for store() to move into place.
+
+        Worker processes stage what they read, so that a photo's bytes never travel back to the parent.
+        A staged file that nobody stores is removed by discard(), or after a kill by sweep_temporary().
+        """
+        return write_beside(self.places(sha256, name)[0], data)
+
+    def stage_thumbnail(self, sha256: str, data: bytes) -> Path:
+        """As stage(), for a thumbnail."""
+        return write_beside(self._place(self.thumbnails, sha256, ".jpg"), data)
+
+    def store(self, sha256: str, name: str, staged: Path, thumbnail_jpeg: bytes | Path | None,
+              created: list[str] | None = None) -> tuple[str, str]:
+        """Move a staged photo into place and write its thumbnail (bytes, or staged too); return both paths relative
+        to home. Idempotent: files already in place are kept (staged copies are removed).
 
         The paths of files this call wrote (not those already there) are appended to `created`, so a
         caller whose transaction fails can take back exactly what it put in.
         """
-        photo = self._place(self.photos, sha256, photo_suffix(source.name))
-        thumb = self._place(self.thumbnails, sha256, ".jpg")
-        writes = ((photo, lambda: atomic_copy(source, photo)), (thumb, lambda: atomic_write_bytes(thumb, thumbnail_jpeg)))
-        for path, write in writes:
-            if not path.exists():
-                write()
-                if created is not None:
-                    created.append(str(path.relative_to(self.home)))
+        photo, thumb = self.places(sha256, name)
+        if photo.exists():
+            self.discard(staged)
+        else:
+            os.replace(staged, photo)
+            if created is not None:
+                created.append(str(photo.relative_to(self.home)))
+        if isinstance(thumbnail_jpeg, Path) and thumb.exists():
+            self.discard(thumbnail_jpeg)
+        elif thumbnail_jpeg is not None and not thumb.exists():
+            if isinstance(thumbnail_jpeg, Path):
+                os.replace(thumbnail_jpeg, thumb)
+            else:
+                atomic_write_bytes(thumb, thumbnail_jpeg)
+            if created is not None:
+                created.append(str(thumb.relative_to(self.home)))
         return str(photo.relative_to(self.home)), str(thumb.relative_to(self.home))
+
+    @staticmethod
+    def discard(staged: Path | None) -> None:
+        if staged is not None:
+            try:
+                Path(staged).unlink(missing_ok=True)
+            except OSError:
+                pass  # left for sweep_temporary
 
     def put(self, sha256: str, name: str, photo: bytes | None, thumbnail: bytes | None,
             created: list[str] | None = None) -> tuple[str, str]:
-        """As store(), from bytes (an archive's); where a photo is not given, only its place is returned.
+        """As stage() then store(), from bytes; where a photo is not given, only its place is returned.
 
         The places come from the hash (which the caller checked) and the name's suffix, never from the name.
         """
-        paths = (self._place(self.photos, sha256, photo_suffix(name)), self._place(self.thumbnails, sha256, ".jpg"))
-        for path, data in zip(paths, (photo, thumbnail)):
-            if data is not None and not path.exists():
-                atomic_write_bytes(path, data)
-                if created is not None:
-                    created.append(str(path.relative_to(self.home)))
-        return str(paths[0].relative_to(self.home)), str(paths[1].relative_to(self.home))
+        if photo is None:
+            paths = self.places(sha256, name)
+            return str(paths[0].relative_to(self.home)), str(paths[1].relative_to(self.home))
+        return self.store(sha256, name, self.stage(sha256, name, photo), thumbnail, created)
 
     def delete(self, *relative: str) -> list[str]:
         """Delete stored files; paths outside the library are never touched. Returns those refused."""
@@ -104,6 +137,15 @@ class PhotoLibrary:
             else:
                 refused.append(rel)
         return refused
+
+    def writing(self):
+        """Held by every process that writes into the library (add, import): see unclaimed()."""
+        return shared_lock(self.home / LOCK_NAME)
+
+    def unclaimed(self):
+        """Yields whether no add or import is writing into the library now (none can start until the block ends):
+        then every temporary or unreferenced file is a leftover that no running process can still claim."""
+        return exclusive_lock(self.home / LOCK_NAME)
 
     def sweep_temporary(self, older_than: float = STALE_SECONDS) -> int:
         """Remove temporary files a killed `add` left in the library; returns how many."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote_plus
+
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -12,6 +15,8 @@ from wardrobe.store.errors import BadDatabaseURL, InventoryBusy, InventoryDamage
 MIGRATION_LOCK = 0x77617264  # pg_advisory_xact_lock key ('ward'): one process at a time migrates a database
 LOCK_TIMEOUT = "30s"  # as SQLite's busy timeout: a writer waits this long for a lock, then the command says "busy"
 EXAMPLE = "postgresql+psycopg://USER@HOST/DATABASE"
+# Query parameters whose value is never shown: password, sslpassword, passfile, and anything like a key or token.
+SECRET_PARAMETER = re.compile(r"pass|secret|token|key|auth", re.IGNORECASE)
 
 
 def parse(location: str) -> URL:
@@ -29,11 +34,29 @@ def parse(location: str) -> URL:
 
 
 def shown(url: URL | str) -> str:
-    """A URL as it may be printed: never its password."""
+    """A URL as it may be printed: never its password, nor a secret-looking query parameter's value."""
     try:
-        return (url if isinstance(url, URL) else make_url(url)).render_as_string(hide_password=True)
+        url = url if isinstance(url, URL) else make_url(url)
+        text = url.set(query={}).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return "the database URL"
+    parameters = [f"{quote_plus(key)}={'***' if SECRET_PARAMETER.search(key) else quote_plus(value)}"
+                  for key, values in url.query.items() for value in ((values,) if isinstance(values, str) else values)]
+    return text + ("?" + "&".join(parameters) if parameters else "")
+
+
+def secrets(url: URL) -> list[str]:
+    """The values shown() hides, to be masked in any text a driver wrote about this URL."""
+    hidden = [value for key, values in url.query.items() if SECRET_PARAMETER.search(key)
+              for value in ((values,) if isinstance(values, str) else values)]
+    return [value for value in [url.password, *hidden] if value]
+
+
+def masked(text: str, url: URL) -> str:
+    """Text with every secret of the URL replaced by ***."""
+    for secret in sorted(secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def from_server(url: URL, exc: BaseException) -> StoreError | None:
@@ -44,10 +67,7 @@ def from_server(url: URL, exc: BaseException) -> StoreError | None:
     if not isinstance(exc, psycopg.Error):
         return None
     where = shown(url)
-    detail = " ".join(str(exc).split())
-    if url.password:
-        detail = detail.replace(url.password, "***")
-    detail = detail[:240]
+    detail = masked(" ".join(str(exc).split()), url)[:240]
     if isinstance(exc, (errors.LockNotAvailable, errors.DeadlockDetected, errors.SerializationFailure,
                         errors.QueryCanceled)):
         return InventoryBusy(f"the inventory {where} is busy: another wardrobe held it for {LOCK_TIMEOUT}; try again")
@@ -71,7 +91,7 @@ def open_server_engine(location: str | URL) -> Engine:
         raise BadDatabaseURL(f"{shown(url)}: its driver is not installed; `pip install 'wardrobe[postgres]'` "
                              "installs psycopg") from exc
     except ArgumentError as exc:
-        raise BadDatabaseURL(f"{shown(url)}: {exc}") from exc
+        raise BadDatabaseURL(f"{shown(url)}: {masked(str(exc), url)}") from exc
 
     @event.listens_for(engine, "connect")
     def _settings(dbapi_connection, _record):

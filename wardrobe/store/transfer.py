@@ -18,19 +18,14 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
-from wardrobe.config import BadName, check_user_name
 from wardrobe.store.archive import ArchiveRefused
 from wardrobe.store.dialects import ITEMS_LOCK, exclusive, insert_or_skip
 from wardrobe.store.tables import CorrectionRow, ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
-from wardrobe.store.taste import STATES
-
-SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def _time(value: datetime | None) -> str | None:
@@ -84,53 +79,12 @@ def dump(sessions: sessionmaker[Session]) -> dict[str, list[dict]]:
         return out
 
 
-class _Rows:
-    """Typed reading of one archive record; a missing or mistyped field refuses the archive."""
-
-    def __init__(self, table: str):
-        self.table, self.number = table, 0
-
-    def refuse(self, why: str) -> ArchiveRefused:
-        return ArchiveRefused(f"{self.table} record {self.number}: {why}; nothing imported")
-
-    def get(self, row: dict, field: str, kind, optional: bool = False):
-        value = row.get(field)
-        if value is None and optional:
-            return None
-        if kind is datetime:
-            try:
-                return datetime.fromisoformat(value)
-            except (TypeError, ValueError):
-                raise self.refuse(f"{field} is not a time") from None
-        if kind is bytes:
-            try:
-                return base64.b64decode(value, validate=True)
-            except (TypeError, ValueError):
-                raise self.refuse(f"{field} is not base64") from None
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            raise self.refuse(f"{field} is missing or of the wrong type")
-        return value
-
-    def sha(self, row: dict, field: str) -> str:
-        value = self.get(row, field, str)
-        if not SHA256.fullmatch(value):
-            raise self.refuse(f"{field} is not a sha256")
-        return value
-
-    def user(self, row: dict, field: str = "user", optional: bool = False) -> str | None:
-        value = self.get(row, field, str, optional)
-        try:
-            return check_user_name(value) if value is not None else None
-        except BadName as exc:
-            raise self.refuse(str(exc)) from None
-
-
-def load(sessions: sessionmaker[Session], tables: dict[str, list[dict]], files: dict[str, tuple[str, str]]) -> dict:
-    """Merge records into the inventory in one transaction; what is already there (same photo, user, outfit,
-    rating, wear) is kept as it is. `files` gives each item's library paths by sha256. Returns counts of new rows."""
+def load(sessions: sessionmaker[Session], tables: dict[str, list[dict]]) -> dict:
+    """Merge checked records (records.check_tables) into the inventory in one transaction; what is already there
+    (same photo, user, outfit, rating, wear) is kept as it is. Returns counts of new rows."""
     try:
         with sessions.begin() as s:
-            return _load(s, tables, files)
+            return _load(s, tables)
     except (sa.exc.IntegrityError, sa.exc.DataError) as exc:
         raise ArchiveRefused(f"a record breaks the inventory's rules ({' '.join(str(exc.orig).split())[:160]}); "
                              "nothing imported") from exc
@@ -141,95 +95,54 @@ def _added(s: Session, statement, key) -> int:
     return len(s.execute(statement.returning(key)).all())
 
 
-def _load(s: Session, tables: dict[str, list[dict]], files: dict[str, tuple[str, str]]) -> dict:
+def _load(s: Session, tables: dict[str, list[dict]]) -> dict:
     exclusive(s, ITEMS_LOCK)  # as add: inserting items takes turns
     counts = dict.fromkeys(tables, 0)
-    r = _Rows("users")
-    names = []
-    for r.number, row in enumerate(tables["users"], 1):
-        names.append((r.user(row, "name"), r.get(row, "created_at", datetime)))
-    for name, created in names:
-        counts["users"] += _added(s, insert_or_skip(s, UserRow, ["name"]).values(name=name, created_at=created), UserRow.id)
+    for user in tables["users"]:
+        counts["users"] += _added(s, insert_or_skip(s, UserRow, ["name"]).values(**user), UserRow.id)
     user_id = dict(s.execute(sa.select(UserRow.name, UserRow.id)).all())
 
-    def known_user(rows: _Rows, row: dict, field: str = "user", optional: bool = False) -> int | None:
-        name = rows.user(row, field, optional)
-        if name is not None and name not in user_id:
-            raise rows.refuse(f"{field} names no user of the archive")
-        return user_id.get(name)
-
-    r = _Rows("items")
-    for r.number, row in enumerate(tables["items"], 1):
-        sha = r.sha(row, "sha256")
-        state = r.get(row, "state", str)
-        if state not in STATES:
-            raise r.refuse(f"state {state!r} is not one of {', '.join(STATES)}")
-        photo, thumbnail = files[sha]
-        values = dict(sha256=sha, photo_file=photo, thumbnail_file=thumbnail,
-                      original_name=r.get(row, "original_name", str), added_at=r.get(row, "added_at", datetime),
-                      predicted_label=r.get(row, "predicted_label", int), probabilities=r.get(row, "probabilities", list),
-                      conversion_version=r.get(row, "conversion_version", str),
-                      model_version=r.get(row, "model_version", str), user_label=r.get(row, "user_label", int, True),
-                      colours=r.get(row, "colours", list), state=state, owner_id=known_user(r, row, "owner", True),
-                      embedding=r.get(row, "embedding", bytes, True), photo_features=r.get(row, "photo_features", bytes, True))
+    for item in tables["items"]:
+        values = {**{k: v for k, v in item.items() if k != "owner"}, "owner_id": user_id.get(item["owner"])}
         counts["items"] += _added(s, insert_or_skip(s, ItemRow, ["sha256"]).values(**values), ItemRow.id)
-    wanted = [row["sha256"] for row in tables["items"]]
+    wanted = [item["sha256"] for item in tables["items"]]
     item_id = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         item_id.update(s.execute(sa.select(ItemRow.sha256, ItemRow.id).where(ItemRow.sha256.in_(chunk))).all())
 
-    def known_item(rows: _Rows, row: dict, field: str = "item") -> int:
-        sha = rows.sha(row, field)
-        if sha not in item_id:
-            raise rows.refuse(f"{field} names no item of the archive")
-        return item_id[sha]
-
-    r = _Rows("corrections")
-    for r.number, row in enumerate(tables["corrections"], 1):
+    for c in tables["corrections"]:
         counts["corrections"] += _added(s, insert_or_skip(s, CorrectionRow, ["item_id", "created_at"]).values(
-            item_id=known_item(r, row), label=r.get(row, "label", int), source=r.get(row, "source", str),
-            created_at=r.get(row, "created_at", datetime)), CorrectionRow.id)
+            item_id=item_id[c["item"]], label=c["label"], source=c["source"], created_at=c["created_at"]), CorrectionRow.id)
 
     existing = {(u, k, t): i for i, u, k, t in s.execute(sa.select(OutfitRow.id, OutfitRow.user_id, OutfitRow.key,
                                                                    OutfitRow.proposed_at))}
     outfit_id: dict[int, int] = {}
-    r = _Rows("outfits")
-    for r.number, row in enumerate(tables["outfits"], 1):
-        ref, uid = r.get(row, "ref", int), known_user(r, row)
-        key, proposed = r.get(row, "key", str), r.get(row, "proposed_at", datetime)
-        if (uid, key, proposed) in existing:
-            outfit_id[ref] = existing[(uid, key, proposed)]
+    for o in tables["outfits"]:
+        uid, ids = user_id[o["user"]], [item_id[sha] for sha in o["items"] if sha is not None]
+        key = "-".join(str(i) for i in sorted(ids)) if ids else o["key"]  # the key names item ids: this inventory's
+        if (uid, key, o["proposed_at"]) in existing:
+            outfit_id[o["ref"]] = existing[(uid, key, o["proposed_at"])]
             continue
-        shas = r.get(row, "items", list)
-        items = [item_id[sha] for sha in shas if isinstance(sha, str) and sha in item_id]
-        score = r.get(row, "score", (int, float))
-        outfit_id[ref] = s.scalar(sa.insert(OutfitRow).values(
-            user_id=uid, item_ids=items, key=key, score=float(score), explore=r.get(row, "explore", bool),
-            proposed_at=proposed).returning(OutfitRow.id))
+        outfit_id[o["ref"]] = s.scalar(sa.insert(OutfitRow).values(
+            user_id=uid, item_ids=ids, key=key, score=o["score"], explore=o["explore"],
+            proposed_at=o["proposed_at"]).returning(OutfitRow.id))
         counts["outfits"] += 1
 
-    r = _Rows("ratings")
-    for r.number, row in enumerate(tables["ratings"], 1):
-        ref = r.get(row, "outfit", int)
-        if ref not in outfit_id:
-            raise r.refuse("outfit names no outfit of the archive")
+    for r in tables["ratings"]:
         counts["ratings"] += _added(s, insert_or_skip(s, RatingRow, ["user_id", "outfit_id"]).values(
-            user_id=known_user(r, row), outfit_id=outfit_id[ref], value=r.get(row, "value", int),
-            created_at=r.get(row, "created_at", datetime)), RatingRow.id)
+            user_id=user_id[r["user"]], outfit_id=outfit_id[r["outfit"]], value=r["value"],
+            created_at=r["created_at"]), RatingRow.id)
 
     worn = set(s.execute(sa.select(WearRow.user_id, WearRow.item_id, WearRow.worn_at)).all())
-    r = _Rows("wears")
-    for r.number, row in enumerate(tables["wears"], 1):
-        wear = (known_user(r, row), known_item(r, row), r.get(row, "worn_at", datetime))
+    for w in tables["wears"]:
+        wear = (user_id[w["user"]], item_id[w["item"]], w["worn_at"])
         if wear not in worn:
             worn.add(wear)
             s.add(WearRow(user_id=wear[0], item_id=wear[1], worn_at=wear[2]))
             counts["wears"] += 1
 
-    r = _Rows("preference_models")
-    for r.number, row in enumerate(tables["preference_models"], 1):
+    for m in tables["preference_models"]:
         counts["preference_models"] += _added(s, insert_or_skip(s, PreferenceModelRow, ["user_id"]).values(
-            user_id=known_user(r, row), params=r.get(row, "params", dict),
-            updated_at=r.get(row, "updated_at", datetime)), PreferenceModelRow.user_id)
+            user_id=user_id[m["user"]], params=m["params"], updated_at=m["updated_at"]), PreferenceModelRow.user_id)
     return counts

@@ -9,11 +9,12 @@ import numpy as np
 from PIL import Image, ImageFile, ImageFilter, ImageOps
 
 from wardrobe.vision import morphology
-from wardrobe.vision.safe_open import PHOTO_SUFFIXES, UnusableFile, decoder_failure, opened_image, scan_folder
+from wardrobe.vision.safe_open import PHOTO_SUFFIXES, UnusableFile, decoder_failure, opened_image, read_regular, scan_folder
 
 # Bump when the conversion changes: items remember which version classified them.
 CONVERSION_VERSION = "fmnist-v1"
 MAX_PIXELS = 60_000_000  # a 60-megapixel photo is plenty; larger files are refused before decoding
+MAX_PHOTO_BYTES = 64 << 20  # a 60-megapixel JPEG is some 30 MB; a larger file is not a photo of a garment
 WORK_SIZE = 160  # the conversion works on a copy whose longest edge is about this many pixels
 REFINE_ROUNDS = 2
 
@@ -33,15 +34,25 @@ class Converted:
     mask: np.ndarray  # (h, w) bool, True on the garment
 
 
-def open_photo(path: str | Path, max_pixels: int = MAX_PIXELS, target: int = WORK_SIZE) -> Image.Image:
-    """Open a user photo as RGB: size-checked before decoding, EXIF-rotated, first frame, any mode.
+def read_photo(path: str | Path, max_bytes: int = MAX_PHOTO_BYTES) -> bytes:
+    """A photo file's bytes, read once (a regular file, at most max_bytes); PhotoError when it cannot be."""
+    try:
+        return read_regular(Path(path), max_bytes)
+    except UnusableFile as exc:
+        raise PhotoError(str(exc)) from exc
+
+
+def open_photo(source: str | Path | bytes, max_pixels: int = MAX_PIXELS, target: int = WORK_SIZE) -> Image.Image:
+    """Open a user photo (a file, or its bytes as read_photo read them) as RGB: size- and shape-checked before
+    decoding, EXIF-rotated, first frame, any mode.
 
     Only regular files in the allowed formats are opened (safe_open.ALLOWED_FORMATS); any failure of the
     decoder on this one photo becomes a PhotoError with a one-line reason.
     JPEGs are decoded at reduced size (draft mode) when only `target` pixels are needed.
     """
+    data = source if isinstance(source, bytes) else read_photo(source)
     try:
-        with opened_image(Path(path), max_pixels) as image:
+        with opened_image(data, max_pixels) as image:
             try:
                 if getattr(image, "n_frames", 1) > 1:
                     image.seek(0)

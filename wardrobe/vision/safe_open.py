@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import warnings
@@ -25,6 +26,9 @@ except ImportError:  # an older Pillow
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("AVIF",) if AVIF else ())
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp") + ((".avif",) if AVIF else ())
 EXPECTED = "JPEG, PNG, WebP or AVIF expected" if AVIF else "JPEG, PNG or WebP expected"
+# No photo is 20 times longer than it is wide; a 1x59,000,000 PNG is a bomb the pixel limit does not catch
+# (padded to a square it would be 59,000,000 pixels a side).
+MAX_ASPECT = 20
 
 
 
@@ -49,28 +53,36 @@ def one_line(text: str, limit: int = 160) -> str:
 
 def open_regular(path: Path):
     """Open a regular file for reading, refusing devices, FIFOs and sockets without blocking on them."""
+    from wardrobe.files import NotRegularFile, open_regular_file
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        return open_regular_file(path)
     except FileNotFoundError as exc:
         raise UnusableFile("no such file") from exc
     except IsADirectoryError as exc:
         raise UnusableFile("is a directory") from exc
     except PermissionError as exc:
         raise UnusableFile("permission denied") from exc
+    except NotRegularFile as exc:
+        raise UnusableFile("not a regular file (a device, pipe or socket)") from exc
     except OSError as exc:
         raise UnusableFile(one_line(exc.strerror or exc)) from exc
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise UnusableFile("is a directory")
-        if not stat.S_ISREG(mode):
-            raise UnusableFile("not a regular file (a device, pipe or socket)")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """A regular file's bytes, read once through one descriptor, refused when larger than max_bytes.
+
+    What is read is all the caller ever uses: a file swapped or rewritten meanwhile cannot change it.
+    """
+    with open_regular(path) as f:
+        try:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(max_bytes + 1) if size <= max_bytes else b""
+        except OSError as exc:
+            raise UnusableFile(one_line(exc.strerror or exc)) from exc
+    if size > max_bytes or len(data) > max_bytes:
+        raise UnusableFile(f"file too large ({max(size, len(data)) / 1e6:.0f} MB; the limit is {max_bytes // 1_000_000} MB)")
+    return data
 
 
 def _sniff(head: bytes) -> str:
@@ -81,12 +93,13 @@ def _sniff(head: bytes) -> str:
 
 
 @contextmanager
-def opened_image(path: Path, max_pixels: int) -> Iterator[Image.Image]:
-    """The file identified among ALLOWED_FORMATS, size-checked, not yet decoded; closed on leaving.
+def opened_image(source: Path | bytes, max_pixels: int) -> Iterator[Image.Image]:
+    """The file (or bytes read from one) identified among ALLOWED_FORMATS, size- and shape-checked, not yet
+    decoded; closed on leaving.
 
     Raises UnusableFile for anything that cannot be used; what happens inside the block is the caller's.
     """
-    with open_regular(path) as f:
+    with (io.BytesIO(source) if isinstance(source, bytes) else open_regular(source)) as f:
         try:
             image = Image.open(f, formats=ALLOWED_FORMATS)
         except UnidentifiedImageError as exc:
@@ -102,6 +115,9 @@ def opened_image(path: Path, max_pixels: int) -> Iterator[Image.Image]:
                 raise UnusableFile(too_large((width, height), max_pixels))
             if width <= 0 or height <= 0:
                 raise UnusableFile("corrupt image (no pixels)")
+            if max(width, height) > MAX_ASPECT * min(width, height):
+                raise UnusableFile(f"image too long and thin ({width}x{height} pixels; a photo may be at most "
+                                   f"{MAX_ASPECT} times longer than it is wide)")
             yield image
 
 
