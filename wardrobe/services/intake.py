@@ -24,6 +24,16 @@ BATCH_SIZE = 64
 PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A photo that arrived as bytes (from a phone through `wardrobe serve`), named as its sender named it.
+
+    It goes where a path goes: read from memory instead of a file, everything else as `add` does."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class PhotoResult:
     """What happened to one input photo."""
@@ -86,7 +96,8 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
     prepared = _Prepared(path)
     data = b""
     try:
-        data = read_photo(path)  # a regular file only (never a device or pipe), size-capped, one descriptor
+        # A regular file only (never a device or pipe), size-capped, one descriptor; an upload is bytes already.
+        data = path.data if isinstance(path, Upload) else read_photo(path)
         prepared.sha256 = hashlib.sha256(data).hexdigest()
         image = open_photo(data)
         views = photo_views(image, size)

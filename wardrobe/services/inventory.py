@@ -106,6 +106,14 @@ class Wardrobe:
         with self.library.writing():
             yield from Intake(self).process(entries, store=True, label=label, progress=progress, owner_id=owner_id)
 
+    def add_uploads(self, uploads: list, owner: str | None = None) -> list[PhotoResult]:
+        """Classify and store photos that arrived as bytes (services.intake.Upload), in this process's threads."""
+        if self.inventory.read_only:
+            raise HomeUnusable(f"the home {self.home} is read-only: nothing can be added")
+        owner_id = self.user_id(owner) if owner is not None else None
+        return list(Intake(self).process([(upload, None) for upload in uploads], store=True, label=None,
+                                         progress=None, owner_id=owner_id))
+
     def user_id(self, name: str) -> int:
         """The id of the user with this name, created if new (a name with control characters is refused)."""
         from wardrobe.config import check_user_name

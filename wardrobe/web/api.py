@@ -40,6 +40,13 @@ class Owner(BaseModel):
     to: str | None = Field(default=None, description="A user's name; null shares the item with the household")
 
 
+def upload_name(sent: str | None) -> str:
+    """The name an uploaded photo is kept under: the sender's last path part, printable, at most 200 characters."""
+    name = (sent or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable())[-200:].strip()
+    return name if name not in ("", ".", "..") else "photo"
+
+
 def server_of(request: Request) -> Server:
     return request.app.state.server
 
@@ -90,7 +97,7 @@ async def add_items(request: Request) -> JSONResponse:
         data = await value.read(limit + 1)
         if len(data) > limit:
             raise Refused(413, f"{value.filename}: too large: at most {limit // 2**20} MB a photo")
-        uploads.append(Upload(value.filename or "photo", data))
+        uploads.append(Upload(upload_name(value.filename), data))
     await form.close()
     if not uploads:
         raise Refused(400, "no photo: send the photos as the multipart field `photo`")

@@ -37,7 +37,9 @@ def status_of(exc: BaseException) -> int:
 
 
 def answer(request: Request, status: int, message: str):
-    if request.url.path.startswith("/api/"):
+    from wardrobe.web.guard import wants_json
+
+    if wants_json(request.url.path):
         return JSONResponse({"error": message, "status": status}, status)
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)

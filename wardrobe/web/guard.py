@@ -34,6 +34,11 @@ class BodyTooLarge(Exception):
     """A request sent more than the server takes."""
 
 
+def wants_json(path: str) -> bool:
+    """Whether a path answers JSON (the API and its description) rather than pages."""
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
 def is_public(path: str) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) or path.startswith(p + "/") for p in PUBLIC)
 
@@ -65,7 +70,7 @@ class Guard:
             device = await run_in_threadpool(self.server.device, token)
             if device is None:
                 refusal = JSONResponse({"error": "this device is not paired: open the pairing link `wardrobe pair` "
-                                                 "prints", "status": 401}, 401) if path.startswith("/api/") \
+                                                 "prints", "status": 401}, 401) if wants_json(path) \
                     else RedirectResponse("/pair", 303)
             else:
                 scope.setdefault("state", {}).update(device=device, session=token)
