@@ -277,3 +277,66 @@ def stock_closet(home: Path, counts: dict[int, int], colours=("black", "white", 
     items = inventory.add_items(new)
     inventory.close()
     return {item.id: item for item in items}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright (Debian's chromium, no browser download); skipped where none starts."""
+    import shutil
+
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the [test] extra)")
+    executable = os.environ.get("WARDROBE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("no chromium to drive: apt-get install chromium (.ci/setup does)")
+    manager = playwright_api.sync_playwright().start()
+    try:
+        launched = manager.chromium.launch(executable_path=executable, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+    except Exception as exc:  # noqa: BLE001  any failure to start is a reason to skip, said plainly
+        manager.stop()
+        pytest.skip(f"chromium could not start here: {' '.join(str(exc).split())[:200]}")
+    yield launched
+    launched.close()
+    manager.stop()
+
+
+class LiveServer:
+    """`wardrobe serve`'s app under a real uvicorn, in a thread, on a free loopback port."""
+
+    def __init__(self, app, port: int):
+        import threading
+
+        import uvicorn
+
+        self.app, self.url = app, f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        import time
+
+        self.thread.start()
+        for _ in range(200):
+            if self.server.started:
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("the test server did not start")
+
+    def __exit__(self, *exc):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def pairing_link(self, user: str = "alice") -> str:
+        from wardrobe.services.pairing import new_code
+
+        return f"{self.url}/pair/{new_code(self.app.state.server.wardrobe, user).code}"
+
+
+def free_port() -> int:
+    """A port free on loopback now (the kernel picks it; a race with another process is possible but unlikely)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -4,6 +4,7 @@ const ORDER = ["accessory", "outer", "top", "one-piece", "bottom", "footwear", "
 const queue = [];
 let current = null;
 let filling = null;
+let stuck = false;  // the last refill failed (an empty closet, say): no new one until the page is opened again
 
 const el = (id) => document.getElementById(id);
 const say = (text) => { el("status").textContent = text; };
@@ -22,9 +23,10 @@ function refill() {
       if (!response.ok) throw new Error(answer.error || response.statusText);
       answer.forEach(preload);
       queue.push(...answer);
+      stuck = false;
     })
-    .catch((error) => say(error.message))
-    .finally(() => { filling = null; if (!current) show(); });
+    .catch((error) => { stuck = true; say(error.message); })
+    .finally(() => { filling = null; if (!current && queue.length) show(); });
   return filling;
 }
 
@@ -32,7 +34,7 @@ function show() {
   current = queue.shift() || null;
   const pieces = el("pieces");
   pieces.replaceChildren();
-  if (!current) { el("why").textContent = ""; document.body.dataset.outfit = ""; refill(); return; }
+  if (!current) { el("why").textContent = ""; document.body.dataset.outfit = ""; if (!stuck) refill(); return; }
   el("why").textContent = current.why || (current.explore ? "exploring" : "");
   const template = el("piece");
   const items = [...current.items].sort((a, b) => ORDER.indexOf(a.slot) - ORDER.indexOf(b.slot));
