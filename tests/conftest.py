@@ -25,6 +25,7 @@ MARKED_BY_FIXTURE = {
     "processes": ("slow",),
     "shared_dir": ("slow",),
     "wheel": ("slow",),
+    "live": ("slow",),
     "real_photos": ("photos", "slow"),
     "tmux": ("terminal", "slow"),
     "browser": ("browser", "slow"),
@@ -340,3 +341,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live(use_tiny_model, private_home):
+    """`wardrobe serve`'s app on the tiny models, under a real uvicorn on loopback (marks the test slow)."""
+    from wardrobe.settings import Settings
+    from wardrobe.web.app import create_app
+    from wardrobe.web.server import ServeOptions
+
+    app = create_app(Settings.resolve(home=private_home), ServeOptions(seed=1))
+    with LiveServer(app, free_port()) as server:
+        yield server

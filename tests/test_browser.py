@@ -5,24 +5,11 @@ from __future__ import annotations
 import sqlite3
 import time
 
-import pytest
-from conftest import SHARED_PHOTOS, LiveServer, free_port, garment_photo
-
-from wardrobe.settings import Settings
+from conftest import SHARED_PHOTOS, garment_photo
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True,
          "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
                        "Chrome/150.0 Mobile Safari/537.36"}
-
-
-@pytest.fixture
-def live(use_tiny_model, private_home):
-    from wardrobe.web.app import create_app
-    from wardrobe.web.server import ServeOptions
-
-    app = create_app(Settings.resolve(home=private_home), ServeOptions(seed=1))
-    with LiveServer(app, free_port()) as server:
-        yield server
 
 
 def three_photos(tmp_path) -> list:

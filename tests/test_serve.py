@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import subprocess
+import time
 
 import pytest
 from conftest import garment_photo, run_cli
@@ -238,3 +240,82 @@ def test_pair_prints_a_fresh_link_for_the_user(private_home):
     plain = run_cli("pair")
     assert plain.stdout.startswith("http://127.0.0.1:8765/pair/") and "10 minutes" in plain.stderr
 
+
+
+def test_an_unsure_item_asks_and_deleting_asks_first(web, tmp_path, private_home):
+    paired(web)
+    [item] = web.post("/api/items", files=[("photo", ("a.png", photo_bytes(tmp_path, "a.png"), "image/png"))]).json()
+    assert item["unsure"]  # the tiny model is unsure of everything
+    assert f'href="/items/{item["id"]}"' in web.get("/closet?unsure=true").text
+    page = web.get(f"/items/{item['id']}").text
+    assert "The classifier is unsure" in page
+    guess = page.split('class="row guesses"')[1].split('value="')[1].split('"')[0]
+    web.post(f"/items/{item['id']}/label", data={"category": guess})
+    assert "The classifier is unsure" not in web.get(f"/items/{item['id']}").text
+    assert f'href="/items/{item["id"]}"' not in web.get("/closet?unsure=true").text
+    asked = web.post(f"/items/{item['id']}/remove", follow_redirects=False)
+    assert asked.headers["location"].endswith("?remove=ask") and web.get(f"/api/items/{item['id']}").status_code == 200
+    assert "for good?" in web.get(asked.headers["location"]).text
+    web.post(f"/items/{item['id']}/remove", data={"confirm": "yes"})
+    assert web.get(f"/api/items/{item['id']}").status_code == 404
+    assert not list((private_home / "photos").rglob("*.png"))
+
+
+def test_four_phones_uploading_at_once_lose_and_double_nothing(live, tmp_path, private_home):
+    """4 clients upload 20 photos each at once, half of each one's also another's: every request answered."""
+    import threading
+
+    import httpx
+
+    photos = [photo_bytes(tmp_path, f"{n}.png", size=(120 + n, 160), colour=(5 * n, 80, 200 - 4 * n)) for n in range(40)]
+    plans = [[(c * 10 + k) % 40 for k in range(20)] for c in range(4)]
+    answers: list[list[int]] = [[] for _ in range(4)]
+    failures: list[str] = []
+    clients = [httpx.Client(base_url=live.url, headers={"origin": live.url}, timeout=120) for _ in range(4)]
+    for c, client in enumerate(clients):
+        assert client.get(live.pairing_link(f"user{c}").removeprefix(live.url)).status_code == 303
+
+    def phone(c: int) -> None:
+        try:
+            for n in plans[c]:
+                answer = clients[c].post("/api/items", files=[("photo", (f"{n}.png", photos[n], "image/png"))])
+                answers[c].append(answer.status_code)
+        except Exception as exc:  # noqa: BLE001  a request that got no answer fails the test below
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=phone, args=(c,)) for c in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    for client in clients:
+        client.close()
+    assert not failures and [len(a) for a in answers] == [20, 20, 20, 20], failures
+    assert all(status in (200, 201) for a in answers for status in a), answers
+    with db(private_home) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT sha256) FROM items").fetchone() == (40, 40)
+
+
+def test_the_serve_command_prints_a_link_that_pairs_and_stops_on_a_signal(processes, use_tiny_model, private_home):
+    import signal
+    import sys
+
+    import httpx
+    from conftest import free_port
+
+    port = free_port()
+    server = processes.popen([sys.executable, "-m", "wardrobe", "serve", "--port", str(port)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    link = server.stdout.readline().strip()
+    assert link.startswith(f"http://127.0.0.1:{port}/pair/"), server.stderr.read()
+    for _ in range(100):
+        try:
+            answer = httpx.get(link, follow_redirects=False, timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    assert answer.status_code == 303 and "wardrobe_session" in answer.headers["set-cookie"]
+    assert json.loads((private_home / "server.json").read_text()) == {"url": f"http://127.0.0.1:{port}"}
+    server.send_signal(signal.SIGINT)
+    assert server.wait(timeout=30) in (0, 130)
+    assert "Traceback" not in server.stderr.read()

@@ -62,22 +62,24 @@ def add(request: Request) -> HTMLResponse:
 
 
 @router.get("/closet", response_class=HTMLResponse, include_in_schema=False)
-def closet(request: Request, category: str = "", state: str = "active", owner: str = "all") -> HTMLResponse:
+def closet(request: Request, category: str = "", state: str = "active", owner: str = "all",
+           unsure: bool = False) -> HTMLResponse:
     from wardrobe.domain import parse_category
 
     server, user = request.app.state.server, request.state.device.user
     label = parse_category(category) if category else None
     if state not in (*STATES, "all") or owner not in ("all", "mine", "shared"):
         raise Refused(400, "unknown filter")
-    items = server.wardrobe.items(label=label, state=None if state == "all" else state, user=user)
+    items = server.wardrobe.items(label=label, state=None if state == "all" else state, user=user, unsure=unsure)
     if owner != "all":
         items = [i for i in items if (i.owner == user) == (owner == "mine")]
     return render(request, "closet.html", items=items, categories=categories(), chosen={
-        "category": category_slug(label) if label is not None else "", "state": state, "owner": owner})
+        "category": category_slug(label) if label is not None else "", "state": state, "owner": owner,
+        "unsure": unsure})
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse, include_in_schema=False)
-def item_page(request: Request, item_id: int) -> HTMLResponse:
+def item_page(request: Request, item_id: int, remove: str = "") -> HTMLResponse:
     from wardrobe.services.stylist import all_users
 
     server, user = request.app.state.server, request.state.device.user
@@ -85,7 +87,8 @@ def item_page(request: Request, item_id: int) -> HTMLResponse:
     top = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
     users = [u["name"] for u in all_users(server.wardrobe) if u["name"] != user]
     return render(request, "item.html", item=item, top=[(CATEGORIES[i], p) for i, p in top],
-                  categories=categories(), users=users, slot=SLOTS[item.label])
+                  categories=categories(), users=users, slot=SLOTS[item.label], asking=remove == "ask",
+                  guesses=[(category_slug(i), CATEGORIES[i], p) for i, p in top])
 
 
 @router.post("/items/{item_id}/label", include_in_schema=False)
@@ -118,6 +121,17 @@ def owner_form(request: Request, item_id: int, to: str = Form("")):
     visible_item(server, user, item_id)
     item = give(server.wardrobe, [item_id], to or None, user)[0]
     return RedirectResponse(f"/items/{item_id}" if item.owner in (None, user) else "/closet", 303)
+
+
+@router.post("/items/{item_id}/remove", include_in_schema=False)
+def remove_form(request: Request, item_id: int, confirm: str = Form("")):
+    """Delete an item and its photo; the item's page asks first (a second button that sends confirm=yes)."""
+    server = request.app.state.server
+    visible_item(server, request.state.device.user, item_id)
+    if confirm != "yes":
+        return RedirectResponse(f"/items/{item_id}?remove=ask", 303)
+    server.wardrobe.remove(item_id)
+    return RedirectResponse("/closet", 303)
 
 
 @router.get("/history", response_class=HTMLResponse, include_in_schema=False)
