@@ -280,9 +280,12 @@ def stock_closet(home: Path, counts: dict[int, int], colours=("black", "white", 
     return {item.id: item for item in items}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium driven by Playwright (Debian's chromium, no browser download); skipped where none starts."""
+    """Headless Chromium driven by Playwright (Debian's chromium, no browser download); skipped where none starts.
+
+    Module-scoped: Playwright's synchronous API keeps an event loop running on this thread until it stops, and
+    the async (Textual) tests of other modules need none running."""
     import shutil
 
     playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the [test] extra)")

@@ -51,15 +51,18 @@ class DeviceStore:
             return self._device(s, row)
 
     def by_token(self, token_sha256: str, now: datetime) -> Device | None:
-        """The device whose session this is (not revoked), noting when it was last seen."""
-        with self.sessions.begin() as s:
+        """The device whose session this is (not revoked), noting when it was last seen (a write only every
+        SEEN_EVERY seconds: every request asks, and readers must not queue behind writers)."""
+        with self.sessions() as s:
             row = s.scalar(sa.select(DeviceRow).where(DeviceRow.token_sha256 == token_sha256,
                                                       DeviceRow.revoked_at.is_(None)))
             if row is None:
                 return None
-            if (now - row.last_seen_at).total_seconds() > SEEN_EVERY:
-                row.last_seen_at = now
-            return self._device(s, row)
+            device = self._device(s, row)
+        if (now - device.last_seen_at).total_seconds() > SEEN_EVERY:
+            with self.sessions.begin() as s:
+                s.execute(sa.update(DeviceRow).where(DeviceRow.id == device.id).values(last_seen_at=now))
+        return device
 
     def all(self) -> list[Device]:
         with self.sessions() as s:
