@@ -5,7 +5,7 @@ wheel, so a `pip install .` or a wheel carries the model, the sample photos and 
 A clone (`pip install -e .`) reads them from the repository directly (wardrobe.config.shipped).
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 SHIPPED = {
     "wardrobe._shipped.model": "model",
@@ -18,9 +18,11 @@ SHIPPED = {
 SHIPPED_FILES = ["*.json", "*.md", "*.csv", "*.npz", "*.tflite", "*.png"]
 
 setup(
-    packages=find_packages(include=["wardrobe", "wardrobe.*"]) + list(SHIPPED),
+    # The web app's templates and static files are data folders inside the package (found as namespace packages).
+    packages=find_namespace_packages(include=["wardrobe", "wardrobe.*"], exclude=["wardrobe._shipped*"]) + list(SHIPPED),
     package_dir=SHIPPED,
-    package_data={"wardrobe": ["**/*.tcss", "web/templates/*.html", "web/static/*"], **{name: SHIPPED_FILES for name in SHIPPED}},
+    package_data={"wardrobe": ["**/*.tcss"], "wardrobe.web.templates": ["*.html"], "wardrobe.web.static": ["*"],
+                  **{name: SHIPPED_FILES for name in SHIPPED}},
     # The float32 training weights (47 MB of the ResNet-50) stay out of the wheel: the app runs the LiteRT files;
     # only `evaluate --engine keras` and fine-tuning from them read the weights (docs/networks.md: how to fetch them).
     exclude_package_data={"wardrobe._shipped.data": ["*.py"], "wardrobe._shipped.model": ["*-weights-*.npz"],

@@ -38,6 +38,7 @@ def test_wheel_carries_the_model_the_samples_and_the_folder_mapping(wheel):
     assert not [n for n in names if "-weights-" in n]
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     assert "wardrobe/tui/app.tcss" in names
+    assert {"wardrobe/web/static/today.js", "wardrobe/web/static/sw.js", "wardrobe/web/templates/today.html"} <= names
 
 
 def test_wheel_installed_in_a_fresh_venv_runs_the_demo(wheel, tmp_path):
