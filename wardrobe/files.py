@@ -178,3 +178,12 @@ def exclusive_lock(path: Path) -> Iterator[bool]:
     finally:
         if fd is not None:
             os.close(fd)
+
+
+def sha256_regular(path: Path, chunk: int = 1 << 20) -> str:
+    """The sha256 of a regular file (never a FIFO or device, which would block or never end), as hex."""
+    digest = hashlib.sha256()
+    with open_regular_file(path) as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()

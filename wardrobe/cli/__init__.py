@@ -19,7 +19,7 @@ def main() -> None:
     except SystemExit as done:
         code = done.code
     except KeyboardInterrupt:
-        print("wardrobe: interrupted", file=sys.stderr)
+        _last_words("interrupted", 130)
         code = 130
     except Exception as exc:  # noqa: BLE001  the last line of defence: one line and a documented exit code
         if os.environ.get("WARDROBE_DEBUG"):
@@ -27,10 +27,21 @@ def main() -> None:
         from wardrobe.cli.common import EXIT_INTERNAL, shown
 
         detail = shown(" ".join(str(exc).split()))[:200]
-        print(f"wardrobe: internal error ({type(exc).__name__}: {detail}); please report it, with the command "
-              "(WARDROBE_DEBUG=1 shows the details)", file=sys.stderr)
+        _last_words(f"internal error ({type(exc).__name__}: {detail}); please report it, with the command "
+                    "(WARDROBE_DEBUG=1 shows the details)", EXIT_INTERNAL)
         code = EXIT_INTERNAL
     _exit_now(code)
+
+
+def _last_words(message: str, code: int) -> None:
+    """The one line on stderr of a command that ends abnormally, and with --json its JSON object on stdout."""
+    import sys
+
+    print(f"wardrobe: {message}", file=sys.stderr)
+    if "--json" in sys.argv[1:]:
+        from wardrobe.cli.common import print_json_error
+
+        print_json_error(message, code)
 
 
 def _exit_now(code: int | str | None) -> None:

@@ -55,13 +55,17 @@ def suggest(
 def rate(
     outfit_id: int = typer.Argument(..., metavar="OUTFIT_ID"),
     verdict: str = typer.Argument(..., metavar="like|dislike"),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
 ) -> None:
     """Like or dislike a proposed outfit; your taste model learns from it at once."""
     verdict = verdict.strip().lower()
     if verdict not in ("like", "dislike", "+", "-"):
-        fail(f"verdict must be like or dislike, not {verdict!r}", EXIT_USAGE)
+        fail(f"verdict must be like or dislike, not {shown(verdict)!r}", EXIT_USAGE)
     with opened() as service:
         replaced = _stylist(service).rate(outfit_id, verdict in ("like", "+"))
+    if as_json:
+        print(json.dumps({"outfit": outfit_id, "liked": verdict in ("like", "+"), "replaced": replaced}))
+        return
     print(f"outfit {outfit_id}: {'liked' if verdict in ('like', '+') else 'disliked'}"
           + (" (replaces your earlier rating)" if replaced else ""))
 
