@@ -236,6 +236,10 @@ def test_thumbnails_are_made_from_the_photos_never_copied(members, tmp_path, pri
     for path in thumbnails:
         with Image.open(path) as image:
             assert image.format == "JPEG" and max(image.size) <= 256
+    from wardrobe.tui.photo import load_photo
+
+    (tmp_path / "huge.png").write_bytes(huge.getvalue())  # one an older import let in: a grey box, not 1.4 GB
+    assert load_photo(tmp_path / "huge.png") is None
 
 
 def test_a_fifo_in_the_library_does_not_hang_an_export(members, tmp_path, private_home):
