@@ -301,3 +301,17 @@ def test_a_full_disk_is_exit_7_for_add_and_export(use_tiny_model, tiny_disk, tmp
     exported = run_cli("--home", str(home), "export", str(tiny_disk / "backup.tar"))
     assert exported.returncode == 7 and "disk is full" in exported.stderr, exported.stderr
     assert not [p for p in tiny_disk.iterdir() if p.name != "home"]
+
+
+def test_photo_features_of_another_size_are_read_again_not_stacked(use_tiny_model, tmp_path, private_home):
+    from wardrobe.services import Wardrobe
+    from wardrobe.services.adaptation import _features_of
+
+    _closet(tmp_path / "closet", n=2)
+    assert run_cli("add", str(tmp_path / "closet")).returncode == 0
+    service = Wardrobe()
+    rows = service.inventory.photo_features()
+    rows[0] = (rows[0][0], b"\x00\x3c" * 3)  # three float16 ones: what an archive may carry for this network
+    order, features, fresh = _features_of(service, rows)
+    service.close()
+    assert order == [0, 1] and features.shape[0] == 2 and 0 in fresh
