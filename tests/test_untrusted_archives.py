@@ -357,7 +357,7 @@ def mutations(draw, members):
     manifest["counts"] = {t: len(tables[t]) for t in TABLES}
     rewritten["manifest.json"] = json.dumps(manifest).encode()
     # Members that were not themselves truncated or replaced carry the changed records and counts.
-    return [(n, rewritten[n] if n in rewritten and initial.get(n) == d else d) for n, d in members], kinds
+    return Members((n, rewritten[n] if n in rewritten and initial.get(n) == d else d) for n, d in members), kinds
 
 
 def _fuzz(members, mutation) -> None:
