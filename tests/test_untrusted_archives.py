@@ -382,15 +382,17 @@ def _fuzz(members, mutation) -> None:
             assert not [p for p in (folder / "home").rglob("*") if p.is_file() and p.parent.name != "home"]
 
 
-def _fuzzer(examples: int):
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(data=st.data())
-    def run(members, data):
-        _fuzz(members, data.draw(mutations(members)))
-
-    return run
+FUZZ = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-test_fuzzed_archives_are_refused_or_leave_a_healthy_closet = _fuzzer(50)
-test_fuzzed_archives_many = pytest.mark.slow(_fuzzer(500))
+@settings(max_examples=50, **FUZZ)
+@given(data=st.data())
+def test_fuzzed_archives_are_refused_or_leave_a_healthy_closet(members, data):
+    _fuzz(members, data.draw(mutations(members)))
+
+
+@pytest.mark.slow
+@settings(max_examples=500, **FUZZ)
+@given(data=st.data())
+def test_fuzzed_archives_many(members, data):
+    _fuzz(members, data.draw(mutations(members)))
