@@ -16,7 +16,7 @@ from wardrobe.store.transfer import dump, load
 from wardrobe.vision.photo import MAX_PHOTO_BYTES, PhotoError, open_photo
 from wardrobe.vision.safe_open import UnusableFile, read_regular
 
-MAX_THUMBNAIL_BYTES = 1 << 20
+MAX_THUMBNAIL_BYTES = 1 << 20  # what export copies of a thumbnail (ours are 256 pixels a side, some 10 KB)
 
 
 class ExportRefused(ValueError):
