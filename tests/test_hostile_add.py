@@ -141,6 +141,8 @@ def test_rows_that_fail_to_insert_take_their_files_back(use_tiny_model, tmp_path
 
 
 def test_leftover_temporary_files_are_removed_on_the_next_add(use_tiny_model, tmp_path, private_home):
+    from wardrobe.files import shared_lock
+
     stale = private_home / "photos" / "ab" / ".abc.jpg.x1.tmp"
     fresh = private_home / "photos" / "ab" / ".abd.jpg.x2.tmp"  # may belong to an add running right now
     stale.parent.mkdir(parents=True)
@@ -149,5 +151,9 @@ def test_leftover_temporary_files_are_removed_on_the_next_add(use_tiny_model, tm
     old = time.time() - 3600
     os.utime(stale, (old, old))
     garment_photo(tmp_path / "a.jpg")
-    assert run_cli("add", str(tmp_path / "a.jpg")).returncode == 0
+    with shared_lock(private_home / ".writers.lock"):  # another add is running: its young files are its own
+        assert run_cli("add", str(tmp_path / "a.jpg")).returncode == 0
     assert not stale.exists() and fresh.exists()
+    garment_photo(tmp_path / "b.jpg", colour=(200, 30, 30))
+    assert run_cli("add", str(tmp_path / "b.jpg")).returncode == 0  # none running: every leftover is one
+    assert not fresh.exists()

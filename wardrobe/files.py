@@ -93,7 +93,7 @@ def write_beside(target: Path, data: bytes) -> Path:
     return tmp
 
 
-def _flock(fd: int, operation: int) -> bool:
+def _lock(fd: int, exclusive: bool, wait: bool = False) -> bool:
     """flock(2) where the platform has it: True when the lock was taken, False when another process holds it.
 
     Where there is no locking at all (no fcntl, a file system without locks), every lock reads as taken by
@@ -104,10 +104,8 @@ def _flock(fd: int, operation: int) -> bool:
     except ImportError:  # pragma: no cover  (Windows)
         return False
     try:
-        fcntl.flock(fd, operation)
-    except BlockingIOError:
-        return False
-    except OSError:
+        fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | (0 if wait else fcntl.LOCK_NB))
+    except OSError:  # BlockingIOError: held elsewhere; others: no locks here
         return False
     return True
 
@@ -117,23 +115,19 @@ def locked_temp_beside(target: Path, mark: str):
 
     Its name holds `mark`, so that unlock_stale() can find what a killed writer left.
     """
-    import fcntl
-
     fd, tmp = tempfile.mkstemp(dir=Path(target).parent, prefix=f".{Path(target).name}.{mark}-", suffix=".tmp")
-    _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _lock(fd, exclusive=True)
     return os.fdopen(fd, "w+b"), Path(tmp)
 
 
 def unlock_stale(path: Path) -> int:
     """Remove a temporary file that no running process holds locked (its writer was killed); 1 if removed, else 0."""
-    import fcntl
-
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return 0
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode) or not _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB):
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or not _lock(fd, exclusive=True):
             return 0
         Path(path).unlink(missing_ok=True)
         return 1
@@ -154,12 +148,10 @@ def _lock_file(path: Path) -> int | None:
 @contextmanager
 def shared_lock(path: Path) -> Iterator[None]:
     """Hold the lock file at path shared (writers into a folder): waits while one holds it exclusively."""
-    import fcntl
-
     fd = _lock_file(path)
     try:
         if fd is not None:
-            _flock(fd, fcntl.LOCK_SH)
+            _lock(fd, exclusive=False, wait=True)
         yield
     finally:
         if fd is not None:
@@ -170,11 +162,18 @@ def shared_lock(path: Path) -> Iterator[None]:
 def exclusive_lock(path: Path) -> Iterator[bool]:
     """Try to hold the lock file at path exclusively; yields whether no process holds it (and none can take it
     until the block ends). False where it cannot be told."""
-    import fcntl
-
     fd = _lock_file(path)
     try:
-        yield fd is not None and _flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield fd is not None and _lock(fd, exclusive=True)
     finally:
         if fd is not None:
             os.close(fd)
+
+
+def sha256_regular(path: Path, chunk: int = 1 << 20) -> str:
+    """The sha256 of a regular file (never a FIFO or device, which would block or never end), as hex."""
+    digest = hashlib.sha256()
+    with open_regular_file(path) as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()

@@ -28,7 +28,7 @@ def run(args: list[str] | None = None) -> int:
         except SystemExit as done:
             code = done.code
         except KeyboardInterrupt:
-            print("wardrobe: interrupted", file=sys.stderr)
+            _last_words("interrupted", 130, args)
             code = 130
         except Exception as exc:  # noqa: BLE001  the last line of defence: one line and a documented exit code
             if os.environ.get("WARDROBE_DEBUG"):
@@ -36,13 +36,24 @@ def run(args: list[str] | None = None) -> int:
             from wardrobe.cli.common import EXIT_INTERNAL, shown
 
             detail = shown(" ".join(str(exc).split()))[:200]
-            print(f"wardrobe: internal error ({type(exc).__name__}: {detail}); please report it, with the command "
-                  "(WARDROBE_DEBUG=1 shows the details)", file=sys.stderr)
+            _last_words(f"internal error ({type(exc).__name__}: {detail}); please report it, with the command "
+                        "(WARDROBE_DEBUG=1 shows the details)", EXIT_INTERNAL, args)
             code = EXIT_INTERNAL
     if isinstance(code, str):  # sys.exit("message"): printed, exit status 1
         print(code, file=sys.stderr)
         code = 1
     return code or 0
+
+
+def _last_words(message: str, code: int, args: list[str] | None) -> None:
+    """The one line on stderr of a command that ends abnormally, and with --json its JSON object on stdout."""
+    import sys
+
+    print(f"wardrobe: {message}", file=sys.stderr)
+    if "--json" in (sys.argv[1:] if args is None else args):
+        from wardrobe.cli.common import print_json_error
+
+        print_json_error(message, code)
 
 
 def _exit_now(code: int) -> None:

@@ -174,7 +174,26 @@ def changed(records: list[dict]) -> None:
 
 def fail(message: str, code: int) -> None:
     print(f"wardrobe: {message}", file=sys.stderr)
+    if json_requested():
+        print_json_error(message, code)
     raise typer.Exit(code)
+
+
+def json_requested() -> bool:
+    """Whether the running command was given --json (then even an error is a JSON object on stdout)."""
+    context = _current_context()
+    while context is not None:
+        if context.params.get("as_json"):
+            return True
+        context = context.parent
+    return False
+
+
+def print_json_error(message: str, code: int) -> None:
+    """What a script reads on stdout when a --json command fails: {"error": "...", "exit": N}."""
+    import json
+
+    print(json.dumps({"error": json_text(message), "exit": code}))
 
 
 def wardrobe():

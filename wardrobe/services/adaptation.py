@@ -42,9 +42,11 @@ def _features_of(wardrobe: Wardrobe, rows: list) -> tuple[list[int], np.ndarray,
     network's head) read once from their photos. Returns the rows that have features, the features (N, F),
     and the newly read ones as blobs to store, by row."""
     network = wardrobe.classifier.network_version
+    head = wardrobe.classifier.shipped_head or wardrobe.classifier.head
+    size = head.mean.shape[0] * 2 if head is not None else None  # float16 features of this network (an import's vary)
 
     def usable(item, blob) -> bool:
-        return bool(blob) and item.model_version.split("+")[0] == network
+        return bool(blob) and item.model_version.split("+")[0] == network and (size is None or len(blob) == size)
 
     features: dict[int, np.ndarray] = {k: np.frombuffer(blob, np.float16).astype(np.float32)
                                        for k, (item, blob) in enumerate(rows) if usable(item, blob)}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 
+from wardrobe.files import sha256_regular
 from wardrobe.services.inventory import Wardrobe
 from wardrobe.store.errors import StoreError
 from wardrobe.store.library import STALE_SECONDS, safe_relative
@@ -35,10 +37,22 @@ def _inventory(wardrobe: Wardrobe) -> Finding:
     try:
         if wardrobe.database is None:
             check_file(wardrobe.home / "inventory.sqlite3")
+        missing = wardrobe.inventory.missing_schema()
+        if missing:
+            return Finding("inventory", False, f"{wardrobe.inventory.where} is damaged: it lacks {', '.join(missing)}; "
+                                               "restore a copy of it, or move it aside and add your photos again")
         count = len(wardrobe.items())
     except StoreError as exc:
         return Finding("inventory", False, str(exc))
     return Finding("inventory", True, f"{wardrobe.inventory.where}: intact, {count} items")
+
+
+def _changed(wardrobe: Wardrobe, item) -> bool:
+    """Whether an item's photo file no longer holds what was added (replaced, damaged, or not a regular file)."""
+    try:
+        return sha256_regular(wardrobe.library.home / item.photo_path) != item.sha256
+    except OSError:
+        return True
 
 
 def _library(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
@@ -47,36 +61,56 @@ def _library(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
                      if not safe_relative(rel) or not wardrobe.library.is_inside(rel))
     missing = sorted(item.id for item in items if item.id not in outside
                      and not (wardrobe.library.home / item.photo_path).is_file())
+    changed = sorted(item.id for item in items if item.id not in outside and item.id not in missing
+                     and _changed(wardrobe, item))
     findings = [
         Finding("stored paths", not outside, "every photo path lies inside the library" if not outside else
                 f"items {', '.join(map(str, outside))} name files outside the library (refused; `wardrobe remove` "
                 "them)"),
-        Finding("photos", not missing, "every item's photo is there" if not missing else
-                f"photos of items {', '.join(map(str, missing))} are missing; `wardrobe remove` them or add them again"),
+        Finding("photos", not missing and not changed, "every item's photo is there, as it was added"
+                if not missing and not changed else "; ".join(
+                    ([f"photos of items {', '.join(map(str, missing))} are missing"] if missing else [])
+                    + ([f"photos of items {', '.join(map(str, changed))} are not what was added (replaced or damaged)"]
+                       if changed else [])) + "; `wardrobe remove` them and add them again"),
     ]
-    swept = wardrobe.library.sweep_temporary() if repair else 0
-    leftovers = [p for folder in (wardrobe.library.photos, wardrobe.library.thumbnails) if folder.is_dir()
-                 for p in folder.glob("*/.*.tmp")]
-    findings.append(Finding("temporary files", not leftovers, f"removed {swept}" if swept else
-                            (f"{len(leftovers)} left by an interrupted add (`--repair` removes them)" if leftovers
-                             else "none left behind"), repaired=bool(swept)))
+    with wardrobe.library.unclaimed() as unclaimed:
+        # While no add or import runs (none can start meanwhile), every leftover is one; else only old ones are.
+        findings += _leftovers(wardrobe, items, repair, 0 if unclaimed else STALE_SECONDS)
+    return findings
+
+
+def _leftovers(wardrobe: Wardrobe, items, repair: bool, older_than: float) -> list[Finding]:
+    folders = [folder for folder in (wardrobe.library.photos, wardrobe.library.thumbnails) if folder.is_dir()]
+    swept = wardrobe.library.sweep_temporary(older_than) if repair else 0
+    leftovers = [p for folder in folders for p in folder.glob("*/.*.tmp")]
+    findings = [Finding("temporary files", not leftovers, f"removed {swept}" if swept and not leftovers else
+                        (f"{len(leftovers)} left by an interrupted add or import" + _why_left(repair, "removes them")
+                         if leftovers else "none left behind"), repaired=bool(swept))]
     known = {r for item in items for r in (item.photo_path, item.thumbnail_path)}
-    orphans = [p for folder in (wardrobe.library.photos, wardrobe.library.thumbnails) if folder.is_dir()
-               for p in folder.glob("*/*") if p.is_file() and not p.name.startswith(".")
+    orphans = [p for folder in folders for p in folder.glob("*/*") if p.is_file() and not p.name.startswith(".")
                and str(p.relative_to(wardrobe.library.home)) not in known]
     removed = 0
     if repair:
-        import time
-
         for p in orphans:
-            if p.stat().st_mtime < time.time() - STALE_SECONDS:  # younger ones may belong to a running add
-                p.unlink(missing_ok=True)
-                removed += 1
-    findings.append(Finding("library files", not orphans or removed == len(orphans),
-                            f"removed {removed} files no item refers to" if removed else
-                            (f"{len(orphans)} files no item refers to (`--repair` removes them)" if orphans
+            try:
+                if p.stat().st_mtime < time.time() - older_than:
+                    p.unlink(missing_ok=True)
+                    removed += 1
+            except OSError:
+                pass
+    left = len(orphans) - removed
+    findings.append(Finding("library files", not left, f"removed {removed} files no item refers to"
+                            + (f"; {left} left" + _why_left(repair, "") if left else "") if removed else
+                            (f"{left} files no item refers to" + _why_left(repair, "removes them") if left
                              else "every file belongs to an item"), repaired=bool(removed)))
     return findings
+
+
+def _why_left(repair: bool, what: str) -> str:
+    if not repair:
+        return f" (`--repair` {what})"
+    return (f": younger than {STALE_SECONDS // 60} minutes while an add or import is running, they may be its own; "
+            "run `wardrobe doctor --repair` again once it has finished")
 
 
 def _model(wardrobe: Wardrobe) -> Finding:
@@ -92,22 +126,32 @@ def _model(wardrobe: Wardrobe) -> Finding:
 
 
 def _taste(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
-    from wardrobe.services.stylist import Stylist, TasteDamaged, all_users
+    from wardrobe.services.stylist import Stylist, all_users
 
     findings = []
     for user in all_users(wardrobe):
         stylist = Stylist(wardrobe, user["name"])
-        try:
-            stylist.model()
+        problem = stylist.taste_problem()
+        if problem is None:
             findings.append(Finding(f"taste of {user['name']}", True, f"{user['ratings']} ratings"))
-        except TasteDamaged as exc:
-            if repair:
-                stylist.retrain()
-                findings.append(Finding(f"taste of {user['name']}", True, "rebuilt from the stored ratings",
-                                        repaired=True))
-            else:
-                findings.append(Finding(f"taste of {user['name']}", False, str(exc)))
+        elif repair:
+            stylist.retrain()
+            findings.append(Finding(f"taste of {user['name']}", True, f"rebuilt from the stored ratings ({problem})",
+                                    repaired=True))
+        else:
+            findings.append(Finding(f"taste of {user['name']}", False, f"{problem}: its learned taste is not used; "
+                                    f"`wardrobe doctor --repair` or `wardrobe retrain --user {user['name']}` rebuilds "
+                                    "it from the stored ratings"))
     return findings
+
+
+def _checked(name: str, check, *args) -> list[Finding]:
+    """A check's findings; a store error met while checking (a damaged table) is itself the finding."""
+    try:
+        found = check(*args)
+    except StoreError as exc:
+        return [Finding(name, False, str(exc))]
+    return found if isinstance(found, list) else [found]
 
 
 def examine(wardrobe: Wardrobe, repair: bool = False) -> list[Finding]:
@@ -118,7 +162,7 @@ def examine(wardrobe: Wardrobe, repair: bool = False) -> list[Finding]:
     inventory = _inventory(wardrobe)
     findings.append(inventory)
     if inventory.ok:
-        findings += _library(wardrobe, repair and not getattr(wardrobe.inventory, "read_only", False))
-        findings += _taste(wardrobe, repair)
+        findings += _checked("library", _library, wardrobe, repair and not getattr(wardrobe.inventory, "read_only", False))
+        findings += _checked("taste", _taste, wardrobe, repair)
     findings.append(_model(wardrobe))
     return findings

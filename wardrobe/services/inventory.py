@@ -9,7 +9,7 @@ from wardrobe.domain import Item, Prediction
 from wardrobe.services.intake import Intake, PhotoResult  # noqa: F401  (PhotoResult re-exported)
 from wardrobe.settings import Settings
 from wardrobe.store.errors import HomeUnusable
-from wardrobe.store.library import PhotoLibrary
+from wardrobe.store.library import STALE_SECONDS, PhotoLibrary
 from wardrobe.store.repository import Inventory
 from wardrobe.vision.card import ModelError  # noqa: F401  (re-exported by wardrobe.services)
 from wardrobe.vision.photo import PhotoError, find_photos
@@ -102,7 +102,8 @@ class Wardrobe:
             raise HomeUnusable(f"the home {self.home} is read-only: nothing can be added; reading commands (list, "
                                "show, users) still work; use --home DIR for a writable home")
         owner_id = self.user_id(owner) if owner is not None else None
-        self.library.sweep_temporary()
+        with self.library.unclaimed() as unclaimed:  # no add or import running: every temporary file is a leftover
+            self.library.sweep_temporary(0 if unclaimed else STALE_SECONDS)
         with self.library.writing():
             yield from Intake(self).process(entries, store=True, label=label, progress=progress, owner_id=owner_id)
 

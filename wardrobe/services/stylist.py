@@ -101,6 +101,11 @@ class Stylist:
             raise TasteDamaged(f"{self.user}'s taste model is damaged ({exc}); `wardrobe retrain --user "
                                f"{self.user}` rebuilds it from the stored ratings") from exc
 
+    def taste_problem(self) -> str | None:
+        """What keeps this user's stored taste model from being used (None: nothing, or no model yet)."""
+        stored = self.taste.load_model(self.user_id)
+        return None if stored is None else PreferenceModel.problem(stored)
+
     def suggest(self, n: int = 3) -> list[OutfitProposal]:
         """n outfits for today, best first, recorded so they can be rated by id."""
         closet, worn_today = self._closet()
@@ -148,6 +153,8 @@ class Stylist:
                 model = PreferenceModel.from_dict(stored)
             except DamagedPreferences:
                 model, replaced = PreferenceModel(), True  # rebuilt from every rating, this one included
+            if stored is not None and PreferenceModel.problem(stored) is not None:
+                model, replaced = PreferenceModel(), True  # another version's: rebuilt too, not silently forgotten
             if replaced:
                 model.fit(np.concatenate([features[1:], features[:1]]), np.append(liked, int(like)))
             else:
@@ -155,7 +162,8 @@ class Stylist:
             return model.to_dict()
 
         return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY,
-                               skip_embeddings=set(self._projected))
+                               skip_embeddings=set(self._projected),
+                               usable=lambda stored: PreferenceModel.problem(stored) is None)
 
     def retrain(self) -> dict:
         """Rebuild this user's model from all their stored ratings (whatever state the stored one is in)."""

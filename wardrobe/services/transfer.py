@@ -16,7 +16,7 @@ from wardrobe.store.transfer import dump, load
 from wardrobe.vision.photo import MAX_PHOTO_BYTES, PhotoError, open_photo
 from wardrobe.vision.safe_open import UnusableFile, read_regular
 
-MAX_THUMBNAIL_BYTES = 1 << 20
+MAX_THUMBNAIL_BYTES = 1 << 20  # what export copies of a thumbnail (ours are 256 pixels a side, some 10 KB)
 
 
 class ExportRefused(ValueError):
@@ -133,14 +133,15 @@ def _take_in(wardrobe: Wardrobe, reader: ArchiveReader, tables: dict[str, list[d
     """Check and stage every photo (nothing in place yet), then move them into place and insert the rows; a
     failure anywhere takes back what this import put in."""
     library = wardrobe.library
-    staged: list[tuple[str, str, Path, Path]] = []
+    staged: list[list] = []  # [sha256, name, staged photo, staged thumbnail]
     created: list[str] = []
     try:
         try:
             for number, item in enumerate(tables["items"], 1):
                 photo, thumbnail = _checked_photo(reader, item, number)
                 sha, name = item["sha256"], item["photo_file"]
-                staged.append((sha, name, library.stage(sha, name, photo), library.stage_thumbnail(sha, thumbnail)))
+                staged.append([sha, name, library.stage(sha, name, photo), None])
+                staged[-1][3] = library.stage_thumbnail(sha, thumbnail)
             while staged:
                 sha, name, photo, thumbnail = staged[-1]
                 library.store(sha, name, photo, thumbnail, created)

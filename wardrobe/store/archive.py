@@ -33,7 +33,6 @@ MAX_LINE = 1 << 20  # an item's line, embedding included, is some 20 KB
 MAX_MANIFEST = 64 << 10
 MAX_TABLE = {"items": 512 << 20}  # some 25,000 items with a 2048-d embedding each
 MAX_OTHER_TABLE = 64 << 20
-MAX_THUMBNAIL = 1 << 20  # ours are 256 pixels a side, some 10 KB
 MAX_MEMBERS = 400_000  # a photo and a thumbnail per item, plus the tables
 MAX_HEADER = 64 << 10  # a pax or GNU long-name header: names and times, never megabytes
 TEMPORARY_MARK = "wardrobe-export"  # in the names of the temporary files a writer leaves while it runs

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,6 +15,7 @@ from wardrobe.store import migrations
 from wardrobe.store.errors import HomeUnusable, damaged, from_sqlite, os_problem
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+READING = "wardrobe_reading"  # an execution option: this transaction only reads
 
 
 def writable(path: Path) -> bool:
@@ -134,8 +137,11 @@ def open_engine(path: Path, read_only: bool | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        # IMMEDIATE: a writer waits for the lock at BEGIN instead of failing half-way (two `add` at once).
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # IMMEDIATE: a writer waits for the lock at BEGIN instead of failing half-way (two `add` at once). A reader
+        # (session_factory's sessions() as opposed to sessions.begin()) begins deferred: in WAL mode it reads the
+        # last commit and never waits for a writer.
+        reading = read_only or conn.get_execution_options().get(READING, False)
+        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "handle_error")
     def _translate(context):
@@ -145,11 +151,14 @@ def open_engine(path: Path, read_only: bool | None = None) -> Engine:
             raise problem from context.original_exception
 
     with engine.connect() as conn:
-        if read_only:
-            with conn.begin():
-                if migrations.pending(conn):
-                    raise HomeUnusable(f"the inventory {path} needs an upgrade but its home is read-only; run any "
-                                       "command once with write access")
+        conn.execution_options(**{READING: True})  # looking does not wait for a writer
+        with conn.begin():
+            pending = migrations.pending(conn)
+        conn.execution_options(**{READING: False})
+        if read_only and pending:
+            raise HomeUnusable(f"the inventory {path} needs an upgrade but its home is read-only; run any "
+                               "command once with write access")
+        if not pending:
             return engine
         raw = conn.connection.driver_connection
         # Off while migrating (a migration may rebuild a table; dropping the old one must not cascade), and only
@@ -166,5 +175,19 @@ def open_engine(path: Path, read_only: bool | None = None) -> Engine:
     return engine
 
 
+class Sessions(sessionmaker):
+    """Sessions for one inventory: sessions() only reads (deferred BEGIN on SQLite: never waits for a writer),
+    sessions.begin() writes (BEGIN IMMEDIATE: writers take turns from the start)."""
+
+    def __init__(self, engine: Engine):
+        super().__init__(engine.execution_options(**{READING: True}), expire_on_commit=False)
+        self.writer = engine
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        with self(bind=self.writer) as session, session.begin():
+            yield session
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    return Sessions(engine)

@@ -1,10 +1,4 @@
-"""Archive records checked, field by field, against the rules the store's own writes follow, before anything is written.
-
-check_tables() turns the records of an archive into typed rows (the tables' column values, references still by
-content: users by name, items by sha256, outfits by ref), or refuses the whole archive with one line naming the
-table, the record and the field. What passes cannot crash a later command: every value has the type, range and
-length the app's own writes give it.
-"""
+"""Archive records checked, field by field, against the rules the store's own writes follow, before anything is written."""
 
 from __future__ import annotations
 
@@ -136,9 +130,10 @@ def is_number(value) -> bool:
 
 
 def check_tables(rows: Callable[[str], Iterable[dict]], taste_problem: Callable[[dict], str | None]) -> dict[str, list[dict]]:
-    """Every table's records (rows(table) yields them, as read) checked and typed; ArchiveRefused at the first
-    record that the store's own writes could not have made. taste_problem says what is wrong with a taste model's
-    numbers (None: nothing)."""
+    """Every table's records (rows(table) yields them, as read) checked and typed; ArchiveRefused, naming the table,
+    record and field, at the first one that the store's own writes could not have made. What passes cannot crash a
+    later command. Rows keep referring to each other by content (users by name, items by sha256, outfits by ref);
+    taste_problem says what is wrong with a taste model's numbers (None: nothing)."""
     out: dict[str, list[dict]] = {}
     for table in TABLES:
         check = _CHECKS[table]

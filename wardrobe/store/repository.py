@@ -90,6 +90,21 @@ class Inventory:
     def close(self) -> None:
         self.engine.dispose()
 
+    def missing_schema(self) -> list[str]:
+        """The tables and columns of the schema that this inventory lacks (a table dropped by hand): [] when none."""
+        from wardrobe.store.tables import Base
+
+        inspector = sa.inspect(self.engine)
+        present = set(inspector.get_table_names())
+        missing = []
+        for table in Base.metadata.sorted_tables:
+            if table.name not in present:
+                missing.append(f"table {table.name}")
+                continue
+            columns = {column["name"] for column in inspector.get_columns(table.name)}
+            missing += [f"column {table.name}.{column.name}" for column in table.columns if column.name not in columns]
+        return missing
+
     def existing_hashes(self, hashes: Iterable[str]) -> dict[str, int]:
         """Map each already-stored sha256 among `hashes` to its item id."""
         hashes = list(hashes)

@@ -155,21 +155,23 @@ class TasteStore:
 
     def rate(self, user_id: int, outfit_id: int, value: int,
              learn: Callable[[dict | None, list[Rated], dict[int, Wearable], bool], dict],
-             replay: int | None = None, skip_embeddings: set[int] = frozenset()) -> bool:
+             replay: int | None = None, skip_embeddings: set[int] = frozenset(),
+             usable: Callable[[dict], bool] = lambda stored: True) -> bool:
         """Read, learn and write a user's model in one write transaction, so no concurrent rating is lost.
 
         `learn(stored_model, history, items, replaced)` gets the stored model (DAMAGED if unreadable),
         the user's earlier ratings (the last `replay`, or all of them when this rating replaces one or the
         model is damaged), their items (with embeddings, except those in `skip_embeddings`), and whether
         an earlier rating of this outfit is being replaced; it returns the new model. Returns whether a
-        rating was replaced.
+        rating was replaced. A stored model that is not `usable` (made by another version) is rebuilt from
+        every rating, as a damaged one is.
         """
         with self.sessions.begin() as s:
             _lock_user(s, user_id)
             replaced = s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id,
                                                            RatingRow.outfit_id == outfit_id)).rowcount > 0
             stored = self._load_model(s, user_id)
-            everything = replaced or stored is DAMAGED
+            everything = replaced or stored is DAMAGED or (stored is not None and not usable(stored))
             history = self._ratings(s, user_id, None if everything else replay)
             wanted = {i for r in history for i in r.item_ids} | set(s.get(OutfitRow, outfit_id).item_ids)
             model = learn(stored, history, self._items(s, wanted, skip_embeddings), replaced)

@@ -19,11 +19,15 @@ MISSING = Style(color="grey37")
 
 @lru_cache(maxsize=64)
 def _load(path: str, stamp: float) -> Image.Image | None:
-    """The photo, reduced to at most LARGEST pixels a side; None when it cannot be read (stamp: its mtime)."""
+    """The photo, reduced to at most LARGEST pixels a side; None when it cannot be read (stamp: its mtime).
+
+    Opened as `add` opens photos (allowed formats, size and shape checked before decoding, JPEGs decoded at a
+    fraction of their size): a huge thumbnail an older import let in is a grey box, not gigabytes.
+    """
+    from wardrobe.vision.photo import open_photo
+
     try:
-        with Image.open(path) as opened:
-            opened.draft("RGB", (LARGEST, LARGEST))  # JPEG: decode at a fraction of the size
-            image = opened.convert("RGB")
+        image = open_photo(path, target=LARGEST // 2)
         image.thumbnail((LARGEST, LARGEST))
         return image
     except Exception:  # noqa: BLE001  a damaged or vanished photo is a grey box, never a traceback
