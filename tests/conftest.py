@@ -34,8 +34,12 @@ MARKED_BY_FIXTURE = {
 
 def pytest_collection_modifyitems(items):
     for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        # `location` asks for a server database by name (getfixturevalue), when its parameter says so.
+        if getattr(getattr(item, "callspec", None), "params", {}).get("location") == "postgresql":
+            used.add("pg_cluster")
         for fixture, marks in MARKED_BY_FIXTURE.items():
-            if fixture in getattr(item, "fixturenames", ()):
+            if fixture in used:
                 for mark in marks:
                     item.add_marker(mark)
 
