@@ -26,6 +26,7 @@ MARKED_BY_FIXTURE = {
     "shared_dir": ("slow",),
     "wheel": ("slow",),
     "live": ("slow",),
+    "snap_compare": ("slow",),  # the TUI's screenshots: seconds each; CI compares every one
     "real_photos": ("photos", "slow"),
     "tmux": ("terminal", "slow"),
     "browser": ("browser", "slow"),

@@ -88,7 +88,7 @@ def test_card_without_artifact_is_refused(tmp_path):
         verified_artifact(tmp_path)
 
 
-def test_train_command_without_data_says_how_to_get_it(tmp_path):
+def test_train_command_without_data_says_how_to_get_it(keras, tmp_path):
     result = run_cli("train", "--data", str(tmp_path), "--epochs", "1", "--runs-dir", str(tmp_path / "runs"),
                      "--out", str(tmp_path / "model"))
     assert result.returncode == 5
