@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 
 import numpy as np
@@ -73,8 +74,10 @@ def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp
 
     def thumbnail_then_swap(image):
         for photo in photos:
-            if swap == "resaved":
-                garment_photo(photo, colour=(250, 10, 10), size=(91, 120))
+            if swap == "resaved":  # replaced whole, as editors and sync tools do (a reader sees old or new bytes)
+                fresh = photo.with_name(f".{photo.name}.{os.getpid()}.{threading.get_ident()}.png")
+                garment_photo(fresh, colour=(250, 10, 10), size=(91, 120))
+                os.replace(fresh, photo)
             elif not photo.is_symlink():
                 photo.unlink()
                 photo.symlink_to("/dev/zero")
