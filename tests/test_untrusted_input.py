@@ -61,10 +61,10 @@ def _stored_photos_match_their_hash(home) -> int:
     return len(items)
 
 
-@pytest.mark.parametrize("processes", [False, True])
+@pytest.mark.parametrize("in_workers", [False, True])
 @pytest.mark.parametrize("swap", ["resaved", "dev-zero"])
 def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp_path, private_home, monkeypatch,
-                                                             swap, processes):
+                                                             swap, in_workers):
     """The photo is replaced (re-saved, or by a link to /dev/zero) after it was read and hashed, before it is stored:
     what is stored is what was read and hashed, and nothing grows without end."""
     from wardrobe.services import Wardrobe, intake
@@ -84,7 +84,7 @@ def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp
         return real(image)
 
     monkeypatch.setattr(intake, "thumbnail_jpeg", thumbnail_then_swap)
-    if processes:
+    if in_workers:
         monkeypatch.setattr(intake, "PROCESSES_FROM", 1)  # worker processes stage the photos themselves
     service = Wardrobe()
     results = list(service.add(service.find_inputs([tmp_path / "closet"])))
@@ -160,7 +160,7 @@ def test_export_never_writes_over_the_home_nor_an_existing_file(tmp_path, privat
 
 # -- 7. leftovers, doctor, busy readers, full disks, --json errors -------------------------------------------------
 
-def test_a_killed_export_leaves_nothing_the_next_one_does_not_remove(tmp_path, private_home):
+def test_a_killed_export_leaves_nothing_the_next_one_does_not_remove(processes, tmp_path, private_home):
     from wardrobe.store.repository import Inventory, NewItem
 
     inventory = Inventory(private_home / "inventory.sqlite3")
@@ -177,7 +177,7 @@ def test_a_killed_export_leaves_nothing_the_next_one_does_not_remove(tmp_path, p
     inventory.close()
     out = tmp_path / "out"
     out.mkdir()
-    export = subprocess.Popen([sys.executable, "-m", "wardrobe", "export", str(out / "backup.tar")],
+    export = processes.popen([sys.executable, "-m", "wardrobe", "export", str(out / "backup.tar")],
                               stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.stat().st_size > 0 for p in out.glob(".*.tmp")):
@@ -255,8 +255,8 @@ def test_doctor_reports_a_dropped_table_in_one_line(tmp_path, private_home):
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
 
 
-def test_readers_do_not_wait_for_a_writer(stocked, private_home):  # noqa: F811
-    writer = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys, time\n"
+def test_readers_do_not_wait_for_a_writer(processes, stocked, private_home):  # noqa: F811
+    writer = processes.popen([sys.executable, "-c", "import sqlite3, sys, time\n"
                                f"db = sqlite3.connect({str(private_home / 'inventory.sqlite3')!r}, isolation_level=None)\n"
                                "db.execute('BEGIN IMMEDIATE'); db.execute('UPDATE users SET name = name')\n"
                                "print('locked', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
