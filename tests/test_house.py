@@ -71,7 +71,7 @@ def test_every_changing_command_answers_in_json(use_tiny_model, tmp_path):
     assert answer("laundry", "2") == [{"id": 2, "state": "laundry"}]
     assert answer("restore", "2") == [{"id": 2, "state": "active"}]
     assert answer("retire", "3") == [{"id": 3, "state": "retired"}]
-    assert [r["owner"] for r in answer("--user", "alice", "give", "4", "--to", "alice")] == ["alice"]
+    assert [r["owner"] for r in answer("--user", "alice", "give", "4", "--to", "alice", "--new-user")] == ["alice"]
     assert [r["owner"] for r in answer("--user", "alice", "share", "4")] == [None]
     assert answer("wear", "5") == [{"id": 5, "worn": True}]
     outfit = json.loads(run_cli("suggest", "--n", "1", "--json").stdout)[0]["id"]

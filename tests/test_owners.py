@@ -33,7 +33,7 @@ def test_proposals_use_only_what_the_person_may_wear(stocked, private_home):  # 
 
     service = Wardrobe()
     shoes = [i for i, item in stocked.items() if item.label == 7]
-    give(service, shoes[:1], "alice", "default")  # one pair of sneakers is alice's: bob never gets it proposed
+    give(service, shoes[:1], "alice", "default", new_user=True)  # one pair of sneakers is alice's: bob never gets it proposed
     for outfit in Stylist(service, "bob", seed=0).suggest(6):
         assert shoes[0] not in [item.id for item in outfit.items]
     assert any(shoes[0] in [item.id for item in o.items] for o in Stylist(service, "alice", seed=0).suggest(10))
@@ -42,7 +42,10 @@ def test_proposals_use_only_what_the_person_may_wear(stocked, private_home):  # 
 
 def test_give_and_share_from_the_command_line(stocked):  # noqa: F811
     first = sorted(stocked)[0]
-    given = run_cli("give", str(first), "--to", "alice")
+    typo = run_cli("give", str(first), "--to", "alice")  # nobody is called alice yet: a typo must not make a user
+    assert typo.returncode == 3 and "no user named alice" in typo.stderr and "--new-user" in typo.stderr
+    assert [u["name"] for u in json.loads(run_cli("users", "--json").stdout)] == ["default"]
+    given = run_cli("give", str(first), "--to", "alice", "--new-user")
     assert given.returncode == 0 and "alice's" in given.stdout, given.stderr
     assert first not in [i["id"] for i in json.loads(run_cli("--user", "bob", "list", "--json").stdout)]
     assert [i["owner"] for i in json.loads(run_cli("--user", "alice", "list", "--json").stdout)][0] == "alice"
@@ -53,6 +56,18 @@ def test_give_and_share_from_the_command_line(stocked):  # noqa: F811
     assert first in [i["id"] for i in json.loads(run_cli("--user", "bob", "list", "--json").stdout)]
     assert run_cli("give", "999999", "--to", "alice").returncode == 3
     assert run_cli("give", str(first), "--to", "bad\x1bname").returncode == 2
+
+
+def test_a_user_is_removed_only_once_they_own_nothing(stocked):  # noqa: F811
+    first = sorted(stocked)[0]
+    assert run_cli("give", str(first), "--to", "carol", "--new-user").returncode == 0
+    refused = run_cli("users", "--remove", "carol")
+    assert refused.returncode == 2 and "carol owns 1 item" in refused.stderr
+    assert "carol" in [u["name"] for u in json.loads(run_cli("users", "--json").stdout)]
+    assert run_cli("--user", "carol", "share", str(first)).returncode == 0
+    removed = run_cli("users", "--remove", "carol", "--json")
+    assert removed.returncode == 0 and "carol" not in [u["name"] for u in json.loads(removed.stdout)]
+    assert run_cli("users", "--remove", "carol").returncode == 3
 
 
 @pytest.mark.parametrize("argv, owner", [(["--user", "alice", "add"], "alice"), (["add", "--user", "alice"], "alice"),

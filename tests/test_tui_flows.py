@@ -61,8 +61,8 @@ async def test_the_closet_lists_the_users_own_and_the_shared_items(home):
     from wardrobe.services.owners import give
 
     wardrobe = Wardrobe(home)
-    give(wardrobe, [1, 2], "alice", by="alice")
-    give(wardrobe, [4, 5], "bob", by="bob")
+    give(wardrobe, [1, 2], "alice", by="alice", new_user=True)
+    give(wardrobe, [4, 5], "bob", by="bob", new_user=True)
     wardrobe.close()
     shared = set(range(1, 13)) - {1, 2, 4, 5}
     app = make_app(Settings.resolve(home=home), user="alice", seed=1)

@@ -16,8 +16,9 @@ def export_command(
     force: bool = typer.Option(False, "--force", help="Replace FILE if it exists (whole, never half-written)."),
     as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON on stdout: counts and the file."),
 ) -> None:
-    """Write the inventory, labels, ratings, wear log, taste models and photos to one archive.
+    """Write everything to one archive.
 
+    Write the inventory, labels, ratings, wear log, taste models and photos to one archive.
     A backup, or a move between SQLite and a database server: `wardrobe import FILE` reads it back.
     Items whose photo is missing or damaged are left out (`wardrobe doctor` lists them).
     """
@@ -45,8 +46,9 @@ def import_command(
     as_json: bool = typer.Option(False, "--json", help="Print what was imported as JSON on stdout: counts of new rows "
                                  "and files."),
 ) -> None:
-    """Merge an exported archive into this inventory; photos already here (same content) are kept as they are.
+    """Merge an exported archive into this inventory.
 
+    Merge an exported archive into this inventory; photos already here (same content) are kept as they are.
     A damaged, truncated or hostile archive is refused whole: nothing is imported. Only the plain tar that
     `wardrobe export` writes is read (decompress a .tar.gz first); every record and photo is checked first.
     """

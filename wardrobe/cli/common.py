@@ -206,7 +206,7 @@ def wardrobe():
 def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
-    from wardrobe.services.owners import NotYours
+    from wardrobe.services.owners import NotYours, StillOwns
     from wardrobe.services.stylist import TasteDamaged
     from wardrobe.services.transfer import ExportRefused
     from wardrobe.store.archive import ArchiveRefused
@@ -220,7 +220,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDatabaseURL, ArchiveRefused, ExportRefused) as exc:
+    except (BadName, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

@@ -32,8 +32,9 @@ def list_items(
                                              help="Only items in this state: active, laundry or retired."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the inventory: id, category, state, owner, confidence, colours, file name; ? marks unsure items.
+    """List the inventory, or the items of one category.
 
+    List the inventory: id, category, state, owner, confidence, colours, file name; ? marks unsure items.
     With --user, a person's own items and the shared ones; without, everybody's.
     """
     from wardrobe.store.taste import STATES
@@ -70,7 +71,10 @@ def show(
                                  "28x28 input, top 3) as a PNG; its path is printed."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
 ) -> None:
-    """Show one item: its categories, probabilities, colours and where its photo is kept."""
+    """Show one item: categories, colours, photo.
+
+    Show one item: its categories, probabilities, colours and where its photo is kept.
+    """
     picture = None
     with opened() as service:
         item = service.item(item_id)
@@ -114,7 +118,10 @@ def relabel(
 @app.command()
 def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
            as_json: bool = JSON_OPTION) -> None:
-    """Remove items and their stored photos from the inventory (nothing is removed if an id is unknown)."""
+    """Remove items and their photos.
+
+    Remove items and their stored photos from the inventory (nothing is removed if an id is unknown).
+    """
     with opened() as service:
         removed = service.remove_many(item_ids)
     if as_json:
@@ -126,25 +133,32 @@ def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item
 @app.command()
 def give(
     item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
-    to: str = typer.Option(..., "--to", metavar="NAME", help="Who they belong to from now on."),
+    to: str = typer.Option(..., "--to", metavar="NAME", help="Who they belong to from now on (a user already)."),
+    new_user: bool = typer.Option(False, "--new-user", help="--to names a new user: create them."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Give items to someone: yours (--user) or shared ones; nothing changes if one is someone else's."""
-    _give(item_ids, to, as_json)
+    """Give items to someone.
+
+    Give items to someone: yours (--user) or shared ones; nothing changes if one is someone else's.
+    """
+    _give(item_ids, to, as_json, new_user)
 
 
 @app.command()
 def share(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe list` shows them."),
           as_json: bool = JSON_OPTION) -> None:
-    """Share items with the whole household: everybody sees them and gets them proposed."""
+    """Share items with the whole household.
+
+    Share items with the whole household: everybody sees them and gets them proposed.
+    """
     _give(item_ids, None, as_json)
 
 
-def _give(item_ids: list[int], to: str | None, as_json: bool) -> None:
+def _give(item_ids: list[int], to: str | None, as_json: bool, new_user: bool = False) -> None:
     from wardrobe.services.owners import give
 
     with opened() as service:
-        items = give(service, item_ids, to, settings().taste_user)
+        items = give(service, item_ids, to, settings().taste_user, new_user=new_user)
     if as_json:
         return changed([item_record(item) for item in items])
     for item in items:
@@ -154,8 +168,9 @@ def _give(item_ids: list[int], to: str | None, as_json: bool) -> None:
 
 @app.command()
 def categories(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")) -> None:
-    """List the closet's categories with the names and numbers commands accept, and their outfit slots.
+    """List the categories and their outfit slots.
 
+    List the closet's categories with the names and numbers commands accept, and their outfit slots.
     0-9 are Fashion-MNIST's classes (what the paper's network knows); 10 and up are what real closets add.
     """
     if as_json:
@@ -183,13 +198,19 @@ ITEMS_ARG = typer.Argument(..., metavar="ID...", help="Item ids, as `wardrobe li
 
 @app.command()
 def laundry(item_ids: list[int] = ITEMS_ARG, as_json: bool = JSON_OPTION) -> None:
-    """Put items in the laundry: they are not proposed until `wardrobe restore`."""
+    """Put items in the laundry.
+
+    Put items in the laundry: they are not proposed until `wardrobe restore`.
+    """
     _set_state(item_ids, "laundry", "in the laundry", as_json)
 
 
 @app.command()
 def retire(item_ids: list[int] = ITEMS_ARG, as_json: bool = JSON_OPTION) -> None:
-    """Retire items you no longer wear: kept in the inventory, never proposed."""
+    """Retire items you no longer wear.
+
+    Retire items you no longer wear: kept in the inventory, never proposed.
+    """
     _set_state(item_ids, "retired", "retired", as_json)
 
 
@@ -205,8 +226,9 @@ def doctor(
                                 "models from the ratings, remove files an interrupted add left behind."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """Check the home folder, the inventory, the photo library, the model and every taste model.
+    """Check the home, inventory, library and models.
 
+    Check the home folder, the inventory, the photo library, the model and every taste model.
     Exit code 0 when all is well (or repaired), 8 when a problem remains.
     """
     from wardrobe.cli.common import EXIT_DAMAGED, wardrobe

@@ -44,8 +44,9 @@ def suggest(
     n: int = typer.Option(3, "--n", "-n", min=1, max=50, help="How many outfits."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """Propose outfits from the active items, best first; rate them with `wardrobe rate ID like|dislike`.
+    """Propose outfits for today, best first.
 
+    Propose outfits from the active items, best first; rate them with `wardrobe rate ID like|dislike`.
     Once you have rated, a share of proposals explores pieces not proposed lately, marked "explore"
     (at least one in every 10); each outfit says why it was chosen. Outfits shown recently are not
     repeated, pieces worn today are left out, and no piece is in more than 6 of 20 proposals in a row
@@ -74,7 +75,10 @@ def rate(
     verdict: Verdict = typer.Argument(..., metavar="VERDICT", case_sensitive=False, help="like (or +) or dislike (or -)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Like or dislike a proposed outfit; your taste model learns from it at once."""
+    """Like or dislike a proposed outfit.
+
+    Like or dislike a proposed outfit; your taste model learns from it at once.
+    """
     liked = verdict in (Verdict.like, Verdict.plus)
     with opened() as service:
         replaced = _stylist(service).rate(outfit_id, liked)
@@ -86,7 +90,10 @@ def rate(
 
 @app.command()
 def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM..."), as_json: bool = JSON_OPTION) -> None:
-    """Log that you wore these items today (recently worn items are proposed less)."""
+    """Log the items you wore today.
+
+    Log that you wore these items today (recently worn items are proposed less).
+    """
     with opened() as service:
         found = _stylist(service).wear(item_ids)
     if as_json:
@@ -95,11 +102,19 @@ def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM..."), as_json: 
 
 
 @app.command()
-def users(as_json: bool = typer.Option(False, "--json", help="Print a JSON array.")) -> None:
+def users(
+    remove: Optional[str] = typer.Option(None, "--remove", metavar="NAME", help="Remove this user, with their "
+                                         "ratings, wears, taste and paired devices (refused while they own items)."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
     """List users with their ratings and wear counts. A new --user NAME is created on first use."""
+    from wardrobe.services.owners import remove_user
     from wardrobe.services.stylist import all_users
 
     with opened() as service:
+        if remove is not None:
+            remove_user(service, remove)
+            note(f"removed the user {shown(remove)}")
         rows = all_users(service)
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -122,8 +137,11 @@ def retrain(
                                  "(by category pair) and adopt nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Rebuild every user's preference model from all their stored likes and dislikes (or, with
-    --classifier, adapt the photo classifier to your corrections)."""
+    """Rebuild taste models (or the photo head).
+
+    Rebuild every user's preference model from all their stored likes and dislikes (or, with
+    --classifier, adapt the photo classifier to your corrections).
+    """
     from wardrobe.services import Stylist
     from wardrobe.services.stylist import all_users
 
@@ -148,8 +166,9 @@ def retrain(
 
 @app.command()
 def tui() -> None:
-    """Open the terminal UI: rate proposed outfits, browse and tidy the closet, see history and statistics.
+    """Open the terminal app.
 
+    Open the terminal UI: rate proposed outfits, browse and tidy the closet, see history and statistics.
     Photos use the terminal's graphics protocol (Sixel, Kitty) when it has one, else half blocks;
     WARDROBE_IMAGES=halfblock forces half blocks.
     """

@@ -181,7 +181,10 @@ def classify(
 def demo(
     keep: bool = typer.Option(False, "--keep", help="Keep the demo inventory (printed) instead of deleting it."),
 ) -> None:
-    """Add the sample photos shipped in data/samples to a fresh inventory and show what each became."""
+    """Classify the sample photos in a throwaway inventory.
+
+    Add the sample photos shipped in data/samples to a fresh inventory and show what each became.
+    """
     import shutil
     import tempfile
 

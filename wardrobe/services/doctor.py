@@ -113,16 +113,32 @@ def _why_left(repair: bool, what: str) -> str:
             "run `wardrobe doctor --repair` again once it has finished")
 
 
-def _model(wardrobe: Wardrobe) -> Finding:
+def _models(wardrobe: Wardrobe) -> list[Finding]:
+    """Both networks: every file against its card (the paper's training weights may be absent: only training
+    reads them, and a wheel leaves them out), then both loaded as `add` loads them."""
     from wardrobe.vision.card import ModelError, verified_artifact
 
-    try:
-        _, card = verified_artifact(wardrobe.model_dir, "litert")
-        for kind in card["artifacts"]:
-            verified_artifact(wardrobe.model_dir, kind)
-    except ModelError as exc:
-        return Finding("model", False, str(exc))
-    return Finding("model", True, f"{wardrobe.model_dir}: every file matches its card")
+    findings = []
+    for name, folder, network in (("model", wardrobe.model_dir, "paper"), ("photo model", wardrobe.photo_model_dir, "photo")):
+        try:
+            _, card = verified_artifact(folder, "litert", network)
+            absent = [kind for kind, entry in card["artifacts"].items()
+                      if kind == "weights" and not (folder / entry["file"]).exists()]
+            for kind in card["artifacts"]:
+                if kind not in absent:
+                    verified_artifact(folder, kind, network)
+        except ModelError as exc:
+            findings.append(Finding(name, False, str(exc)))
+            continue
+        note = " (its training weights are not installed: only training reads them)" if absent else ""
+        findings.append(Finding(name, True, f"{folder}: every file matches its card{note}"))
+    if all(f.ok for f in findings):
+        try:
+            size = wardrobe.classifier.photo_size  # both LiteRT networks and the photo head, loaded as add loads them
+            findings.append(Finding("networks", True, f"both load; the photo network reads {size}x{size} photos"))
+        except ModelError as exc:
+            findings.append(Finding("networks", False, str(exc)))
+    return findings
 
 
 def _taste(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
@@ -164,5 +180,5 @@ def examine(wardrobe: Wardrobe, repair: bool = False) -> list[Finding]:
     if inventory.ok:
         findings += _checked("library", _library, wardrobe, repair and not getattr(wardrobe.inventory, "read_only", False))
         findings += _checked("taste", _taste, wardrobe, repair)
-    findings.append(_model(wardrobe))
+    findings += _models(wardrobe)
     return findings

@@ -61,6 +61,11 @@ class TasteStore:
             s.execute(insert_or_skip(s, UserRow, ["name"]).values(name=name, created_at=utcnow()))
             return s.scalar(sa.select(UserRow.id).where(UserRow.name == name))
 
+    def remove_user(self, user_id: int) -> None:
+        """Delete a user; their ratings, wears, outfits, taste model and devices go with them (ON DELETE CASCADE)."""
+        with self.sessions.begin() as s:
+            s.execute(sa.delete(UserRow).where(UserRow.id == user_id))
+
     def users(self) -> list[dict]:
         likes = sa.func.sum(sa.case((RatingRow.value > 0, 1), else_=0))
         query = (sa.select(UserRow.id, UserRow.name, sa.func.count(RatingRow.id), likes)

@@ -15,20 +15,20 @@ class ModelError(Exception):
     """A model that is missing, tampered with or not ours; the message says how to restore it."""
 
 
-def read_card(model_dir: Path) -> dict:
-    """Read and sanity-check model_dir/card.json."""
+def read_card(model_dir: Path, network: str = "paper") -> dict:
+    """Read and sanity-check model_dir/card.json; `network` ("paper" or "photo") says which hint a failure gives."""
     card_path = Path(model_dir) / CARD_NAME
     if not card_path.is_file():
-        raise ModelError(f"{card_path}: model card missing. {restore_hint(model_dir)}")
+        raise ModelError(f"{card_path}: model card missing. {restore_hint(model_dir, network)}")
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ModelError(f"{card_path}: unreadable model card ({exc}). {restore_hint(model_dir)}") from exc
+        raise ModelError(f"{card_path}: unreadable model card ({exc}). {restore_hint(model_dir, network)}") from exc
     if not isinstance(card, dict) or "artifacts" not in card:
-        raise ModelError(f"{card_path}: not a wardrobe model card. {restore_hint(model_dir)}")
+        raise ModelError(f"{card_path}: not a wardrobe model card. {restore_hint(model_dir, network)}")
     problem = _artifacts_problem(card["artifacts"])
     if problem:
-        raise ModelError(f"{card_path}: damaged model card ({problem}). {restore_hint(model_dir)}")
+        raise ModelError(f"{card_path}: damaged model card ({problem}). {restore_hint(model_dir, network)}")
     return card
 
 
@@ -47,33 +47,46 @@ def _artifacts_problem(artifacts) -> str | None:
     return None
 
 
-def verified_artifact(model_dir: Path, kind: str = "litert") -> tuple[Path, dict]:
+def verified_artifact(model_dir: Path, kind: str = "litert", network: str = "paper") -> tuple[Path, dict]:
     """Return (path, card) for the card's artifact of this kind after checking its sha256, or raise ModelError."""
     model_dir = Path(model_dir)
-    card = read_card(model_dir)
+    card = read_card(model_dir, network)
     entry = card["artifacts"].get(kind)
     if not entry:
-        raise ModelError(f"{model_dir / CARD_NAME}: lists no {kind} artifact. {restore_hint(model_dir)}")
+        raise ModelError(f"{model_dir / CARD_NAME}: lists no {kind} artifact. {restore_hint(model_dir, network)}")
     path = model_dir / entry["file"]
     if not path.is_file():
-        raise ModelError(f"{path}: model file missing. {restore_hint(model_dir)}")
+        raise ModelError(f"{path}: model file missing. {restore_hint(model_dir, network)}")
     actual = sha256_file(path)
     if actual != entry["sha256"]:
         raise ModelError(
             f"{path}: model file does not match its card (sha256 {actual[:12]}... expected "
-            f"{entry['sha256'][:12]}...); it is damaged or was changed. {restore_hint(model_dir)}"
+            f"{entry['sha256'][:12]}...); it is damaged or was changed. {restore_hint(model_dir, network)}"
         )
     return path, card
 
 
-def restore_hint(model_dir: Path) -> str:
-    """What to do about a model folder that cannot be used: it depends on what the folder is."""
+def restore_hint(model_dir: Path, network: str = "paper") -> str:
+    """What to do about a model folder that cannot be used: it depends on what the folder is and which network
+    ("paper": the ResNet-50 of --model; "photo": the photo network and head of --photo-model) it should hold."""
     from wardrobe import config
 
     model_dir = Path(model_dir)
-    if model_dir.resolve() in {p.resolve() for p in config.shipped_model_dirs()}:
-        where = "`git checkout -- model/` in a clone" if (model_dir / ".." / ".git").exists() else "reinstall wardrobe"
-        return f"Restore the shipped model ({where}), or train a new one with `wardrobe train`."
+    photo = network == "photo"
+    shipped = {(p / "photo" if photo else p).resolve() for p in config.shipped_model_dirs()}
+    if model_dir.resolve() in shipped:
+        where = "`git checkout -- model/` in a clone" if (model_dir / ("../.." if photo else "..") / ".git").exists() \
+            else "reinstall wardrobe"
+        return f"Restore the shipped model ({where})" + (
+            ", or build the photo network again with `wardrobe photo-network` and `wardrobe train-head`." if photo
+            else ", or train a new one with `wardrobe train`.")
+    if photo:
+        if not (model_dir / CARD_NAME).exists():
+            return (f"{model_dir} holds no photo network: point --photo-model (or WARDROBE_PHOTO_MODEL) at a folder made "
+                    "by `wardrobe photo-network --out DIR` and `wardrobe train-head`, or leave it out to use the "
+                    "shipped photo network.")
+        return (f"Build the photo network again into {model_dir} (`wardrobe photo-network --out {model_dir}`, then "
+                "`wardrobe train-head`), or leave --photo-model out to use the shipped photo network.")
     if not (model_dir / CARD_NAME).exists():
         return (f"{model_dir} holds no wardrobe model: point --model (or WARDROBE_MODEL) at a folder made by "
                 "`wardrobe train`, or leave it out to use the shipped model.")

@@ -70,18 +70,18 @@ class Classifier:
         self.version = self.paper_version
         if photo_dir is None:
             return
-        photo_path, self.photo_card = verified_artifact(photo_dir, "litert")
+        photo_path, self.photo_card = verified_artifact(photo_dir, "litert", "photo")
         self.network = self.photo_card["artifacts"]["litert"]["sha256"]
         self._photo = PhotoNetwork(photo_path, threads=threads)
         self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
         self.network_version = self.version  # what an item's model_version starts with when this network read it
         if "head" in self.photo_card["artifacts"]:
-            head_path, _ = verified_artifact(photo_dir, "head")
+            head_path, _ = verified_artifact(photo_dir, "head", "photo")
             head_path_sha = self.photo_card["artifacts"]["head"]["sha256"]
             try:
                 self.shipped_head = PhotoHead.load(head_path)
             except ValueError as exc:
-                raise ModelError(f"{exc}. {restore_hint(photo_dir)}") from exc
+                raise ModelError(f"{exc}. {restore_hint(photo_dir, 'photo')}") from exc
             if self.shipped_head.fits(self.network):
                 self.head, self.head_source = self.shipped_head, "shipped"
             elif need_head:
