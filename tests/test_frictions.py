@@ -7,6 +7,9 @@ import shutil
 
 from conftest import garment_photo, run_cli
 
+from wardrobe.settings import Settings
+from wardrobe.tui.app import make_app
+
 
 def test_an_empty_photo_model_folder_names_the_photo_model_and_how_to_make_one(tmp_path):
     empty = tmp_path / "empty"
@@ -35,3 +38,44 @@ def test_doctor_accepts_a_model_whose_training_weights_are_not_installed(use_tin
         weights.unlink()  # as a wheel installs it
     result = run_cli("--model", str(model), "doctor")
     assert result.returncode == 0 and "training weights are not installed" in result.stdout, result.stdout
+
+
+def test_a_label_you_set_shows_as_yours_not_as_the_models_confidence(use_tiny_model, tmp_path):
+    run_cli("add", str(garment_photo(tmp_path / "a.png")), str(garment_photo(tmp_path / "b.png", colour=(200, 20, 20))))
+    run_cli("relabel", "1", "coat")
+    rows = {line.split()[0]: line for line in run_cli("list").stdout.splitlines()[1:]}
+    assert "yours" in rows["1"] and "%" not in rows["1"].split("yours")[0].split()[-1]
+    assert "yours" not in rows["2"] and "%" in rows["2"]
+
+
+async def test_the_review_says_what_was_left_for_later(home):
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert any(n.message == "review done: 1 labelled, 1 left for later" for n in app._notifications), \
+            [n.message for n in app._notifications]
+
+
+async def test_the_status_line_forgets_the_last_users_action_after_a_switch(rated_home):
+    from textual.widgets import Static
+    app = make_app(Settings.resolve(home=rated_home), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause()
+            if app.screen.current is not None:
+                break
+        await pilot.press("l")
+        await pilot.pause()
+        status = app.screen.query_one("#outfit-status", Static)
+        assert "Liked outfit" in str(status.render())
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"bob", "enter")
+        for _ in range(50):
+            await pilot.pause()
+            if app.stylist.user == "bob" and app.screen.stylist is app.stylist:
+                break
+        assert "Liked outfit" not in str(app.screen.query_one("#outfit-status", Static).render())

@@ -58,7 +58,7 @@ def list_items(
     for item in items:
         mark = "*" if item.user_label is not None else "?" if item.unsure else " "
         print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {shown(item.owner or 'shared')[:10]:<10} "
-              f"{item.confidence:5.0%}  "
+              f"{'yours' if item.user_label is not None else format(item.confidence, '5.0%'):>5}  "
               f"{', '.join(item.colours):<22} {shown(item.original_name)}")
     note(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
          f"fix with `wardrobe relabel ID CATEGORY`)")

@@ -85,6 +85,8 @@ class OutfitScreen(Screen):
 
     def catch_up(self) -> None:
         """Start again for the app's current user (after a user switch, or photos added)."""
+        if self.stylist is not None and self.stylist.user != self.app.stylist.user:
+            self.query_one("#outfit-status", Static).update("")  # the last user's action is not this one's
         self.stylist = self.app.stylist
         self.queue.clear()
         self.current = None

@@ -33,6 +33,7 @@ class ReviewScreen(Screen):
         self.pending = list(item_ids)
         self.item = None
         self.reviewed = 0
+        self.put_off = 0  # left unsure for later (space)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="review-title")
@@ -59,7 +60,9 @@ class ReviewScreen(Screen):
             self.pending.pop(0)
         if not self.pending:
             self.app.pop_screen()
-            self.app.notify(f"review done: {self.reviewed} labelled" if self.reviewed else "nothing left to review")
+            later = f", {self.put_off} left for later" if self.put_off else ""
+            self.app.notify(f"review done: {self.reviewed} labelled{later}" if self.reviewed or self.put_off
+                            else "nothing left to review")
             return
         self.item = item
         left = len(self.pending)
@@ -96,4 +99,5 @@ class ReviewScreen(Screen):
         """Leave this item unsure for now; it stays in `wardrobe list --unsure`."""
         if self.pending:
             self.pending.pop(0)
+            self.put_off += 1
             self.next_item()
