@@ -7,6 +7,7 @@ import pytest
 
 from wardrobe.domain import CATEGORIES, SLOTS
 from wardrobe.outfits.compose import Closet, ClosetItem
+from wardrobe.outfits.explain import EXPLORING
 from wardrobe.outfits.features import PIECES, ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
 from wardrobe.outfits.recommend import Seen, propose
@@ -173,11 +174,11 @@ def test_why_names_the_colour_pair_a_model_learnt_to_like():
 def test_an_exploring_pick_says_so_and_the_first_picks_say_why_without_ratings():
     closet = make_closet(FULL)
     first = propose(closet, PreferenceModel(), 3, np.random.default_rng(0))
-    assert all(p.why and p.why != "exploring" for p in first)
+    assert all(p.why and p.why != EXPLORING for p in first)
     model = PreferenceModel()
     model.ratings = 5
     explored = [p for p in propose(closet, model, 10, np.random.default_rng(0)) if p.explore]
-    assert explored and all(p.why == "exploring" for p in explored)
+    assert explored and all(p.why == EXPLORING for p in explored)
 
 
 def test_why_never_names_what_the_outfit_lacks():

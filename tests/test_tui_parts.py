@@ -14,10 +14,10 @@ from wardrobe.tui.path_suggester import complete_path
 from wardrobe.tui.photo import half_blocks
 
 
-def test_pieces_are_laid_out_by_slot():
+def test_pieces_are_laid_out_head_to_toe():
     labels = [7, 12, 1, 0, 4, 8]  # sneaker, hat, trouser, t-shirt, coat, bag
     ordered = [item.label for item in by_slot([SimpleNamespace(label=label) for label in labels])]
-    assert ordered == [4, 0, 1, 7, 8, 12]  # outer, top, bottom, footwear, bag, hat
+    assert ordered == [12, 4, 0, 1, 7, 8]  # hat, outer, top, bottom, footwear, then the bag
 
 
 def test_the_grid_makes_photos_largest():
@@ -100,6 +100,6 @@ def test_the_why_line_under_a_proposal():
     from wardrobe.tui.outfits_screen import why_line
 
     assert why_line(SimpleNamespace(why="navy with white, liked 4 times", explore=False)) == "navy with white, liked 4 times"
-    assert why_line(SimpleNamespace(why="", explore=True)) == "exploring"
+    assert why_line(SimpleNamespace(why="", explore=True)) == "new: exploring"
     assert why_line(SimpleNamespace(why="new colours for you", explore=True)) == "new colours for you"
     assert why_line(SimpleNamespace(why="", explore=False)) == ""

@@ -12,6 +12,7 @@ from wardrobe.outfits.compose import ClosetItem
 from wardrobe.outfits.features import item_bucket
 from wardrobe.outfits.preference import PRIOR_WEIGHT, PreferenceModel
 
+EXPLORING = "new: exploring"  # the why of an exploration pick: pieces the taste model knows little about
 SHOWN = 2  # reasons named at most
 SMALLEST = 0.05  # contributions (in logit units) below this are not reasons
 _PHRASES = {
@@ -58,7 +59,20 @@ def _times(n: int) -> str:
     return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
 
 
-def _prior_reasons(model: PreferenceModel, features: np.ndarray) -> str:
+def _rested(items: list[ClosetItem]) -> str | None:
+    """How long the outfit's pieces have rested, in words ("not worn for 3 weeks"), or None if one was just worn."""
+    worn = [i.days_since_worn for i in items if i.days_since_worn is not None]
+    if not worn:
+        return "none of it worn yet"
+    least = min(worn)
+    if least >= 14:
+        return f"not worn for {round(least / 7)} weeks"
+    if least >= 2:
+        return f"not worn for {int(least)} days"
+    return None
+
+
+def _prior_reasons(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem]) -> str:
     """What the built-in prior saw in it (before ratings, or when nothing learnt stands out)."""
     value = dict(zip(model.names, features))
     reasons = []
@@ -66,21 +80,21 @@ def _prior_reasons(model: PreferenceModel, features: np.ndarray) -> str:
         reasons.append("calm colours")
     if value["contrast:range"] >= 0.3:
         reasons.append("light against dark")
-    if value["recency:max"] == 0:
-        reasons.append("nothing worn lately")
+    if value["recency:max"] == 0 and (rested := _rested(items)):
+        reasons.append(rested)
     return ", ".join(reasons) or "a plain pick"
 
 
 def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], liked: Liked, typical: np.ndarray,
         explore: bool = False) -> str:
     """One line: the largest learned reasons for this outfit (features is its row), each with how many of the
-    user's liked outfits had it, or "exploring" for an exploration pick.
+    user's liked outfits had it, or EXPLORING for an exploration pick.
 
     A reason is what lifts this outfit's score above a typical outfit's (`typical`, the mean features of
     the candidates): the contributions weight * (feature - typical) of a linear model.
     """
     if explore:
-        return "exploring"
+        return EXPLORING
     blend = model.ratings / (model.ratings + PRIOR_WEIGHT)
     # Only what this outfit has more of than a typical one is a reason in words: an outfit without a shirt,
     # from a user who dislikes shirts, gains from the absence, and "a shirt" would name what is not there.
@@ -100,5 +114,5 @@ def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], l
     paired = {c for phrase, _ in ranked if " with " in phrase for c in phrase.split(" with ")}
     ranked = [(p, e) for p, e in ranked if p not in paired][:SHOWN]  # "navy with white" says "navy" already
     if not ranked:
-        return _prior_reasons(model, features)
+        return _prior_reasons(model, features, items)
     return "; ".join(p + (f", liked {_times(e[1])}" if e[1] else "") for p, e in ranked)

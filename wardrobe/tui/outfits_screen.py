@@ -11,7 +11,7 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import CATEGORIES, slot_of
 from wardrobe.tui.layout import best_columns, by_slot
 from wardrobe.tui.photo import Photo, half_blocks, load_photo, photo_widget
 from wardrobe.tui.top_bar import TopBar
@@ -19,15 +19,28 @@ from wardrobe.tui.top_bar import TopBar
 ADD_HINT = "Press a to add photos (or run `wardrobe add PATH`)."
 
 
+CARD_TITLES = {"accessory": "hat", "footwear": "shoes"}  # slots named as a card's title, short enough for 80 columns
+
+
+def card_title(label: int) -> str:
+    slot = slot_of(label)
+    return CARD_TITLES.get(slot, slot)
+
+
 class PieceCard(Vertical):
-    """One piece of the outfit: photo, category and id, colours (two lines, so that three colour names fit)."""
+    """One piece of the outfit in a card titled with its slot: the photo, and right under it the category, id and
+    colours (two lines, so that three colour names fit)."""
 
     def __init__(self, item, photo_path, graphics=None):
         super().__init__(classes="piece")
         self.item, self.photo_path, self.graphics = item, photo_path, graphics
+        self.border_title = card_title(item.label)
 
     def compose(self) -> ComposeResult:
-        yield photo_widget(self.photo_path, self.graphics, classes="photo")
+        if self.graphics is None:
+            yield Photo(self.photo_path, anchor_bottom=True, classes="photo")
+        else:
+            yield photo_widget(self.photo_path, self.graphics, classes="photo")
         yield Label(self._category(), classes="category")
         yield Label(", ".join(self.item.colours), classes="colours")
 
@@ -41,6 +54,7 @@ class PieceCard(Vertical):
             return False  # a graphics-protocol image is drawn once, for one photo
         photo = found.first()
         self.item, self.photo_path = item, photo_path
+        self.border_title = card_title(item.label)
         photo.show(photo_path)
         self.query_one(".category", Label).update(self._category())
         self.query_one(".colours", Label).update(", ".join(item.colours))
@@ -48,8 +62,10 @@ class PieceCard(Vertical):
 
 
 def why_line(proposal) -> str:
-    """What the taste model liked about it; "exploring" for an exploration pick the engine gave no reason for."""
-    return proposal.why or ("exploring" if proposal.explore else "")
+    """What the taste model liked about it; EXPLORING for an exploration pick the engine gave no reason for."""
+    from wardrobe.outfits.explain import EXPLORING
+
+    return proposal.why or (EXPLORING if proposal.explore else "")
 
 
 class OutfitScreen(Screen):

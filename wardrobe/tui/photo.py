@@ -109,10 +109,12 @@ class Photo(Widget):
 
     DEFAULT_CSS = "Photo { width: 16; height: 8; }"
 
-    def __init__(self, path: Path | None = None, **kwargs):
+    def __init__(self, path: Path | None = None, anchor_bottom: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.path = path
+        self.anchor_bottom = anchor_bottom  # the photo sits on the widget's last line (a caption goes right under it)
         self._lines: tuple[Strip, ...] = ()
+        self._below = 0  # empty lines under the photo, as drawn centred
         self._drawn: tuple | None = None  # (path, width, height) the lines were drawn for
 
     def show(self, path: Path | None) -> None:
@@ -123,8 +125,16 @@ class Photo(Widget):
         width, height = self.size
         # Once per photo and size, not per line: looking the photo up (a stat and a cache key) costs more than a line.
         if self._drawn != (self.path, width, height):
-            self._lines, self._drawn = half_blocks(self.path, width, height), (self.path, width, height)
-        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(width)
+            # Cells without a pixel take this widget's own background, not the terminal's default.
+            base = self.rich_style
+            self._lines = tuple(line.apply_style(base) for line in half_blocks(self.path, width, height))
+            self._drawn = (self.path, width, height)
+            self._below = 0
+            if self.anchor_bottom:
+                while self._below < len(self._lines) and not self._lines[-1 - self._below].text.strip():
+                    self._below += 1
+        y -= self._below
+        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(width, self.rich_style)
 
 
 def graphics_widget():
