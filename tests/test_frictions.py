@@ -79,3 +79,32 @@ async def test_the_status_line_forgets_the_last_users_action_after_a_switch(rate
             if app.stylist.user == "bob" and app.screen.stylist is app.stylist:
                 break
         assert "Liked outfit" not in str(app.screen.query_one("#outfit-status", Static).render())
+
+
+def test_long_names_give_way_in_their_middle():
+    from wardrobe.tui.text import middle
+
+    name = "longsleeve-0c6472ac-5f1b-4b8e-9d5e-a7fe87954662.jpg"
+    assert middle(name, 20) == "longsleeve…54662.jpg" and len(middle(name, 20)) == 20
+    assert middle("short.jpg", 20) == "short.jpg" and middle(name, 1) == "…"
+
+
+async def test_the_relabel_dialog_grows_with_the_terminal_and_keeps_its_title_whole(home):
+    import sqlite3
+
+    from tui_support import screen_text
+
+    long = "longsleeve-0c6472ac-5f1b-4b8e-9d5e-a7fe87954662-a-very-long-photo-name-from-a-phone.jpg"
+    con = sqlite3.connect(home / "inventory.sqlite3")
+    con.execute("UPDATE items SET original_name = ? WHERE id = 1", (long,))
+    con.commit()
+    for size in ((80, 24), (160, 48)):
+        app = make_app(Settings.resolve(home=home), seed=1)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("c", "r")
+            for _ in range(3):
+                await pilot.pause()
+            dialog = app.screen.query_one("#relabel-dialog")
+            assert dialog.size.width > 72 if size[0] == 160 else dialog.size.width <= 80
+            title = [line for line in screen_text(app).splitlines() if "Relabel #1" in line][0]
+            assert "now T-shirt/top, as:" in title and "…" in title and "longsleeve" in title

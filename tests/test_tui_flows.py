@@ -248,6 +248,12 @@ async def test_add_prompt_adds_photos_then_reviews_the_unsure_ones(private_home,
         await pilot.press("enter")
         await settle(pilot, app)
         await settle(pilot, app)
+        # broken.jpg could not be added: the dialog stays and names it with its reason, as the CLI does
+        assert isinstance(app.screen, AddPhotos)
+        failures = str(app.screen.query_one("#add-failures").render())
+        assert "broken.jpg: not an image Wardrobe can read" in failures, failures
+        await pilot.press("escape")
+        await settle(pilot, app)
         unsure = [i for i, label, probabilities in db(private_home).execute(
             "SELECT id, user_label, probabilities FROM items") if label is None and _unsure(probabilities)]
         if unsure:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, ProgressBar
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from wardrobe.tui.path_suggester import PathSuggester
+from wardrobe.tui.text import middle
 
 
 class AddPhotos(ModalScreen[list[int] | None]):
@@ -24,6 +26,8 @@ class AddPhotos(ModalScreen[list[int] | None]):
         super().__init__()
         self.running = False
         self.stop = False
+        self.failures: list[tuple[str, str]] = []  # (file name, reason) of each photo that could not be added
+        self.result: list[int] | None = None  # the unsure items, once finished with failures to read first
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="add-dialog"):
@@ -32,6 +36,7 @@ class AddPhotos(ModalScreen[list[int] | None]):
             yield Label("tab or → completes the path; enter adds; esc cancels", classes="hint", id="add-hint")
             yield ProgressBar(id="add-progress", show_eta=False)
             yield Label("", id="add-status")
+            yield Static("", id="add-failures")
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
@@ -42,7 +47,7 @@ class AddPhotos(ModalScreen[list[int] | None]):
         field.action_cursor_right()  # at the end, → takes the suggestion shown in grey
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.running:
+        if self.running or self.result is not None:
             return
         typed = event.value.strip()
         path = Path(os.path.expanduser(typed)) if typed else None
@@ -72,6 +77,8 @@ class AddPhotos(ModalScreen[list[int] | None]):
             call(self.started, len(entries))
             for result in wardrobe.add(entries):
                 counts["failed" if result.error else "already there" if result.duplicate_of else "added"] += 1
+                if result.error:
+                    call(self.failed, str(result.path.name), result.error)
                 if result.item is not None and result.item.unsure:
                     unsure.append(result.item.id)
                 call(self.advanced, counts)
@@ -81,6 +88,15 @@ class AddPhotos(ModalScreen[list[int] | None]):
             call(self.finish, f"not added: {exc}", unsure or None)
             return
         call(self.finish, None, unsure, counts)
+
+    def failed(self, name: str, reason: str) -> None:
+        """Name each photo that could not be added, and why, as the CLI does (the first ones; then how many more)."""
+        self.failures.append((name, reason))
+        shown = self.failures[:6]
+        lines = [escape(f"{middle(n, 32)}: {r}") for n, r in shown]  # a long name gives way; the reason wraps
+        if len(self.failures) > len(shown):
+            lines.append(f"and {len(self.failures) - len(shown)} more (`wardrobe add` names each)")
+        self.query_one("#add-failures", Static).update("\n".join(lines))
 
     def started(self, total: int) -> None:
         self.query_one(ProgressBar).update(total=total, progress=0)
@@ -99,6 +115,11 @@ class AddPhotos(ModalScreen[list[int] | None]):
             return
         summary = ", ".join(f"{what} {n}" for what, n in counts.items())
         self.app.notify(f"{summary}; {len(unsure)} to review" if unsure else summary)
+        if self.failures:  # stay, so the reasons can be read; esc closes
+            self.result = unsure
+            self.say(f"{summary}: these could not be added")
+            self.query_one("#add-hint", Label).update("esc closes" + ("; the unsure photos are reviewed next" if unsure else ""))
+            return
         self.dismiss(unsure)
 
     def action_cancel(self) -> None:
@@ -106,4 +127,4 @@ class AddPhotos(ModalScreen[list[int] | None]):
             self.stop = True
             self.say("stopping after this batch...")
         else:
-            self.dismiss(None)
+            self.dismiss(self.result)

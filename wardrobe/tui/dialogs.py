@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,6 +15,7 @@ from textual.widgets import Input, Label, OptionList
 from wardrobe.domain import CATEGORIES
 from wardrobe.tui.keys import category_from_digits
 from wardrobe.tui.photo import Photo
+from wardrobe.tui.text import middle
 
 
 class Confirm(ModalScreen[bool]):
@@ -45,8 +47,7 @@ class PickCategory(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="relabel-dialog"):
-            yield Label(f"Relabel #{self.item.id} {self.item.original_name}, now [b]{self.item.category}[/b], as:",
-                        id="relabel-title")
+            yield Label(self.title_for(60), id="relabel-title")
             with Horizontal(id="relabel-body"):
                 yield Photo(self.photo, id="relabel-photo")
                 yield OptionList(*[Text(f"{i:>2}  {name}") for i, name in enumerate(CATEGORIES)], id="categories")
@@ -55,6 +56,23 @@ class PickCategory(ModalScreen[int | None]):
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.highlighted = self.item.label
+        self.call_after_refresh(self.fit_name)
+
+    def title_for(self, width: int) -> str:
+        """'Relabel #ID NAME, now CATEGORY, as:' in `width` columns: the file name gives way in its middle."""
+        rest = f", now {self.item.category}, as:"
+        room = max(width - len(f"Relabel #{self.item.id} ") - len(rest), 8)
+        return (f"Relabel #{self.item.id} {escape(middle(self.item.original_name, room))}, "
+                f"now [b]{self.item.category}[/b], as:")
+
+    def fit_name(self) -> None:
+        """The title at the dialog's width (which grows with the terminal)."""
+        label = self.query_one("#relabel-title", Label)
+        if label.size.width:
+            label.update(self.title_for(label.size.width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_name)
 
     def action_digit(self, character: str) -> None:
         label, final = category_from_digits(self.typed + character)
