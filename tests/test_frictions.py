@@ -108,3 +108,37 @@ async def test_the_relabel_dialog_grows_with_the_terminal_and_keeps_its_title_wh
             assert dialog.size.width > 72 if size[0] == 160 else dialog.size.width <= 80
             title = [line for line in screen_text(app).splitlines() if "Relabel #1" in line][0]
             assert "now T-shirt/top, as:" in title and "…" in title and "longsleeve" in title
+
+
+async def test_the_closet_filter_is_a_category_picker(home):
+    from textual.widgets import DataTable
+
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "f")
+        await pilot.pause()
+        assert "of category" in str(app.screen.query_one("#filter-dialog").query("Label").first().render())
+        await pilot.press(*["down"] * 5, "enter")  # all, T-shirt/top, Trouser, Pullover, Dress, Coat
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        shown = [str(table.get_row_at(k)[1]) for k in range(table.row_count)]
+        assert shown and all(category.startswith("Coat") for category in shown), shown
+        await pilot.press("f", "home", "enter")  # every category again
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 12
+
+
+def test_columns_keep_their_place_whatever_their_text(use_tiny_model, tmp_path):
+    from wardrobe.cli.common import fit
+
+    assert fit("unsure: Coat 26% / Shorts 22%", 24) == "unsure: Coat 26% / Shor…" and len(fit("a", 24)) == 24
+    added = run_cli("add", str(garment_photo(tmp_path / "a.png")), str(garment_photo(tmp_path / "b.png", colour=(9, 200, 9))))
+    lines = added.stdout.splitlines()
+    assert len({line.index("%") for line in lines}) == 1, lines  # the confidence column lines up
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "home" / "inventory.sqlite3")
+    con.execute("""UPDATE items SET colours = '["navy", "brown", "black", "white", "beige", "grey"]' WHERE id = 1""")
+    con.commit()
+    listed = run_cli("list").stdout.splitlines()
+    assert len({line.rindex(".png") for line in listed[1:]}) == 1, listed  # the photo names line up

@@ -59,6 +59,11 @@ def shown(value) -> str:
 json_text = printable  # a path or name for JSON output
 
 
+def fit(text: str, width: int) -> str:
+    """text in exactly `width` columns: padded, or cut with an ellipsis (a column never pushes the next one over)."""
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """'1 rating', '3 ratings'."""
     return f"{n} {word if n == 1 else many or word + 's'}"

@@ -14,6 +14,7 @@ from wardrobe.cli.common import (
     app,
     changed,
     fail,
+    fit,
     note,
     opened,
     plural,
@@ -59,7 +60,7 @@ def list_items(
         mark = "*" if item.user_label is not None else "?" if item.unsure else " "
         print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {shown(item.owner or 'shared')[:10]:<10} "
               f"{'yours' if item.user_label is not None else format(item.confidence, '5.0%'):>5}  "
-              f"{', '.join(item.colours):<22} {shown(item.original_name)}")
+              f"{fit(', '.join(item.colours), 22)} {shown(item.original_name)}")
     note(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
          f"fix with `wardrobe relabel ID CATEGORY`)")
 

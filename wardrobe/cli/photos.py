@@ -19,6 +19,7 @@ from wardrobe.cli.common import (
     app,
     error,
     fail,
+    fit,
     json_text,
     note,
     quiet,
@@ -75,7 +76,7 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
             p = result.prediction
             ident = f"{result.item.id:>5}  " if result.item else ""
             category = CATEGORIES[label] + " (your label)" if (store and label is not None) else describe(p.probabilities)
-            print(f"{ident}{category:<24} {p.confidence:6.1%}  {shown(result.path)}")
+            print(f"{ident}{fit(category, 24)} {p.confidence:6.1%}  {shown(result.path)}")
 
     progress = _progress(len(entries), "adding" if store else "classifying")
     try:

@@ -22,7 +22,7 @@ EMPTY = "Your closet is empty. Press a to add photos, or run `wardrobe add PATH`
 class ClosetScreen(DataScreen):
     BINDINGS = [
         Binding("enter", "open_photo", "Photo", show=False),
-        Binding("f", "cycle_category", "Kind"),
+        Binding("f", "pick_category", "Category"),
         Binding("v", "cycle_state", "State"),
         Binding("r", "relabel", "Relabel"),
         Binding("L", "laundry", "Laundry"),
@@ -91,7 +91,7 @@ class ClosetScreen(DataScreen):
         empty.display = not items
         empty.update("No item matches these filters: f and v change them." if filtered else EMPTY)
         self.query_one("#closet-body").display = bool(items)
-        what = CATEGORIES[self.category] if self.category is not None else "all kinds"
+        what = CATEGORIES[self.category] if self.category is not None else "every category"
         self.query_one("#closet-filter", Label).update(
             f"{len(items)} items: {what}, {self.state_filter or 'any state'}  (? unsure, * your label; enter: photo)")
         self.show_selected()
@@ -125,9 +125,15 @@ class ClosetScreen(DataScreen):
         if item is not None:
             self.app.push_screen(PhotoScreen(item))
 
-    def action_cycle_category(self) -> None:
-        self.category = 0 if self.category is None else (self.category + 1 if self.category < len(CATEGORIES) - 1 else None)
-        self.reload()
+    def action_pick_category(self) -> None:
+        from wardrobe.tui.dialogs import ALL_CATEGORIES, PickFilter
+
+        def chosen(label: int | None) -> None:
+            if label is not None:
+                self.category = None if label == ALL_CATEGORIES else label
+                self.reload()
+
+        self.app.push_screen(PickFilter(self.category), chosen)
 
     def action_cycle_state(self) -> None:
         self.state_filter = STATE_FILTERS[(STATE_FILTERS.index(self.state_filter) + 1) % len(STATE_FILTERS)]

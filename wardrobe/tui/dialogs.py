@@ -92,6 +92,36 @@ class PickCategory(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+ALL_CATEGORIES = -1  # what PickFilter answers for "every category"
+
+
+class PickFilter(ModalScreen[int | None]):
+    """Show only one category in the closet (or every one): the 13 categories and "all", picked by arrows or a
+    number, as in the relabel dialog; esc keeps the filter as it was."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: int | None):
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="filter-dialog"):
+            yield Label("Show the closet's items of category:")
+            yield OptionList(Text("all categories"), *[Text(f"{i:>2}  {name}") for i, name in enumerate(CATEGORIES)],
+                             id="filter-categories")
+            yield Label("↑↓ enter chooses; esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0 if self.current is None else self.current + 1
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(ALL_CATEGORIES if event.option_index == 0 else event.option_index - 1)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class AskUser(ModalScreen[str | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
