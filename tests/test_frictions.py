@@ -142,3 +142,21 @@ def test_columns_keep_their_place_whatever_their_text(use_tiny_model, tmp_path):
     con.commit()
     listed = run_cli("list").stdout.splitlines()
     assert len({line.rindex(".png") for line in listed[1:]}) == 1, listed  # the photo names line up
+
+
+async def test_the_photo_view_steps_through_the_closet(home):
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c", "down", "enter")
+        await pilot.pause()
+        assert app.screen.item.id == 2
+        await pilot.press("right")
+        assert app.screen.item.id == 3
+        await pilot.press("j", "j")
+        assert app.screen.item.id == 5
+        await pilot.press("left", "k", "k", "k")
+        assert app.screen.item.id == 1
+        await pilot.press("k")  # around the start: the last item of the list
+        assert app.screen.item.id == 12
+        details = str(app.screen.query_one("#photo-details").render())
+        assert details.startswith("#12 ")

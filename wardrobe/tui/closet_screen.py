@@ -123,7 +123,9 @@ class ClosetScreen(DataScreen):
     def action_open_photo(self) -> None:
         item = self.selected()
         if item is not None:
-            self.app.push_screen(PhotoScreen(item))
+            table = self.query_one(DataTable)
+            order = [int(table.coordinate_to_cell_key((row, 0)).row_key.value) for row in range(table.row_count)]
+            self.app.push_screen(PhotoScreen(item, order))
 
     def action_pick_category(self) -> None:
         from wardrobe.tui.dialogs import ALL_CATEGORIES, PickFilter

@@ -26,13 +26,16 @@ def predictions_text(item) -> str:
 
 
 class PhotoScreen(Screen):
-    """Opened with enter on a closet item; esc goes back."""
+    """Opened with enter on a closet item; ← → (or k j) go to the previous and next item of the closet's list; esc
+    goes back."""
 
-    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "Back"), Binding("r", "relabel", "Relabel")]
+    BINDINGS = [Binding("escape,backspace", "app.pop_screen", "Back"), Binding("r", "relabel", "Relabel"),
+                Binding("left,k", "step(-1)", "Previous"), Binding("right,j", "step(1)", "Next")]
 
-    def __init__(self, item):
+    def __init__(self, item, order: list[int] | None = None):
         super().__init__()
         self.item = item
+        self.order = order or [item.id]  # the item ids in the order the closet lists them
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -50,6 +53,19 @@ class PhotoScreen(Screen):
         colours = ", ".join(item.colours) or "-"
         self.query_one("#photo-details", Static).update(
             f"[b]#{item.id}[/b] {item.original_name}\n\n{predictions_text(item)}\n\ncolours: {colours}\nstate: {item.state}")
+
+    def action_step(self, step: int) -> None:
+        """The previous or next item of the list (around its ends); one removed meanwhile is passed over."""
+        if self.item.id not in self.order or len(self.order) < 2:
+            return
+        at = self.order.index(self.item.id)
+        for k in range(1, len(self.order)):
+            try:
+                self.item = self.app.wardrobe.item(self.order[(at + step * k) % len(self.order)])
+            except Exception:  # noqa: BLE001  removed from another terminal: try the one after
+                continue
+            self.show()
+            return
 
     def action_relabel(self) -> None:
         def relabelled() -> None:
