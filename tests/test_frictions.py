@@ -160,3 +160,21 @@ async def test_the_photo_view_steps_through_the_closet(home):
         assert app.screen.item.id == 12
         details = str(app.screen.query_one("#photo-details").render())
         assert details.startswith("#12 ")
+
+
+def test_the_explain_picture_wraps_its_notes_inside_the_picture(tmp_path):
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from wardrobe.vision.plots import _font, _wrapped, explain_png
+
+    note = "ImageNet's nearest closet class: swimming trunks, bathing trunks, and a few more words to wrap"
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    lines = _wrapped(draw, note, _font(13), 244)
+    assert len(lines) > 1 and " ".join(lines) == note and all(draw.textlength(x, font=_font(13)) <= 244 for x in lines)
+    picture = np.full((200, 150, 3), 200, np.uint8)
+    mask = np.zeros((200, 150), bool)
+    out = explain_png(tmp_path / "x.png", picture, mask, np.zeros((28, 28), np.uint8), [("Coat", 0.5)], "t",
+                      notes=[note] * 8)
+    pixels = np.asarray(Image.open(out).convert("L"))
+    assert (pixels[-8:] == 255).all() and (pixels[:, -8:] == 255).all()  # nothing drawn at the edges: it grew instead

@@ -100,16 +100,47 @@ def confusion_png(path: Path, matrix: np.ndarray, labels: list[str], title: str)
     return path
 
 
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+    """text in lines no wider than `width` pixels, broken between words (a word wider than that is cut)."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if draw.textlength(candidate, font=font) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+        while draw.textlength(line, font=font) > width and len(line) > 1:
+            cut = next(k for k in range(len(line), 0, -1) if draw.textlength(line[:k], font=font) <= width)
+            lines.append(line[:max(cut, 1)])
+            line = line[max(cut, 1):]
+    return lines + ([line] if line else [])
+
+
+def _shortened(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+    """text cut in its middle (…) until it is no wider than `width` pixels."""
+    if draw.textlength(text, font=font) <= width:
+        return text
+    keep = len(text)
+    while keep > 3 and draw.textlength(text[: keep // 2] + "…" + text[-(keep - keep // 2 - 1):], font=font) > width:
+        keep -= 1
+    return text[: keep // 2] + "…" + text[-(keep - keep // 2 - 1):]
+
+
 def explain_png(path: Path, photo: np.ndarray, mask: np.ndarray, pixels: np.ndarray,
                 top: list[tuple[str, float]], title: str, framed: np.ndarray | None = None,
                 notes: list[str] = ()) -> Path:
     """What the networks saw: the photo, the garment mask, the paper's 28x28 input, the photo network's framing,
     the decision's top 3 and a few notes (what each network said on its own)."""
-    panel = 224
+    panel, side = 224, 260
     panels = 4 if framed is not None else 3
-    image = Image.new("RGB", (panels * panel + (panels + 1) * 16 + 260, panel + 90), "white")
-    draw = ImageDraw.Draw(image)
+    width = panels * panel + (panels + 1) * 16 + side
     font, small = _font(16), _font(13)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    lines = [line for note in notes for line in _wrapped(measure, note, small, side - 16)]
+    height = max(panel + 90, 60 + len(top) * 50 + len(lines) * 18 + 16)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
 
     def fit(picture: Image.Image) -> Image.Image:
         picture = picture.copy()
@@ -134,9 +165,9 @@ def explain_png(path: Path, photo: np.ndarray, mask: np.ndarray, pixels: np.ndar
         draw.text((x, y), f"{name} {p:.0%}", fill="black", font=small)
         draw.rectangle([x, y + 20, x + 220, y + 34], outline=(180, 180, 180))
         draw.rectangle([x, y + 20, x + int(220 * p), y + 34], fill=COLOURS[0] if k == 0 else (160, 160, 160))
-    for k, note in enumerate(notes):
-        draw.text((x, 60 + len(top) * 50 + k * 18), note, fill=(90, 90, 90), font=small)
-    draw.text((16, 15), title, fill="black", font=font)
+    for k, line in enumerate(lines):
+        draw.text((x, 60 + len(top) * 50 + k * 18), line, fill=(90, 90, 90), font=small)
+    draw.text((16, 15), _shortened(draw, title, font, width - 32), fill="black", font=font)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path)
     return path
