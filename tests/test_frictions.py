@@ -178,3 +178,22 @@ def test_the_explain_picture_wraps_its_notes_inside_the_picture(tmp_path):
                       notes=[note] * 8)
     pixels = np.asarray(Image.open(out).convert("L"))
     assert (pixels[-8:] == 255).all() and (pixels[:, -8:] == 255).all()  # nothing drawn at the edges: it grew instead
+
+
+async def test_the_add_prompt_lists_the_other_matches(private_home, tmp_path, monkeypatch):
+    from tui_support import screen_text
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("closet", "closet2"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "closet.tar").write_bytes(b"")
+    app = make_app(Settings.resolve(home=private_home), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"clo")
+        await pilot.pause()
+        assert "also: closet/  closet.tar  closet2/" in screen_text(app)
+        await pilot.press(*"set2")
+        await pilot.pause()
+        assert "also:" not in screen_text(app) and "tab or → completes" in screen_text(app)

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from wardrobe.tui.path_suggester import PathSuggester
+from wardrobe.tui.path_suggester import PathSuggester, matches
 from wardrobe.tui.text import middle
 
 
@@ -33,13 +33,23 @@ class AddPhotos(ModalScreen[list[int] | None]):
         with Vertical(classes="dialog", id="add-dialog"):
             yield Label("Add photos: a photo, or a folder (searched recursively)")
             yield Input(placeholder="~/Pictures/closet", suggester=PathSuggester(), id="add-path")
-            yield Label("tab or → completes the path; enter adds; esc cancels", classes="hint", id="add-hint")
+            yield Label(self.HINT, classes="hint", id="add-hint")
             yield ProgressBar(id="add-progress", show_eta=False)
             yield Label("", id="add-status")
             yield Static("", id="add-failures")
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
+
+    HINT = "tab or → completes the path; enter adds; esc cancels"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Several names start as typed: list them, as a shell does, so the next letter can tell them apart."""
+        if self.running or self.result is not None:
+            return
+        found = matches(event.value)
+        hint = self.query_one("#add-hint", Label)
+        hint.update(escape("also: " + "  ".join(found)) if len(found) > 1 else self.HINT)
 
     def action_complete(self) -> None:
         field = self.query_one(Input)

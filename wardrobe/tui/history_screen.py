@@ -12,7 +12,7 @@ from wardrobe.tui.layout import by_slot
 from wardrobe.tui.photo import Photo
 from wardrobe.tui.top_bar import TopBar
 
-PHOTOS_FROM_HEIGHT = 30  # below this many lines the table needs all of them
+PHOTOS_FROM_HEIGHT = 20  # below this many lines the table needs all of them
 
 
 def piece_name(item) -> str:

@@ -8,6 +8,21 @@ from pathlib import Path
 from textual.suggester import Suggester
 
 
+def matches(value: str, most: int = 6) -> list[str]:
+    """The names (folders ending in /) that `value` is the start of, sorted, at most `most` (hidden ones only
+    when typed): what a shell lists when a completion is ambiguous."""
+    expanded = os.path.expanduser(value)
+    folder, start = os.path.split(expanded)
+    if not start:
+        return []
+    try:
+        entries = sorted((entry.name, entry.is_dir()) for entry in os.scandir(folder or ".")
+                         if entry.name.startswith(start) and (start.startswith(".") or not entry.name.startswith(".")))
+    except OSError:
+        return []
+    return [name + ("/" if is_dir else "") for name, is_dir in entries[:most]]
+
+
 def complete_path(value: str) -> str | None:
     """`value` completed to the first file or folder it names the start of (sorted; hidden ones only when typed)."""
     expanded = os.path.expanduser(value)

@@ -51,7 +51,8 @@ class StatsScreen(DataScreen):
                 for name, count in stats.per_category.items()]
         spaced = self.size.height >= 2 * len(rows) + 6  # 160x48 has room to set the bars apart
         self.query_one("#stats-categories", Static).update(bar_chart(rows, left, spaced=spaced))
-        self.query_one("#stats-likes-title", Static).update(f"[b]Like rate[/b] per {RATINGS_PER_BAR} ratings")
+        self.query_one("#stats-likes-title", Static).update(
+            f"[b]Like rate[/b] per {RATINGS_PER_BAR} ratings (under each bar: your ratings up to it)")
         height = max(3, min(20, self.size.height - 16))
         likes = column_chart([rate for _, rate in stats.like_rate], [span.split("-")[1] for span, _ in stats.like_rate],
                              height, right) if stats.like_rate else "no ratings yet: rate outfits with l and d"
