@@ -82,7 +82,8 @@ class ClosetScreen(DataScreen):
             style = "bold red" if unsure else "none"
             category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
             table.add_row(str(item.id), Text(category, style=style, justify="left"), item.state,
-                          f"{item.confidence:.0%}", Text(", ".join(item.colours)), key=str(item.id), height=None)
+                          "yours" if item.user_label is not None else f"{item.confidence:.0%}", Text(", ".join(item.colours)),
+                          key=str(item.id), height=None)
         ids = [item.id for item in items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
