@@ -197,3 +197,22 @@ async def test_the_add_prompt_lists_the_other_matches(private_home, tmp_path, mo
         await pilot.press(*"set2")
         await pilot.pause()
         assert "also:" not in screen_text(app) and "tab or → completes" in screen_text(app)
+
+
+async def test_the_closet_keeps_one_line_a_row_and_never_scrolls_sideways(home):
+    import sqlite3
+
+    from textual.widgets import DataTable
+
+    con = sqlite3.connect(home / "inventory.sqlite3")
+    con.execute("""UPDATE items SET colours = '["navy", "brown", "black", "white", "beige", "grey"]' WHERE id = 2""")
+    con.commit()
+    for size in ((80, 24), (160, 48)):
+        app = make_app(Settings.resolve(home=home), seed=1)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("c")
+            for _ in range(3):
+                await pilot.pause()
+            table = app.screen.query_one(DataTable)
+            assert table.virtual_size.height == table.row_count + 1  # the header and one line a row
+            assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)

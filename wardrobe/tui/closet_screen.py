@@ -59,8 +59,9 @@ class ClosetScreen(DataScreen):
         self.reload()
 
     def colours_column(self, table: DataTable) -> None:
-        """The last column takes the width the others leave (the side panel has 30%) and wraps: never cut off."""
-        width = max(10, int(self.size.width * 0.7) - 36)
+        """The last column takes the width the others leave (the side panel has 30%); a longer list of colours ends in
+        an ellipsis (rows stay one line, and nothing scrolls sideways)."""
+        width = max(8, int(self.size.width * 0.7) - 42)
         if "colours" in table.columns:
             if table.columns["colours"].width == width:
                 return
@@ -82,8 +83,8 @@ class ClosetScreen(DataScreen):
             style = "bold red" if unsure else "none"
             category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
             table.add_row(str(item.id), Text(category, style=style, justify="left"), item.state,
-                          "yours" if item.user_label is not None else f"{item.confidence:.0%}", Text(", ".join(item.colours)),
-                          key=str(item.id), height=None)
+                          "yours" if item.user_label is not None else f"{item.confidence:.0%}",
+                          Text(", ".join(item.colours), no_wrap=True, overflow="ellipsis"), key=str(item.id))
         ids = [item.id for item in items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
