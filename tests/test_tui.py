@@ -119,14 +119,40 @@ def test_runs_in_a_real_terminal(home, tmp_path, tmux):
 
 
 async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):
+    """R rebuilds the taste in a thread of its own: while it runs (held here), keys still move the outfits on."""
+    import threading
+
     app = make_app(Settings.resolve(home=home), seed=1)
+    started, release, threads = threading.Event(), threading.Event(), []
+    retrain = app.stylist.retrain
+
+    def held():
+        threads.append(threading.current_thread())
+        started.set()
+        assert release.wait(30), "the test never let the retrain finish"
+        return retrain()
+
+    app.stylist.retrain = held
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("l", "d")
         await settle(pilot, app)
         db(home).execute("DELETE FROM preference_models").connection.commit()
         await pilot.press("R")
+        for _ in range(200):
+            if started.is_set():
+                break
+            await pilot.pause(0.05)
+        assert started.is_set()
+        shown = app.screen.current.id
+        await pilot.press("s")  # the app answers while the retrain is still running
+        await pilot.pause()
+        assert app.screen.current.id != shown and not release.is_set()
+        release.set()
         await settle(pilot, app)
+        notices = [n.message for n in app._notifications]
+    assert threads and threads[0] is not threading.main_thread()
+    assert notices[-2:] == ["rebuilding default's taste from all ratings...", "taste rebuilt from 2 ratings (1 liked)"]
     params = db(home).execute("SELECT params FROM preference_models").fetchone()
     assert params is not None and '"ratings": 2' in params[0]
 
