@@ -7,11 +7,12 @@ from conftest import garment_photo, run_cli
 
 
 @pytest.mark.parametrize("url, code", [
-    ("postgresql+psycopg://wardrobe:s3cretpw@127.0.0.1:1/closet", 7),  # nothing listens there
+    ("postgresql+psycopg://wardrobe:s3cretpw@127.0.0.1:{port}/closet", 7),  # nothing listens there
     ("mysql://wardrobe:s3cretpw@localhost/closet", 2),
     ("::not a url s3cretpw", 2),
 ])
-def test_unusable_databases_are_one_line_without_the_password(url, code):
+def test_unusable_databases_are_one_line_without_the_password(url, code, refused_port):
+    url = url.replace("{port}", str(refused_port))
     for argv in (["--database", url, "list"], ["list"]):
         result = run_cli(*argv, env={"WARDROBE_DATABASE_URL": url})
         assert result.returncode == code, result.stderr

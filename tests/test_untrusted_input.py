@@ -24,11 +24,12 @@ from wardrobe.store import server
 # -- 6. secrets in database URLs ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", [
-    "postgresql+psycopg://u@127.0.0.1:1/db?password=s3cretpw",
-    "postgresql+psycopg://u@127.0.0.1:1/db?sslpassword=s3cretpw&application_name=closet",
-    "postgresql+psycopg://u:s3cretpw@127.0.0.1:1/db?passfile=/home/u/s3cretpw&password=s3cretpw",
+    "postgresql+psycopg://u@127.0.0.1:{port}/db?password=s3cretpw",
+    "postgresql+psycopg://u@127.0.0.1:{port}/db?sslpassword=s3cretpw&application_name=closet",
+    "postgresql+psycopg://u:s3cretpw@127.0.0.1:{port}/db?passfile=/home/u/s3cretpw&password=s3cretpw",
 ])
-def test_secret_query_parameters_are_never_shown(url):
+def test_secret_query_parameters_are_never_shown(url, refused_port):
+    url = url.replace("{port}", str(refused_port))
     for argv in (["list"], ["list", "--json"], ["doctor", "--json"]):
         result = run_cli("--database", url, *argv)
         assert result.returncode in (7, 8), result.stderr
