@@ -22,6 +22,7 @@ MARKED_BY_FIXTURE = {
     "keras": ("model", "slow"),
     "tiny_weights": ("model", "slow"),
     "pg_cluster": ("postgres", "slow"),
+    "pg_tools": ("postgres", "slow"),
     "processes": ("slow",),
     "shared_dir": ("slow",),
     "wheel": ("slow",),
@@ -233,6 +234,17 @@ def pg_cluster():
         pytest.skip(f"no PostgreSQL server could be started here: {exc}")
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture
+def pg_tools() -> dict[str, str]:
+    """PostgreSQL's initdb and pg_ctl, for tests of the cluster fixture itself; skips where they are not installed."""
+    from pgcluster import Unavailable, _binary
+
+    try:
+        return {name: _binary(name) for name in ("initdb", "pg_ctl")}
+    except Unavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture
