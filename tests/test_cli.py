@@ -171,7 +171,9 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
     db = private_home / "inventory.sqlite3"
     deadline = time.time() + 90
     count = 0
+    workers: set[tuple[int, str]] = set()  # every process the add started, as seen while it ran
     while time.time() < deadline and process.poll() is None:
+        workers |= _descendants(process.pid)
         if db.exists():
             try:
                 count = sqlite3.connect(db).execute("SELECT count(*) FROM items").fetchone()[0]
@@ -181,13 +183,16 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
                 break
         time.sleep(0.05)
     assert process.poll() is None, "add finished before it could be killed"
+    workers |= _descendants(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    # Worker processes converting photos must not outlive the killed command.
+    assert workers, "the add started no worker processes"  # 200 photos: a pool converts them
+    # Worker processes converting photos must not outlive the killed command (once orphaned, they are no longer
+    # its children: they are followed by pid and start time, so no other process on the machine counts).
     deadline = time.time() + 10
-    while time.time() < deadline and _children_of(process.pid):
+    while time.time() < deadline and _still_running(workers):
         time.sleep(0.2)
-    assert not _children_of(process.pid)
+    assert not _still_running(workers)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = con.execute("SELECT photo_file, thumbnail_file, probabilities FROM items").fetchall()
@@ -225,22 +230,39 @@ def test_worker_processes_read_the_photos_they_convert(use_tiny_model, tmp_path,
     assert np.allclose(alone, pooled, atol=1e-6)
 
 
-def _children_of(pid: int) -> list[int]:
-    """Processes whose command line is a `wardrobe add` started by pid (orphans are re-parented, so match by cmdline)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read()
-        except OSError:
-            continue
-        if int(entry) != pid and b"wardrobe\x00add" in cmdline and fields[0] not in ("Z", "X"):
-            found.append(int(entry))
+def _started(pid: int) -> str | None:
+    """A running process's start time (/proc/PID/stat field 22); None when it has ended (a zombie has too)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _descendants(pid: int) -> set[tuple[int, str]]:
+    """(pid, start time) of every process under pid: its children by parent id (/proc/PID/task/*/children), theirs..."""
+    import glob
+
+    found, parents = set(), [pid]
+    while parents:
+        parent = parents.pop()
+        for listing in glob.glob(f"/proc/{parent}/task/*/children"):
+            try:
+                with open(listing) as f:
+                    children = [int(child) for child in f.read().split()]
+            except OSError:
+                continue
+            for child in children:
+                if (started := _started(child)) is not None:
+                    found.add((child, started))
+                    parents.append(child)
     return found
+
+
+def _still_running(processes: set[tuple[int, str]]) -> list[int]:
+    """Those of processes that still run: the same pid with the same start time (a reused pid is another process)."""
+    return [pid for pid, started in processes if _started(pid) == started]
 
 
 def test_demo_adds_the_shipped_samples(use_tiny_model):
