@@ -232,3 +232,52 @@ def test_half_blocks_draw_each_pixel_pair_in_its_cell(tmp_path):
     assert cells[1] == [("▀", (0, 0, 0), (0, 0, 0)), ("▀", (8, 8, 8), (8, 8, 8))]
     wide = half_blocks(tmp_path / "p.png", 6, 2)  # room to spare: centred, blank cells either side, runs merged
     assert [s.text for s in wide[1]] == ["  ", "▀", "▀", "  "]
+
+
+async def test_closet_retire_and_the_kind_and_state_filters(home):
+    """x retires the item under the cursor (and x again brings it back); f steps through the categories, v through
+    the states: each shows exactly the items that match, and says so."""
+    from tui_support import CLOSET
+
+    from wardrobe.domain import CATEGORIES
+
+    def state(item_id):
+        return db(home).execute("SELECT state FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("x")
+        await pilot.pause()
+        assert state(1) == "retired" and screen.selected().id == 1 and screen.selected().state == "retired"
+        await pilot.press("x")
+        await pilot.pause()
+        assert state(1) == "active"
+        await pilot.press("down", "down", "L", "down", "x")  # item 3 to the laundry, item 4 retired
+        await pilot.pause()
+        assert (state(3), state(4)) == ("laundry", "retired")
+        assert [n.message for n in app._notifications if n.severity == "error"] == []
+
+        for label in range(len(CATEGORIES)):  # f: one category after another
+            await pilot.press("f")
+            await pilot.pause()
+            wanted = {n for n, (category, _, _) in enumerate(CLOSET, start=1) if category == label}
+            assert set(screen.items) == wanted, label
+            assert f"{len(wanted)} items: {CATEGORIES[label]}, any state" in str(
+                screen.query_one("#closet-filter").render())
+        await pilot.press("f")  # and back to every kind
+        await pilot.pause()
+        assert set(screen.items) == set(range(1, 13))
+
+        for wanted, name in (({1, 2, 5, 6, 7, 8, 9, 10, 11, 12}, "active"), ({3}, "laundry"), ({4}, "retired"),
+                             (set(range(1, 13)), "any state")):
+            await pilot.press("v")
+            await pilot.pause()
+            assert set(screen.items) == wanted, name
+            assert f"{len(wanted)} items: all kinds, {name}" in str(screen.query_one("#closet-filter").render())
+        await pilot.press("f", "v", "v", "v")  # T-shirts (items 1 and 2, active) that are retired: none
+        await pilot.pause()
+        assert screen.items == {} and "No item matches these filters" in str(
+            screen.query_one("#closet-empty").render())
