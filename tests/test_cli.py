@@ -87,9 +87,29 @@ def test_add_list_show_relabel_remove_round_trip(use_tiny_model, closet, private
     assert [i["id"] for i in json.loads(run_cli("list", "--category", str(target), "--json").stdout)] == [first]
     assert run_cli("relabel", str(first), "ankle-boot").returncode == 0
     assert json.loads(run_cli("show", str(first), "--json").stdout)["category"] == "Ankle boot"
+    photo, thumbnail = private_home / shown["photo"], private_home / shown["thumbnail"]
+    assert photo.is_file() and thumbnail.is_file() and photo != thumbnail
     assert run_cli("remove", str(first)).returncode == 0
     assert len(json.loads(run_cli("list", "--json").stdout)) == 2
-    assert not (private_home / shown["photo"]).exists()
+    assert not photo.exists() and not thumbnail.exists()
+    others = [private_home / item[key] for item in json.loads(run_cli("list", "--json").stdout)
+              for key in ("photo", "thumbnail")]
+    assert len(others) == 4 and all(p.is_file() for p in others)  # the other items keep theirs
+
+
+def test_categories_lists_every_category_as_commands_accept_it():
+    from wardrobe.domain import SLOTS, parse_category
+
+    listed = json.loads(run_cli("categories", "--json").stdout)
+    assert [c["label"] for c in listed] == list(range(len(CATEGORIES)))
+    assert [c["category"] for c in listed] == list(CATEGORIES)
+    assert [c["slot"] for c in listed] == [SLOTS[i] for i in range(len(CATEGORIES))]
+    assert all(parse_category(c["name"]) == c["label"] for c in listed)  # each name is one `--label` takes
+    text = run_cli("categories")
+    assert text.returncode == 0 and len(text.stdout.splitlines()) == len(CATEGORIES)
+    for line, c in zip(text.stdout.splitlines(), listed):
+        assert line.split()[:2] == [str(c["label"]), c["name"]] and line.split()[-1] == c["slot"], line
+        assert c["category"] in line
 
 
 def _sha(path):
