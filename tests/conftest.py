@@ -122,6 +122,21 @@ def use_tiny_model(tiny_model, tiny_photo_model, monkeypatch) -> Path:
     return tiny_model
 
 
+def confident_head(home, label: int = 0) -> None:
+    """A personal photo head for the tiny photo network that reads every photo as `label`, all but certain."""
+    from wardrobe.domain import CATEGORIES
+    from wardrobe.services import Wardrobe
+    from wardrobe.vision.head import PhotoHead
+
+    wardrobe = Wardrobe(home)
+    shipped, network = wardrobe.classifier.shipped_head, wardrobe.classifier.network
+    intercept = np.zeros(len(CATEGORIES))
+    intercept[label] = 30.0
+    PhotoHead(mean=shipped.mean, scale=shipped.scale, coef=np.zeros_like(shipped.coef), intercept=intercept,
+              network=network).save(wardrobe.personal_head)
+    wardrobe.close()
+
+
 def write_idx(path: Path, array: np.ndarray) -> None:
     header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
     with gzip.open(path, "wb") as f:

@@ -4,7 +4,7 @@ import json
 from collections import Counter
 
 import numpy as np
-from conftest import garment_photo, run_cli
+from conftest import confident_head, garment_photo, run_cli
 
 from wardrobe.domain import CATEGORIES
 from wardrobe.training.evaluate import confusion, folder_entry, load_mapping, summarise
@@ -98,6 +98,30 @@ def test_photo_folder_report(use_tiny_model, tmp_path):
     text = run_cli("evaluate", "--photos", str(folder))
     assert "shipped photo head" in text.stdout and "all folders" in text.stdout and "unsure:" in text.stdout
     assert f"slot accuracy {report['slot_accuracy']:.3f} (6 scored)" in text.stdout
+
+
+def test_photo_folder_figures_follow_from_what_was_predicted(use_tiny_model, private_home, tmp_path):
+    """A head that reads every photo as T-shirt/top: right in t-shirt/, right slot but wrong class in shirt/, wrong
+    in coat/ and shoes/, and skirt/ scored for its class only. Each accuracy is then a different, known share."""
+    confident_head(private_home, label=0)
+    folder = tmp_path / "labelled"
+    for name in ("t-shirt", "shirt", "coat", "shoes", "skirt"):
+        (folder / name).mkdir(parents=True)
+        for i in range(2):
+            garment_photo(folder / name / f"{i}.jpg", colour=(40 * i, 90, 150))
+    report = json.loads(run_cli("evaluate", "--photos", str(folder), "--json").stdout)
+    assert report["head"] == "personal" and "+personal-head-" in report["classifier"]
+    assert (report["slot_scored"], report["class_scored"], report["all_scored"]) == (8, 8, 10)
+    assert report["slot_accuracy"] == 0.5  # t-shirt and shirt: the top slot
+    assert report["class_accuracy"] == 0.25  # t-shirt only, of the four Fashion-MNIST folders
+    assert report["all_folders_accuracy"] == 0.2  # t-shirt only, of all five
+    assert report["unsure"] == {"flagged_share": 0.0, "slot_error_when_sure": 0.5, "slot_error_when_unsure": None}
+    expected = {"t-shirt": (1.0, 1.0), "shirt": (0.0, 1.0), "coat": (0.0, 0.0), "shoes": (0.0, 0.0),
+                "skirt": (0.0, None)}
+    for name, (class_accuracy, slot_accuracy) in expected.items():
+        entry = report["folders"][name]
+        assert (entry["class_accuracy"], entry["slot_accuracy"]) == (class_accuracy, slot_accuracy), name
+        assert entry["predicted"] == {"T-shirt/top": 2} and entry["unsure"] == 0
 
 
 def test_bad_mapping_and_missing_folder(use_tiny_model, tmp_path):

@@ -3,12 +3,11 @@
 import json
 import re
 
-import numpy as np
 import pytest
-from conftest import garment_photo, run_cli
+from conftest import confident_head, garment_photo, run_cli
 from tui_support import db, screen_text, settle
 
-from wardrobe.domain import CATEGORIES, is_unsure
+from wardrobe.domain import is_unsure
 from wardrobe.settings import Settings
 from wardrobe.tui.add_screen import AddPhotos
 from wardrobe.tui.app import make_app
@@ -256,20 +255,6 @@ async def test_a_tiny_terminal_shows_what_fits(rated_home, where):
     assert len(lines) == 4 and all(len(line) <= 10 for line in lines) and "".join(lines).strip(), lines
     assert errors == []  # DataScreen.read and .change turn any exception into an error notice: there must be none
     assert _rows(rated_home) == before
-
-
-def confident_head(home, label: int = 0) -> None:
-    """A personal photo head for the tiny photo network that reads every photo as `label`, all but certain."""
-    from wardrobe.services import Wardrobe
-    from wardrobe.vision.head import PhotoHead
-
-    wardrobe = Wardrobe(home)
-    shipped, network = wardrobe.classifier.shipped_head, wardrobe.classifier.network
-    intercept = np.zeros(len(CATEGORIES))
-    intercept[label] = 30.0
-    PhotoHead(mean=shipped.mean, scale=shipped.scale, coef=np.zeros_like(shipped.coef), intercept=intercept,
-              network=network).save(wardrobe.personal_head)
-    wardrobe.close()
 
 
 def _unsure_in_db(home) -> list[int]:
