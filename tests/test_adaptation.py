@@ -251,8 +251,12 @@ def test_a_personal_head_for_another_network_is_ignored(use_tiny_model, tmp_path
     wardrobe = Wardrobe(private_home)
     ours = wardrobe.classifier.shipped_head
     wardrobe.close()
-    refit(ours, np.random.default_rng(0).normal(size=(4, ours.mean.shape[0])), np.eye(13)[[11] * 4]).save(
-        private_home / "model-personal" / "head.npz")
+    mine = refit(ours, np.random.default_rng(0).normal(size=(4, ours.mean.shape[0])), np.eye(13)[[11] * 4])
+    # Features of the same size from another photo network (Lite1's beside Lite0's): still not this head's to read.
+    PhotoHead(**{**mine.__dict__, "network": "f" * 64}).save(private_home / "model-personal" / "head.npz")
+    result = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
+    assert result.returncode == 0 and json.loads(result.stdout) == json.loads(shipped.stdout)
+    mine.save(private_home / "model-personal" / "head.npz")
     used = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
     assert used.returncode == 0, used.stderr
     assert json.loads(used.stdout) != json.loads(shipped.stdout)  # a head for this network is the one that decides
