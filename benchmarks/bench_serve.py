@@ -158,7 +158,7 @@ def load(photos: list[Path], per_client: int = 20, clients: int = 4) -> dict:
 
 
 def browser_figures(photos: list[Path], taps: int) -> dict:
-    from conftest import LiveServer, free_port
+    from conftest import LiveServer
     from playwright.sync_api import sync_playwright
 
     from wardrobe.settings import Settings
@@ -167,7 +167,7 @@ def browser_figures(photos: list[Path], taps: int) -> dict:
     with tempfile.TemporaryDirectory() as home:
         app = create_app(Settings.resolve(home=home))
         list(app.state.server.wardrobe.add(app.state.server.wardrobe.find_inputs(photos[:60]), owner="bench"))
-        with LiveServer(app, free_port()) as live, sync_playwright() as manager:
+        with LiveServer(app) as live, sync_playwright() as manager:
             browser = manager.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox",
                                               "--disable-gpu", "--disable-background-networking"])
             context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,

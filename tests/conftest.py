@@ -22,6 +22,7 @@ MARKED_BY_FIXTURE = {
     "keras": ("model", "slow"),
     "tiny_weights": ("model", "slow"),
     "pg_cluster": ("postgres", "slow"),
+    "pg_tools": ("postgres", "slow"),
     "processes": ("slow",),
     "shared_dir": ("slow",),
     "wheel": ("slow",),
@@ -119,6 +120,21 @@ def use_tiny_model(tiny_model, tiny_photo_model, monkeypatch) -> Path:
     monkeypatch.setenv("WARDROBE_MODEL", str(tiny_model))
     monkeypatch.setenv("WARDROBE_PHOTO_MODEL", str(tiny_photo_model))
     return tiny_model
+
+
+def confident_head(home, label: int = 0) -> None:
+    """A personal photo head for the tiny photo network that reads every photo as `label`, all but certain."""
+    from wardrobe.domain import CATEGORIES
+    from wardrobe.services import Wardrobe
+    from wardrobe.vision.head import PhotoHead
+
+    wardrobe = Wardrobe(home)
+    shipped, network = wardrobe.classifier.shipped_head, wardrobe.classifier.network
+    intercept = np.zeros(len(CATEGORIES))
+    intercept[label] = 30.0
+    PhotoHead(mean=shipped.mean, scale=shipped.scale, coef=np.zeros_like(shipped.coef), intercept=intercept,
+              network=network).save(wardrobe.personal_head)
+    wardrobe.close()
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:
@@ -236,6 +252,17 @@ def pg_cluster():
 
 
 @pytest.fixture
+def pg_tools() -> dict[str, str]:
+    """PostgreSQL's initdb and pg_ctl, for tests of the cluster fixture itself; skips where they are not installed."""
+    from pgcluster import Unavailable, _binary
+
+    try:
+        return {name: _binary(name) for name in ("initdb", "pg_ctl")}
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
 def pg_url(pg_cluster) -> str:
     """The URL of a fresh, empty database on the session's cluster."""
     return pg_cluster.create_database()
@@ -311,16 +338,22 @@ def browser():
 
 
 class LiveServer:
-    """`wardrobe serve`'s app under a real uvicorn, in a thread, on a free loopback port."""
+    """`wardrobe serve`'s app under a real uvicorn, in a thread, on a loopback socket bound here (port 0: the kernel
+    picks a free port and nobody can take it between choosing and listening); `port` binds that one instead."""
 
-    def __init__(self, app, port: int):
+    def __init__(self, app, port: int | None = None):
+        import socket
         import threading
 
         import uvicorn
 
+        self.socket = socket.socket()
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", port or 0))
+        port = self.socket.getsockname()[1]
         self.app, self.url = app, f"http://127.0.0.1:{port}"
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
     def __enter__(self):
         import time
@@ -335,6 +368,7 @@ class LiveServer:
     def __exit__(self, *exc):
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.socket.close()
 
     def pairing_link(self, user: str = "alice") -> str:
         from wardrobe.services.pairing import new_code
@@ -343,12 +377,25 @@ class LiveServer:
 
 
 def free_port() -> int:
-    """A port free on loopback now (the kernel picks it; a race with another process is possible but unlikely)."""
+    """A port free on loopback now, for a server in another process (the kernel picks it). Another process may take
+    it before that server listens: callers retry with a new one (see test_serve); in-process servers bind their own
+    socket instead (LiveServer)."""
     import socket
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def refused_port() -> int:
+    """A loopback port that refuses connections for the whole test: bound here and never listening, so no other
+    process can take it (port 1 was assumed closed; nothing made it so)."""
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
 @pytest.fixture
@@ -359,5 +406,5 @@ def live(use_tiny_model, private_home):
     from wardrobe.web.server import ServeOptions
 
     app = create_app(Settings.resolve(home=private_home), ServeOptions(seed=1))
-    with LiveServer(app, free_port()) as server:
+    with LiveServer(app) as server:
         yield server

@@ -225,17 +225,41 @@ def test_retrain_classifier_measures_and_decides(use_tiny_model, tmp_path, tiny_
 
 
 def test_a_personal_head_for_another_network_is_ignored(use_tiny_model, tmp_path, private_home):
+    """A head fitted for another network (or an old release's, of another embedding size) is never used: the shipped
+    head classifies, as if there were none; a head fitted for this network is used (so the comparison can fail)."""
+    garment_photo(tmp_path / "a.jpg")
+    shipped = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
+    assert shipped.returncode == 0, shipped.stderr
     head = fit_head(np.random.default_rng(0).normal(size=(20, 8)), np.arange(20) % 2, np.ones(20), network="other")
     head.save(private_home / "model-personal" / "head.npz")
     old = PhotoHead(mean=np.zeros(2048), scale=np.ones(2048), coef=np.zeros((10, 2048)), intercept=np.zeros(10),
                     network="old resnet")  # what the last release's `retrain --classifier` left behind
     old.save(private_home / "model-personal" / "old.npz")
-    garment_photo(tmp_path / "a.jpg")
-    result = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
-    assert result.returncode == 0, result.stderr  # a different embedding size would crash if it were used
-    (private_home / "model-personal" / "old.npz").replace(private_home / "model-personal" / "head.npz")
     result = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
     assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(shipped.stdout)
+    (private_home / "model-personal" / "old.npz").replace(private_home / "model-personal" / "head.npz")
+    result = run_cli("classify", "--json", str(tmp_path / "a.jpg"))  # a different embedding size would crash here
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(shipped.stdout)
+    assert run_cli("add", str(tmp_path / "a.jpg")).returncode == 0
+    [item] = json.loads(run_cli("list", "--json").stdout)
+    assert "+shipped-head-" in item["model_version"] and "personal" not in item["model_version"]
+
+    from wardrobe.services import Wardrobe
+
+    wardrobe = Wardrobe(private_home)
+    ours = wardrobe.classifier.shipped_head
+    wardrobe.close()
+    mine = refit(ours, np.random.default_rng(0).normal(size=(4, ours.mean.shape[0])), np.eye(13)[[11] * 4])
+    # Features of the same size from another photo network (Lite1's beside Lite0's): still not this head's to read.
+    PhotoHead(**{**mine.__dict__, "network": "f" * 64}).save(private_home / "model-personal" / "head.npz")
+    result = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
+    assert result.returncode == 0 and json.loads(result.stdout) == json.loads(shipped.stdout)
+    mine.save(private_home / "model-personal" / "head.npz")
+    used = run_cli("classify", "--json", str(tmp_path / "a.jpg"))
+    assert used.returncode == 0, used.stderr
+    assert json.loads(used.stdout) != json.loads(shipped.stdout)  # a head for this network is the one that decides
 
 
 def test_items_predicted_by_another_head_are_repaired_by_the_next_retrain(use_tiny_model, tmp_path, private_home):

@@ -34,11 +34,18 @@ def no_heavy_imports(processes, code: str) -> set:
 
 
 def test_help_and_light_commands_do_not_import_tensorflow(processes, tmp_path):
-    for argv in (["--help"], ["list"], ["show", "1"], ["relabel", "1", "coat"], ["remove", "1"], ["add", "--help"]):
+    """Each light command does its work (exit 0 on an item that is there), and none imports the heavy libraries."""
+    from conftest import stock_closet
+
+    stock_closet(tmp_path, {0: 2, 1: 1})
+    for argv in (["--help"], ["list"], ["show", "1"], ["relabel", "3", "coat"], ["laundry", "2"], ["remove", "1"],
+                 ["add", "--help"]):
         code = (f"import os; os.environ['WARDROBE_HOME']={str(tmp_path)!r}\n"
-                f"from wardrobe.cli import app\ntry:\n    app({argv!r})\nexcept SystemExit:\n    pass")
+                f"from wardrobe.cli import run\nassert run({argv!r}) == 0, {argv!r}")
         loaded = no_heavy_imports(processes, code)
         assert "tensorflow" not in loaded and "keras" not in loaded and "textual" not in loaded, argv
+    con = sqlite3.connect(tmp_path / "inventory.sqlite3")
+    assert con.execute("SELECT id, user_label, state FROM items").fetchall() == [(2, None, "laundry"), (3, 4, "active")]
 
 
 def test_add_and_classify_run_without_tensorflow(processes, use_tiny_model, closet):
@@ -80,9 +87,29 @@ def test_add_list_show_relabel_remove_round_trip(use_tiny_model, closet, private
     assert [i["id"] for i in json.loads(run_cli("list", "--category", str(target), "--json").stdout)] == [first]
     assert run_cli("relabel", str(first), "ankle-boot").returncode == 0
     assert json.loads(run_cli("show", str(first), "--json").stdout)["category"] == "Ankle boot"
+    photo, thumbnail = private_home / shown["photo"], private_home / shown["thumbnail"]
+    assert photo.is_file() and thumbnail.is_file() and photo != thumbnail
     assert run_cli("remove", str(first)).returncode == 0
     assert len(json.loads(run_cli("list", "--json").stdout)) == 2
-    assert not (private_home / shown["photo"]).exists()
+    assert not photo.exists() and not thumbnail.exists()
+    others = [private_home / item[key] for item in json.loads(run_cli("list", "--json").stdout)
+              for key in ("photo", "thumbnail")]
+    assert len(others) == 4 and all(p.is_file() for p in others)  # the other items keep theirs
+
+
+def test_categories_lists_every_category_as_commands_accept_it():
+    from wardrobe.domain import SLOTS, parse_category
+
+    listed = json.loads(run_cli("categories", "--json").stdout)
+    assert [c["label"] for c in listed] == list(range(len(CATEGORIES)))
+    assert [c["category"] for c in listed] == list(CATEGORIES)
+    assert [c["slot"] for c in listed] == [SLOTS[i] for i in range(len(CATEGORIES))]
+    assert all(parse_category(c["name"]) == c["label"] for c in listed)  # each name is one `--label` takes
+    text = run_cli("categories")
+    assert text.returncode == 0 and len(text.stdout.splitlines()) == len(CATEGORIES)
+    for line, c in zip(text.stdout.splitlines(), listed):
+        assert line.split()[:2] == [str(c["label"]), c["name"]] and line.split()[-1] == c["slot"], line
+        assert c["category"] in line
 
 
 def _sha(path):
@@ -164,7 +191,9 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
     db = private_home / "inventory.sqlite3"
     deadline = time.time() + 90
     count = 0
+    workers: set[tuple[int, str]] = set()  # every process the add started, as seen while it ran
     while time.time() < deadline and process.poll() is None:
+        workers |= _descendants(process.pid)
         if db.exists():
             try:
                 count = sqlite3.connect(db).execute("SELECT count(*) FROM items").fetchone()[0]
@@ -174,13 +203,16 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
                 break
         time.sleep(0.05)
     assert process.poll() is None, "add finished before it could be killed"
+    workers |= _descendants(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    # Worker processes converting photos must not outlive the killed command.
+    assert workers, "the add started no worker processes"  # 200 photos: a pool converts them
+    # Worker processes converting photos must not outlive the killed command (once orphaned, they are no longer
+    # its children: they are followed by pid and start time, so no other process on the machine counts).
     deadline = time.time() + 10
-    while time.time() < deadline and _children_of(process.pid):
+    while time.time() < deadline and _still_running(workers):
         time.sleep(0.2)
-    assert not _children_of(process.pid)
+    assert not _still_running(workers)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = con.execute("SELECT photo_file, thumbnail_file, probabilities FROM items").fetchall()
@@ -218,22 +250,39 @@ def test_worker_processes_read_the_photos_they_convert(use_tiny_model, tmp_path,
     assert np.allclose(alone, pooled, atol=1e-6)
 
 
-def _children_of(pid: int) -> list[int]:
-    """Processes whose command line is a `wardrobe add` started by pid (orphans are re-parented, so match by cmdline)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                cmdline = f.read()
-        except OSError:
-            continue
-        if int(entry) != pid and b"wardrobe\x00add" in cmdline and fields[0] not in ("Z", "X"):
-            found.append(int(entry))
+def _started(pid: int) -> str | None:
+    """A running process's start time (/proc/PID/stat field 22); None when it has ended (a zombie has too)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _descendants(pid: int) -> set[tuple[int, str]]:
+    """(pid, start time) of every process under pid: its children by parent id (/proc/PID/task/*/children), theirs..."""
+    import glob
+
+    found, parents = set(), [pid]
+    while parents:
+        parent = parents.pop()
+        for listing in glob.glob(f"/proc/{parent}/task/*/children"):
+            try:
+                with open(listing) as f:
+                    children = [int(child) for child in f.read().split()]
+            except OSError:
+                continue
+            for child in children:
+                if (started := _started(child)) is not None:
+                    found.add((child, started))
+                    parents.append(child)
     return found
+
+
+def _still_running(processes: set[tuple[int, str]]) -> list[int]:
+    """Those of processes that still run: the same pid with the same start time (a reused pid is another process)."""
+    return [pid for pid, started in processes if _started(pid) == started]
 
 
 def test_demo_adds_the_shipped_samples(use_tiny_model):

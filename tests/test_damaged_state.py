@@ -87,10 +87,14 @@ def test_a_home_that_is_a_file(tmp_path):
     no_traceback(result)
 
 
-def _as_nobody() -> list[str] | None:
+def _unprivileged() -> list[str]:
+    """How to run a command that file permissions bind: as it is, unless we are root (whom they do not bind): then
+    as `nobody`, through setpriv (skipped where there is none)."""
+    if os.geteuid() != 0:
+        return []
     setpriv = shutil.which("setpriv")
-    if os.geteuid() != 0 or not setpriv:
-        return None
+    if not setpriv:
+        pytest.skip("running as root without setpriv: no unprivileged user to run as (root ignores file permissions)")
     return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
@@ -104,14 +108,11 @@ def shared_dir():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _run_as_nobody(*args, home: Path, model: Path | None = None):
-    prefix = _as_nobody()
-    if prefix is None:
-        pytest.skip("needs root and setpriv to run as an unprivileged user (root ignores file permissions)")
+def _run_unprivileged(*args, home: Path, model: Path | None = None):
     env = {**os.environ, "WARDROBE_HOME": str(home), "HOME": str(home.parent), "TF_CPP_MIN_LOG_LEVEL": "3"}
     if model:
         env["WARDROBE_MODEL"] = str(model)
-    return subprocess.run([*prefix, sys.executable, "-m", "wardrobe", *args], capture_output=True, text=True,
+    return subprocess.run([*_unprivileged(), sys.executable, "-m", "wardrobe", *args], capture_output=True, text=True,
                           env=env, timeout=180, cwd=home.parent)
 
 
@@ -125,13 +126,13 @@ def test_a_read_only_home_still_lists_and_refuses_changes_in_one_line(shared_dir
     model = shared_dir / "model"
     shutil.copytree(tiny_model, model)
     subprocess.run(["chmod", "-R", "a+rX,a-w", str(home), str(model)], check=True)
-    listing = _run_as_nobody("list", home=home, model=model)
+    listing = _run_unprivileged("list", home=home, model=model)
     assert listing.returncode == 0 and "shirt.jpg" in listing.stdout, listing.stderr
-    assert _run_as_nobody("show", "1", home=home).returncode == 0
+    assert _run_unprivileged("show", "1", home=home).returncode == 0
     photo = garment_photo(shared_dir / "a.jpg")
     photo.chmod(0o644)
     for argv in (["relabel", "1", "coat"], ["add", str(photo)]):
-        result = _run_as_nobody(*argv, home=home, model=model)
+        result = _run_unprivileged(*argv, home=home, model=model)
         assert result.returncode == 7 and "read-only" in result.stderr, (argv, result.stderr)
         no_traceback(result)
 
@@ -146,7 +147,7 @@ def test_an_unwritable_photo_library_is_one_line(shared_dir, tiny_model):
     (home / "photos").chmod(0o555)
     photo = garment_photo(shared_dir / "a.jpg")
     photo.chmod(0o644)
-    result = _run_as_nobody("add", str(photo), home=home, model=model)
+    result = _run_unprivileged("add", str(photo), home=home, model=model)
     assert result.returncode == 7 and "photos" in result.stderr and "permission denied" in result.stderr, result.stderr
     no_traceback(result)
 

@@ -51,13 +51,22 @@ def test_usage_lines_name_arguments_plainly():
     assert "wardrobe remove [OPTIONS] ID..." in run_cli("remove", "--help").stdout
 
 
-def test_demo_names_no_folder_that_is_gone_afterwards(use_tiny_model):
+def test_demo_names_no_folder_that_is_gone_afterwards(use_tiny_model, tmp_path, monkeypatch):
+    import tempfile
+
+    temp = tmp_path / "temp"  # the demo's throwaway homes land here, never in the machine's temporary folder
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # in-process: tempfile read TMPDIR long ago
     result = run_cli("demo")
     assert result.returncode == 0, result.stderr
     for path in re.findall(r"(/\S*wardrobe-demo-\S*)", result.stdout + result.stderr):
         assert Path(path.rstrip(":,")).exists(), path
+    assert list(temp.iterdir()) == []  # deleted afterwards
     kept = run_cli("demo", "--keep")
-    assert "kept: wardrobe --home" in kept.stderr
+    [home] = re.findall(r"kept: wardrobe --home (\S+) list", kept.stderr)
+    assert Path(home).parent == temp and (Path(home) / "inventory.sqlite3").is_file()
+    assert len(json.loads(run_cli("--home", home, "list", "--json").stdout)) == 10
 
 
 def test_help_documents_every_exit_code():

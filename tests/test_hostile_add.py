@@ -1,6 +1,7 @@
 """`wardrobe add` under attack: hostile files, odd names, concurrent adds, full disks, leftovers of a kill."""
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -54,8 +55,6 @@ def test_one_bad_file_never_stops_an_add_and_every_refusal_is_one_line(use_tiny_
     assert listing.returncode == 0 and len(listing.stdout.splitlines()) == 8 and "new\\nline.jpg" in listing.stdout
     assert len(library_files(private_home)) == 14  # a photo and a thumbnail per item, no stray file
     again = run_cli("add", "--json", str(hostile_closet))
-    import json
-
     records = json.loads(again.stdout)  # valid JSON whatever the names
     assert sum(bool(r.get("duplicate")) for r in records) == 7
 
@@ -69,15 +68,35 @@ def test_devices_and_pipes_given_by_name_are_refused_at_once(use_tiny_model, tmp
     assert_clean_stderr(result.stderr)
 
 
-def test_skipped_files_and_unreadable_folders_are_counted(use_tiny_model, tmp_path):
+def test_skipped_files_and_unreadable_folders_are_counted(use_tiny_model, tmp_path, monkeypatch):
     folder = tmp_path / "closet"
     folder.mkdir()
     garment_photo(folder / "a.jpg")
     (folder / "notes.txt").write_text("x")
     Image.new("RGB", (8, 8)).save(folder / "scan.bmp")
-    result = run_cli("add", str(folder))
+    for name in ("private", "z-locked"):
+        (folder / name).mkdir()
+        garment_photo(folder / name / "hidden.jpg", colour=(200, 30, 30))
+        (folder / name).chmod(0)
+    if os.geteuid() == 0:  # root reads folders whatever their permissions: refuse them as the kernel would a user
+        real = os.scandir
+
+        def scandir(path="."):
+            if Path(os.fsdecode(path)).name in ("private", "z-locked"):
+                raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        result = run_cli("add", str(folder))
+    finally:
+        for name in ("private", "z-locked"):
+            (folder / name).chmod(0o755)
     assert result.returncode == 0, result.stderr
     assert "skipped 2 files that are not photos: notes.txt, scan.bmp" in result.stderr
+    assert (f"skipped 2 folders that cannot be read: {folder / 'private'}, {folder / 'z-locked'}"
+            in result.stderr), result.stderr
+    assert "added 1," in result.stderr and len(result.stdout.splitlines()) == 1  # a.jpg only
 
 
 def test_concurrent_adds_of_the_same_photos_report_already_there(processes, use_tiny_model, tmp_path, private_home):
@@ -97,7 +116,6 @@ def test_concurrent_adds_of_the_same_photos_report_already_there(processes, use_
 
 
 def test_a_full_disk_stops_add_with_one_line_and_no_stray_files(use_tiny_model, tmp_path, private_home, monkeypatch):
-    from wardrobe.services import HomeUnusable, Wardrobe
     from wardrobe.store import library
 
     folder = tmp_path / "closet"
@@ -114,11 +132,13 @@ def test_a_full_disk_stops_add_with_one_line_and_no_stray_files(use_tiny_model, 
         return real(target, data)
 
     monkeypatch.setattr(library, "write_beside", write_beside)
-    service = Wardrobe()
-    with pytest.raises(HomeUnusable, match="disk is full"):
-        list(service.add(service.find_inputs([folder])))
-    service.close()
+    result = run_cli("add", str(folder))
+    assert len(calls) >= 3  # the disk filled up half-way
+    assert result.returncode == 7, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("wardrobe: ") and "disk is full" in line, line
     assert library_files(private_home) == [] and not list((private_home / "photos").rglob(".*.tmp"))
+    assert json.loads(run_cli("list", "--json").stdout) == []
 
 
 def test_rows_that_fail_to_insert_take_their_files_back(use_tiny_model, tmp_path, private_home, monkeypatch):

@@ -71,6 +71,18 @@ def test_features_match_their_names_and_ignore_piece_order():
     # Counting pieces per category gives back the number of pieces.
     assert np.allclose(features[:, :len(CATEGORIES)].sum(1), (rows >= 0).sum(1))
     assert np.allclose(features[:, names.index("form:pieces")] * PIECES, (rows >= 0).sum(1))
+    # The same pieces in other columns: every feature but the positional form:* ones is unchanged.
+    positional = [i for i, name in enumerate(names) if name.startswith("form:") and name != "form:pieces"]
+    assert len(positional) == 4
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        order = rng.permutation(rows.shape[1])
+        permuted = outfit_features(ItemTable(closet), rows[:, order])
+        kept = np.ones(len(names), bool)
+        kept[positional] = False
+        assert np.allclose(permuted[:, kept], features[:, kept], atol=1e-9), order
+    moved = outfit_features(ItemTable(closet), rows[:, ::-1])  # the main piece to the accessory column...
+    assert not np.allclose(moved[:, positional], features[:, positional])  # ...the positional ones do change
 
 
 def test_preference_model_is_stored_as_plain_json_and_round_trips():

@@ -140,10 +140,11 @@ def test_unusable_urls_are_refused_without_their_password(url):
     assert "pw" not in str(refused.value).replace("wardrobe[postgres]", "")
 
 
-def test_a_wrong_password_or_a_stopped_server_is_one_line_without_the_password(pg_cluster):
+def test_a_wrong_password_or_a_stopped_server_is_one_line_without_the_password(pg_cluster, refused_port):
     from wardrobe.store.errors import ServerUnreachable
 
-    for url in (pg_cluster.url(password="s3cret-wrong"), "postgresql+psycopg://wardrobe:s3cret-wrong@127.0.0.1:1/x"):
+    for url in (pg_cluster.url(password="s3cret-wrong"),
+                f"postgresql+psycopg://wardrobe:s3cret-wrong@127.0.0.1:{refused_port}/x"):
         with pytest.raises(ServerUnreachable) as refused:
             Inventory(url=url)
         message = str(refused.value)

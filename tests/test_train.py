@@ -48,34 +48,53 @@ def test_augmentation_keeps_shape_and_changes_images(keras):
     assert (untouched == images).all()
 
 
-def test_train_resume_and_export(keras, tiny_fmnist, tmp_path):
+def test_train_resume_and_export(keras, tiny_fmnist, tmp_path, monkeypatch, capsys):
+    from wardrobe.training import resnet
+
     run_dir, out_dir = tmp_path / "run", tmp_path / "model"
     train(TrainConfig(epochs=1, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
     run = RunFolder(run_dir)
-    assert [r["epoch"] for r in run.read_history()] == [1]
+    first = run.read_history()
+    assert [r["epoch"] for r in first] == [1]
     assert run.checkpoint.is_file() and run.best.is_file()
     # The same run asked for more epochs resumes with its stored settings, so this stays at 1...
     train(TrainConfig(epochs=3, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
-    assert len(run.read_history()) == 1
-    # ...and a run stopped after epoch 1 of 2 continues at epoch 2.
+    assert run.read_history() == first
+    # ...and a run stopped after epoch 1 of 2 continues at epoch 2, from its checkpoint: no network is built afresh.
     cfg = json.loads(run.config.read_text())
     run.config.write_text(json.dumps({**cfg, "epochs": 2}))
+
+    def built_afresh(*args, **kwargs):
+        raise AssertionError("a resumed run built a new network instead of loading its checkpoint")
+
+    monkeypatch.setattr(resnet, "build_resnet50", built_afresh)
+    capsys.readouterr()
     train(TrainConfig(epochs=2, **TINY), run_dir, data_dir=tiny_fmnist, verbose=0)
+    monkeypatch.undo()
+    assert "resumed run run after epoch 1/2" in capsys.readouterr().err
+    history = run.read_history()
+    assert history[0] == first[0]  # epoch 1 kept as it was (a restart would have measured it again)
     with open(run.history) as f:
         rows = list(csv.DictReader(f))
     assert [int(r["epoch"]) for r in rows] == [1, 2]
-    assert float(rows[1]["elapsed"]) >= float(rows[0]["elapsed"])
+    assert abs(float(rows[1]["elapsed"]) - float(rows[0]["elapsed"]) - float(rows[1]["seconds"])) <= 0.1 + 1e-9
 
     card = export(run_dir, out_dir, data_dir=tiny_fmnist)
     path, checked = verified_artifact(out_dir, "litert")
     assert checked == card and path.is_file()
-    assert card["test_images"] == 100 and 0 <= card["test_accuracy"] <= 1
+    # The card's figures are the run's and the test set's: best epoch on validation, its accuracy measured again.
+    best = max(history, key=lambda r: r["val_accuracy"])
+    assert card["epochs"] == best["epoch"] and card["validation_accuracy"] == round(best["val_accuracy"], 4)
+    assert card["train_accuracy"] == round(best["accuracy"], 4)
+    data = fmnist.load(tiny_fmnist)
+    model, _ = load_keras(out_dir)
+    predicted = model.predict(data["test_images"][..., None].astype("float32"), verbose=0).argmax(1)
+    assert card["test_images"] == 100 and card["test_accuracy"] == round(float(np.mean(predicted == data["test_labels"])), 4)
     # Every artifact was measured against the float32 model it came from.
     for kind in ("weights", "litert"):
         assert card["artifacts"][kind]["agreement_with_float32"] >= 0.95, card["artifacts"][kind]
-    model, _ = load_keras(out_dir)
     assert model.count_params() == card["parameters"]
-    assert card["epochs"] in (1, 2) and card["class_names"][9] == "Ankle boot"
+    assert card["class_names"][9] == "Ankle boot"
     assert card["preprocessing_version"] and card["versions"]["keras"]
     # Publishing again replaces the file and leaves no stale weights behind.
     export(run_dir, out_dir, data_dir=tiny_fmnist)

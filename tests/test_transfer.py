@@ -65,11 +65,13 @@ def _library(service: Wardrobe) -> dict:
             for p in (root / folder).rglob("*") if p.is_file()}
 
 
-def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row_and_photo(tmp_path, pg_url):
+def test_round_trip_through_each_database_keeps_every_row_and_photo(tmp_path, location):
+    """SQLite -> the location (another SQLite file, or PostgreSQL) -> SQLite: every row and every photo's bytes."""
     source = Wardrobe(tmp_path / "a")
     _fill(source, tmp_path)
     export_archive(source, tmp_path / "a.tar")
-    server = Wardrobe(tmp_path / "b", database=pg_url)
+    server = Wardrobe(tmp_path / "b", database=location.get("url") or f"sqlite:///{location['path']}")
+    assert server.inventory.where.endswith("inv.sqlite3") == ("path" in location)
     counts = import_archive(server, tmp_path / "a.tar")
     assert counts["items"] == len(LABELS) and counts["ratings"] == 2 and counts["files"] == 2 * len(LABELS)
     export_archive(server, tmp_path / "b.tar")

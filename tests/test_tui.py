@@ -119,14 +119,40 @@ def test_runs_in_a_real_terminal(home, tmp_path, tmux):
 
 
 async def test_retrain_runs_in_a_worker_and_rebuilds_the_model(home):
+    """R rebuilds the taste in a thread of its own: while it runs (held here), keys still move the outfits on."""
+    import threading
+
     app = make_app(Settings.resolve(home=home), seed=1)
+    started, release, threads = threading.Event(), threading.Event(), []
+    retrain = app.stylist.retrain
+
+    def held():
+        threads.append(threading.current_thread())
+        started.set()
+        assert release.wait(30), "the test never let the retrain finish"
+        return retrain()
+
+    app.stylist.retrain = held
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("l", "d")
         await settle(pilot, app)
         db(home).execute("DELETE FROM preference_models").connection.commit()
         await pilot.press("R")
+        for _ in range(200):
+            if started.is_set():
+                break
+            await pilot.pause(0.05)
+        assert started.is_set()
+        shown = app.screen.current.id
+        await pilot.press("s")  # the app answers while the retrain is still running
+        await pilot.pause()
+        assert app.screen.current.id != shown and not release.is_set()
+        release.set()
         await settle(pilot, app)
+        notices = [n.message for n in app._notifications]
+    assert threads and threads[0] is not threading.main_thread()
+    assert notices[-2:] == ["rebuilding default's taste from all ratings...", "taste rebuilt from 2 ratings (1 liked)"]
     params = db(home).execute("SELECT params FROM preference_models").fetchone()
     assert params is not None and '"ratings": 2' in params[0]
 
@@ -206,3 +232,52 @@ def test_half_blocks_draw_each_pixel_pair_in_its_cell(tmp_path):
     assert cells[1] == [("▀", (0, 0, 0), (0, 0, 0)), ("▀", (8, 8, 8), (8, 8, 8))]
     wide = half_blocks(tmp_path / "p.png", 6, 2)  # room to spare: centred, blank cells either side, runs merged
     assert [s.text for s in wide[1]] == ["  ", "▀", "▀", "  "]
+
+
+async def test_closet_retire_and_the_kind_and_state_filters(home):
+    """x retires the item under the cursor (and x again brings it back); f steps through the categories, v through
+    the states: each shows exactly the items that match, and says so."""
+    from tui_support import CLOSET
+
+    from wardrobe.domain import CATEGORIES
+
+    def state(item_id):
+        return db(home).execute("SELECT state FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("x")
+        await pilot.pause()
+        assert state(1) == "retired" and screen.selected().id == 1 and screen.selected().state == "retired"
+        await pilot.press("x")
+        await pilot.pause()
+        assert state(1) == "active"
+        await pilot.press("down", "down", "L", "down", "x")  # item 3 to the laundry, item 4 retired
+        await pilot.pause()
+        assert (state(3), state(4)) == ("laundry", "retired")
+        assert [n.message for n in app._notifications if n.severity == "error"] == []
+
+        for label in range(len(CATEGORIES)):  # f: one category after another
+            await pilot.press("f")
+            await pilot.pause()
+            wanted = {n for n, (category, _, _) in enumerate(CLOSET, start=1) if category == label}
+            assert set(screen.items) == wanted, label
+            assert f"{len(wanted)} items: {CATEGORIES[label]}, any state" in str(
+                screen.query_one("#closet-filter").render())
+        await pilot.press("f")  # and back to every kind
+        await pilot.pause()
+        assert set(screen.items) == set(range(1, 13))
+
+        for wanted, name in (({1, 2, 5, 6, 7, 8, 9, 10, 11, 12}, "active"), ({3}, "laundry"), ({4}, "retired"),
+                             (set(range(1, 13)), "any state")):
+            await pilot.press("v")
+            await pilot.pause()
+            assert set(screen.items) == wanted, name
+            assert f"{len(wanted)} items: all kinds, {name}" in str(screen.query_one("#closet-filter").render())
+        await pilot.press("f", "v", "v", "v")  # T-shirts (items 1 and 2, active) that are retired: none
+        await pilot.pause()
+        assert screen.items == {} and "No item matches these filters" in str(
+            screen.query_one("#closet-empty").render())

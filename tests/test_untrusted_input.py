@@ -24,11 +24,12 @@ from wardrobe.store import server
 # -- 6. secrets in database URLs ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", [
-    "postgresql+psycopg://u@127.0.0.1:1/db?password=s3cretpw",
-    "postgresql+psycopg://u@127.0.0.1:1/db?sslpassword=s3cretpw&application_name=closet",
-    "postgresql+psycopg://u:s3cretpw@127.0.0.1:1/db?passfile=/home/u/s3cretpw&password=s3cretpw",
+    "postgresql+psycopg://u@127.0.0.1:{port}/db?password=s3cretpw",
+    "postgresql+psycopg://u@127.0.0.1:{port}/db?sslpassword=s3cretpw&application_name=closet",
+    "postgresql+psycopg://u:s3cretpw@127.0.0.1:{port}/db?passfile=/home/u/s3cretpw&password=s3cretpw",
 ])
-def test_secret_query_parameters_are_never_shown(url):
+def test_secret_query_parameters_are_never_shown(url, refused_port):
+    url = url.replace("{port}", str(refused_port))
     for argv in (["list"], ["list", "--json"], ["doctor", "--json"]):
         result = run_cli("--database", url, *argv)
         assert result.returncode in (7, 8), result.stderr
@@ -90,7 +91,7 @@ def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp
     results = list(service.add(service.find_inputs([tmp_path / "closet"])))
     service.close()
     # Photos read after the swap are read as they are then: another photo, or refused as no regular file.
-    assert all(r.error is None or swap == "dev-zero" and "not a regular file" in r.error for r in results), results
+    assert all(r.error is None or swap == "dev-zero" and "not a regular file" in r.error for r in results), [r.error for r in results]
     assert _stored_photos_match_their_hash(private_home) == len([r for r in results if r.item]) >= 1
     assert sum(p.stat().st_size for p in (private_home / "photos").rglob("*")) < 1_000_000
     assert not list((private_home / "photos").rglob(".*.tmp"))
@@ -116,10 +117,10 @@ def test_long_thin_photos_are_refused_before_decoding(tmp_path, size):
 
     path = tmp_path / "thin.png"
     path.write_bytes(_png_claiming(*size))
-    started = time.perf_counter()
+    started = time.thread_time()  # this thread's CPU time: what decoding would cost, whatever else the machine runs
     with pytest.raises(PhotoError, match="long and thin"):
         open_photo(path)
-    assert time.perf_counter() - started < 1
+    assert time.thread_time() - started < 1
 
 
 def test_a_real_long_thin_png_is_one_line_from_add(use_tiny_model, tmp_path):

@@ -33,13 +33,19 @@ def loved_dress(stylist) -> int:
 
 
 def test_pieces_worn_today_are_not_proposed_again_today(stylist):
+    from datetime import timedelta
+
     loved = loved_dress(stylist)
     rate_some(stylist, 20, liked=lambda ids: loved in ids)
     worn = [loved] + [item.id for item in stylist.suggest(1)[0].items if item.id != loved]
     stylist.wear(worn)
+    [worn_at] = {when for _, when in stylist.taste.wears(stylist.user_id)}
+    stylist.now = lambda: worn_at  # the moment of the wear: the same day, even a second before midnight
     for _ in range(6):
         for outfit in pieces(stylist.suggest(5)):
             assert not outfit & set(worn)
+    stylist.now = lambda: worn_at + timedelta(days=1)  # tomorrow they may be worn again
+    assert any(outfit & set(worn) for _ in range(6) for outfit in pieces(stylist.suggest(5)))
 
 
 def test_the_only_shoes_are_proposed_though_worn_today_and_in_every_outfit(private_home):

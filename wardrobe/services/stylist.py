@@ -49,6 +49,8 @@ def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None
 class Stylist:
     """One user's outfits and taste, over a Wardrobe's inventory."""
 
+    now = staticmethod(utcnow)  # the clock (naive UTC) that says which day is today; tests set a time of their own
+
     def __init__(self, wardrobe: Wardrobe, user: str = "default", seed: int | None = None):
         self.wardrobe = wardrobe
         self.user = check_user_name(user)
@@ -66,8 +68,8 @@ class Stylist:
         """The closet and the ids of its items this user wore today (their local calendar day)."""
         wearables = self.taste.wearable(self.user_id, skip_embeddings=set(self._projected))
         self._project(wearables)
-        now = utcnow()
-        today = datetime.now().astimezone().date()
+        now = self.now()
+        today = now.replace(tzinfo=timezone.utc).astimezone().date()
         worn_today = {w.id for w in wearables
                       if w.last_worn and w.last_worn.replace(tzinfo=timezone.utc).astimezone().date() == today}
         return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables]), worn_today
