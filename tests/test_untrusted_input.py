@@ -91,7 +91,8 @@ def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp
     results = list(service.add(service.find_inputs([tmp_path / "closet"])))
     service.close()
     # Photos read after the swap are read as they are then: another photo, or refused as no regular file.
-    assert all(r.error is None or swap == "dev-zero" and "not a regular file" in r.error for r in results), [r.error for r in results]
+    errors = [r.error for r in results]
+    assert all(e is None or swap == "dev-zero" and "not a regular file" in e for e in errors), errors
     assert _stored_photos_match_their_hash(private_home) == len([r for r in results if r.item]) >= 1
     assert sum(p.stat().st_size for p in (private_home / "photos").rglob("*")) < 1_000_000
     assert not list((private_home / "photos").rglob(".*.tmp"))
