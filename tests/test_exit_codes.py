@@ -49,9 +49,6 @@ def test_ctrl_c_inside_a_command_is_exit_130(private_home, monkeypatch):
     assert result.returncode == 130
 
 
-@pytest.mark.xfail(strict=True, reason="Typer's main turns a KeyboardInterrupt inside a command into a silent Exit(130),"
-                   " so wardrobe.cli.run's `except KeyboardInterrupt` (its one line, and --json's error object) never "
-                   "runs: a Ctrl-C under --json leaves stdout and stderr empty")
 def test_ctrl_c_inside_a_command_says_so_in_one_line_and_in_json(private_home, monkeypatch):
     stock_closet(private_home, {0: 1})
     monkeypatch.setattr(Wardrobe, "items", _raises(KeyboardInterrupt()))

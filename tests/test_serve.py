@@ -324,3 +324,13 @@ def test_the_serve_command_prints_a_link_that_pairs_and_stops_on_a_signal(proces
     server.send_signal(signal.SIGINT)
     assert server.wait(timeout=30) in (0, 130)
     assert "Traceback" not in server.stderr.read()
+
+
+def test_serve_on_a_port_in_use_is_one_line(private_home):
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        result = run_cli("serve", "--port", str(held.getsockname()[1]))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "cannot listen on 127.0.0.1" in result.stderr

@@ -260,14 +260,14 @@ async def test_closet_retire_and_the_kind_and_state_filters(home):
         assert (state(3), state(4)) == ("laundry", "retired")
         assert [n.message for n in app._notifications if n.severity == "error"] == []
 
-        for label in range(len(CATEGORIES)):  # f: one category after another
-            await pilot.press("f")
+        for label in range(len(CATEGORIES)):  # f picks each category in turn (the first line is every category)
+            await pilot.press("f", "home", *["down"] * (label + 1), "enter")
             await pilot.pause()
             wanted = {n for n, (category, _, _) in enumerate(CLOSET, start=1) if category == label}
             assert set(screen.items) == wanted, label
             assert f"{len(wanted)} items: {CATEGORIES[label]}, any state" in str(
                 screen.query_one("#closet-filter").render())
-        await pilot.press("f")  # and back to every kind
+        await pilot.press("f", "home", "enter")  # and back to every category
         await pilot.pause()
         assert set(screen.items) == set(range(1, 13))
 
@@ -276,8 +276,8 @@ async def test_closet_retire_and_the_kind_and_state_filters(home):
             await pilot.press("v")
             await pilot.pause()
             assert set(screen.items) == wanted, name
-            assert f"{len(wanted)} items: all kinds, {name}" in str(screen.query_one("#closet-filter").render())
-        await pilot.press("f", "v", "v", "v")  # T-shirts (items 1 and 2, active) that are retired: none
+            assert f"{len(wanted)} items: every category, {name}" in str(screen.query_one("#closet-filter").render())
+        await pilot.press("f", "home", "down", "enter", "v", "v", "v")  # T-shirts (1 and 2, active) that are retired
         await pilot.pause()
         assert screen.items == {} and "No item matches these filters" in str(
             screen.query_one("#closet-empty").render())

@@ -230,7 +230,7 @@ async def test_empty_closet_says_how_to_add(private_home):
         await pilot.press("c")
         await settle(pilot, app)
         assert "wardrobe add PATH" in screen_text(app) and "Press a" in screen_text(app)
-        for key in ("enter", "r", "L", "x", "delete", "f", "h", "t", "e"):  # nothing to act on: no traceback
+        for key in ("enter", "r", "L", "x", "delete", "f", "escape", "h", "t", "e"):  # nothing to act on: no traceback
             await pilot.press(key)
             await settle(pilot, app)
         assert app.is_running

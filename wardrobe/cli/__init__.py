@@ -27,6 +27,10 @@ def run(args: list[str] | None = None) -> int:
             app(args=args, prog_name="wardrobe")
         except SystemExit as done:
             code = done.code
+            # Typer ends a command that Ctrl-C interrupted with a silent Exit(130): say it, as for any other end.
+            if code == 130 and isinstance(getattr(done.__context__, "__cause__", None) or done.__context__,
+                                          KeyboardInterrupt):
+                _last_words("interrupted", 130, args)
         except KeyboardInterrupt:
             _last_words("interrupted", 130, args)
             code = 130

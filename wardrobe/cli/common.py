@@ -23,7 +23,8 @@ EXIT_CODE_TABLE = [  # (code, what --help says, what docs/cli.md adds)
     (1, "some photos could not be read", "the others were processed"),
     (2, "usage error", "a bad option or value, an unknown category, a name with control characters, a database URL "
         "that is not one or names neither PostgreSQL nor SQLite, an archive refused by `import`, an `export` target "
-        "inside the home or already there (without --force), more `--devices` than there are"),
+        "inside the home or already there (without --force), more `--devices` than there are, a port `serve` cannot "
+        "listen on"),
     (3, "unknown item, outfit or user, or an item that is someone else's", ""),
     (4, "model missing or damaged", "a damaged taste model too (`wardrobe retrain` rebuilds it), or the [train] extra "
         "missing for a command that trains"),

@@ -29,6 +29,20 @@ def _print_pairing(url: str, user: str, expires_at) -> None:
         segno.make(url, error="m").terminal(compact=True)
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse at once, in one line, an address this server cannot listen on (uvicorn would end with exit 3)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port} ({exc.strerror or exc}): another server holds it? choose --port",
+                 EXIT_USAGE)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; 0.0.0.0 lets the household's "
@@ -59,6 +73,7 @@ def serve(
     for path in (tls_cert, tls_key):
         if path is not None and not path.is_file():
             fail(f"{shown(path)}: no such file", EXIT_USAGE)
+    _check_port(host, port)
     chosen = settings()
     secure = tls_cert is not None
     web = create_app(chosen, ServeOptions(host=host, port=port, allowed_hosts=tuple(allow_host), secure=secure))
