@@ -260,7 +260,7 @@ async def test_closet_retire_and_the_kind_and_state_filters(home):
         assert (state(3), state(4)) == ("laundry", "retired")
         assert [n.message for n in app._notifications if n.severity == "error"] == []
 
-        for label in range(len(CATEGORIES)):  # f picks each category in turn (the first line is every category)
+        for label in (0, 3, 9, len(CATEGORIES) - 1):  # f picks a category (the picker's first line is every one)
             await pilot.press("f", "home", *["down"] * (label + 1), "enter")
             await pilot.pause()
             wanted = {n for n, (category, _, _) in enumerate(CLOSET, start=1) if category == label}

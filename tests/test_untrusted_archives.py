@@ -100,12 +100,12 @@ def check_closet(home: Path) -> None:
             except CannotDress:
                 pass
             stylist.retrain()
-        original = doctor._model
-        doctor._model = lambda wardrobe: Finding("model", True, "not checked here")
+        original = doctor._models
+        doctor._models = lambda wardrobe: [Finding("model", True, "not checked here")]
         try:
             findings = doctor.examine(service)
         finally:
-            doctor._model = original
+            doctor._models = original
         assert all(f.ok for f in findings), [f for f in findings if not f.ok]
     finally:
         service.close()
