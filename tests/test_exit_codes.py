@@ -62,8 +62,11 @@ def test_sigint_to_a_running_add_is_exit_130_and_keeps_whole_items(processes, us
     folder.mkdir()
     for i in range(200):
         garment_photo(folder / f"p{i:03}.jpg", size=(120, 160), colour=(i, 255 - i, (7 * i) % 255))
+    # As from a terminal: a runner started in the background (CI under nohup, `cmd &`) hands its children SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler at all.
     add = processes.popen([sys.executable, "-m", "wardrobe", "add", str(folder)], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                          stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     db = private_home / "inventory.sqlite3"
     deadline = time.time() + 90
     while time.time() < deadline and add.poll() is None:
