@@ -48,17 +48,6 @@ def test_a_label_you_set_shows_as_yours_not_as_the_models_confidence(use_tiny_mo
     assert "yours" not in rows["2"] and "%" in rows["2"]
 
 
-async def test_the_review_says_what_was_left_for_later(home):
-    app = make_app(Settings.resolve(home=home), seed=1)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("e")
-        await pilot.pause()
-        await pilot.press("space", "enter")
-        await pilot.pause()
-        assert any(n.message == "review done: 1 labelled, 1 left for later" for n in app._notifications), \
-            [n.message for n in app._notifications]
-
-
 async def test_the_status_line_forgets_the_last_users_action_after_a_switch(rated_home):
     from textual.widgets import Static
     app = make_app(Settings.resolve(home=rated_home), seed=1)

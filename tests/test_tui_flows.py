@@ -108,6 +108,8 @@ async def test_review_enter_accepts_the_first_and_space_leaves_it_for_later(home
         await pilot.pause()
         await pilot.press("space", "enter")
         await pilot.pause()
+        # The end of the review says what was put off, not only what was labelled.
+        assert "review done: 1 labelled, 1 left for later" in [n.message for n in app._notifications]
     found = labels(home)
     assert found[3] is None and found[11] == 11  # Skirt, its first candidate
 
