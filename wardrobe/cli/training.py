@@ -122,8 +122,8 @@ def train_head(
     run it after every `wardrobe photo-network`: a head belongs to one network.
     """
     from wardrobe.cli.photos import _progress
-    from wardrobe.services.training import fit_shipped_head, labelled_photos
     from wardrobe.training.evaluate import load_mapping
+    from wardrobe.training.photo_head import fit_shipped_head, labelled_photos
 
     for folder in photos:
         if not folder.is_dir():
@@ -197,13 +197,13 @@ def photo_network(
         try:
             calibration = None
             if calibrate:  # only with int8 (checked above)
-                from wardrobe.services.training import calibration_photos
+                from wardrobe.training.photo_head import calibration_photos
 
                 calibration = calibration_photos(calibrate)
             if fine_tune:
                 from wardrobe.cli.photos import _progress
-                from wardrobe.services.training import fine_tune_photo_network, labelled_photos
                 from wardrobe.training.evaluate import load_mapping
+                from wardrobe.training.photo_head import fine_tune_photo_network, labelled_photos
 
                 folders = load_mapping(mapping)
                 with _progress(2 * len(labelled_photos(fine_tune, folders)), "reading photos") as advance:

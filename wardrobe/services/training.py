@@ -1,4 +1,4 @@
-"""Training use cases: the paper's network (train, resume, publish, report) and the shipped photo head and network."""
+"""Training use cases of the paper's network: train, resume, publish, report (the photo network: training.photo_head)."""
 
 from __future__ import annotations
 
@@ -28,29 +28,3 @@ def train_classifier(run_dir: Path, out_dir: Path, data_dir: Path | None = None,
     if not export_only:
         training.train(training.TrainConfig.for_arch(**settings), run_dir, data_dir=data_dir, devices=devices)
     return training.export(run_dir, out_dir, data_dir=data_dir)
-
-
-def fit_shipped_head(*args, **kwargs) -> dict:
-    """Fit the photo head on labelled photo folders and Fashion-MNIST and publish it (training.photo_head)."""
-    from wardrobe.training.photo_head import fit_shipped_head as fit
-
-    return fit(*args, **kwargs)
-
-
-def fine_tune_photo_network(*args, **kwargs) -> dict:
-    """Build the photo network with its top stages fine-tuned on labelled photos (training.photo_head)."""
-    from wardrobe.training.photo_head import fine_tune_photo_network as tune
-
-    return tune(*args, **kwargs)
-
-
-def labelled_photos(*args, **kwargs):
-    from wardrobe.training.photo_head import labelled_photos as found
-
-    return found(*args, **kwargs)
-
-
-def calibration_photos(*args, **kwargs):
-    from wardrobe.training.photo_head import calibration_photos as photos
-
-    return photos(*args, **kwargs)

@@ -42,15 +42,13 @@ class Server:
         self._stylists: dict[str, tuple[Stylist, threading.Lock]] = {}
         self._stylists_lock = threading.Lock()
         self._failures: dict[str, deque[float]] = defaultdict(deque)
+        names = {"localhost", "127.0.0.1", "::1", options.host, *options.allowed_hosts}
+        self._hosts = {name.lower().strip("[]") for name in names if name and name not in ("0.0.0.0", "::")}
 
     @property
     def request_limit(self) -> int:
         """The most bytes one request may send: a few photos at the limit, and the form around them."""
         return 3 * self.options.photo_limit + 64 * 1024
-
-    def allowed_hosts(self) -> set[str]:
-        names = {"localhost", "127.0.0.1", "::1", self.options.host, *self.options.allowed_hosts}
-        return {name.lower().strip("[]") for name in names if name and name not in ("0.0.0.0", "::")}
 
     def host_allowed(self, host_header: str) -> bool:
         """Whether a request's Host names this server (blocks DNS rebinding: another name resolving here)."""
@@ -60,7 +58,7 @@ class Server:
             port = rest[1:] if rest.startswith(":") else ""
         else:
             name, _, port = host.partition(":")
-        return bool(name) and name in self.allowed_hosts() and (not port or port.isdigit())
+        return bool(name) and name in self._hosts and (not port or port.isdigit())
 
     def device(self, token: str | None):
         return device_of(self.wardrobe, token)
