@@ -173,6 +173,7 @@ class Item:
     thumbnail_path: str = ""
     state: str = "active"
     owner: str | None = None  # the user it belongs to; None: shared by the household
+    warmth: int | None = None  # 0 (for the heat) to 3 (for the cold) as the user said; None: the default
 
     @property
     def label(self) -> int:

@@ -22,7 +22,7 @@ from wardrobe.cli.common import (
     shown,
 )
 from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
-from wardrobe.services.records import item_record
+from wardrobe.services.records import item_record, item_warmth
 
 
 @app.command("list")
@@ -91,6 +91,7 @@ def show(
     print("  top 3       " + ", ".join(f"{CATEGORIES[i]} {p:.1%}" for i, p in ranked))
     print(f"  colours     {', '.join(item.colours) or '-'}")
     print(f"  state       {item.state}")
+    print(f"  warmth      {_warmth_words(item)}")
     print(f"  owner       {shown(item.owner) if item.owner else 'shared (the household)'}")
     print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {shown(item.original_name)}")
     photo = service.photo_file(item)
@@ -129,6 +130,41 @@ def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item
         return changed([{**item_record(item), "removed": True} for item in removed])
     for item in removed:
         print(f"removed item {item.id} ({item.category}, {shown(item.original_name)})")
+
+
+def _warmth_words(item) -> str:
+    from wardrobe.weather.warmth import WARMTH_WORDS
+
+    warmth = item_warmth(item)
+    return f"{warmth} ({WARMTH_WORDS[warmth]}" + ("; yours)" if item.warmth is not None else "; the default)")
+
+
+# Issue 21 adds --kind, --pattern, --material and --colour to `tag`: the two are joined when both are merged.
+@app.command()
+def tag(
+    item_id: int = typer.Argument(..., metavar="ID"),
+    warmth: Optional[str] = typer.Option(None, "--warmth", metavar="0-3|default",
+                                         help="How warm the piece is: 0 for the heat, 1 light, 2 warm, 3 for the "
+                                              "cold; `default` goes back to its category's (and kind's)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Say how warm an item is, for dressing by the weather.
+
+    Say what the app cannot see in a photo. Outfits for the day's weather (`suggest --weather`, or the forecast
+    of `wardrobe config set location`) ask for warm pieces in the cold and light ones in the heat; every
+    category and kind has a default warmth, and yours wins.
+    """
+    if warmth is None:
+        fail("say what to tag, e.g. `wardrobe tag 12 --warmth 3`", EXIT_USAGE)
+    text = warmth.strip().lower()
+    if text not in ("0", "1", "2", "3", "default"):
+        fail(f"--warmth is 0 (for the heat), 1 (light), 2 (warm), 3 (for the cold) or default, not {shown(warmth)!r}",
+             EXIT_USAGE)
+    with opened() as service:
+        item = service.set_warmth(item_id, None if text == "default" else int(text))
+    if as_json:
+        return changed([item_record(item)])
+    print(f"item {item.id} ({item.category}): warmth {_warmth_words(item)}")
 
 
 @app.command()

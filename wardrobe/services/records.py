@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wardrobe.domain import CATEGORIES, SLOTS, Item, Prediction
+from wardrobe.weather.warmth import warmth_of
 
 
 def printable(text) -> str:
@@ -21,8 +22,13 @@ def item_record(item: Item) -> dict:
         "state": item.state, "original_name": printable(item.original_name), "added_at": item.added_at.isoformat(),
         "photo": item.photo_path, "thumbnail": item.thumbnail_path,
         "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
-        "owner": item.owner,
+        "owner": item.owner, "warmth": item_warmth(item), "warmth_yours": item.warmth is not None,
     }
+
+
+def item_warmth(item: Item) -> int:
+    """How warm the piece is: the user's warmth, else its kind's (where it has one), else its category's."""
+    return warmth_of(item.label, getattr(item, "kind", None), item.warmth)
 
 
 def prediction_record(prediction: Prediction) -> dict:

@@ -144,7 +144,7 @@ class Stylist:
         found = self.taste.outfit(outfit_id) if storable([outfit_id]) else None
         if found is None:
             raise NotFound(f"no outfit with id {outfit_id}; `wardrobe suggest` proposes some")
-        owner, item_ids = found
+        owner, item_ids = found.user_id, found.item_ids
         if self.user_id is None or owner != self.user_id:
             raise NotFound(f"outfit {outfit_id} was proposed to another user; use --user to rate as them")
 

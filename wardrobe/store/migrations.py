@@ -203,6 +203,16 @@ def m006_paired_devices(conn: Connection) -> None:
         )"""))
 
 
+@migration
+def m008_weather_and_occasion(conn: Connection) -> None:
+    """Dressing for the day: a piece's warmth as its owner says it (0-3; NULL: its category's and kind's default), and
+    the occasion and weather each outfit was proposed for (what its rating is about)."""
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN warmth INTEGER CHECK (warmth BETWEEN 0 AND 3)"))
+    conn.execute(text(conn, "ALTER TABLE outfits ADD COLUMN occasion VARCHAR(100)"))
+    conn.execute(text(conn, "ALTER TABLE outfits ADD COLUMN weather JSON"))
+    conn.execute(text(conn, "CREATE INDEX ix_outfits_user_occasion ON outfits (user_id, occasion)"))
+
+
 def pending(conn: Connection) -> list[str]:
     """The migrations this database has not seen (all of them for a database without the table)."""
     exists = inspect(conn).has_table("schema_migrations")

@@ -50,7 +50,7 @@ def item_from_row(row: ItemRow) -> Item:
         user_label=row.user_label, colours=list(row.colours or []),
         # A tampered path (outside the library) reaches no caller: it reads as no file at all.
         photo_path=safe_relative(row.photo_file), thumbnail_path=safe_relative(row.thumbnail_file), state=row.state,
-        owner=row.owner,
+        owner=row.owner, warmth=row.warmth,
     )
 
 
@@ -234,6 +234,16 @@ class Inventory:
                 return None
             row.user_label = label
             s.add(CorrectionRow(item_id=item_id, label=label, source="relabel", created_at=utcnow()))
+            s.flush()
+            return item_from_row(row)
+
+    def set_warmth(self, item_id: int, warmth: int | None) -> Item | None:
+        """Set (or with None, clear) the warmth the user gives an item; None when there is no such item."""
+        with self.sessions.begin() as s:
+            row = s.get(ItemRow, item_id)
+            if row is None:
+                return None
+            row.warmth = warmth
             s.flush()
             return item_from_row(row)
 

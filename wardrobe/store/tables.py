@@ -43,6 +43,7 @@ class ItemRow(Base):
     # Whose it is: NULL means the household's (shared); owner is that user's name, read with the row.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     owner: Mapped[str | None] = column_property(select(UserRow.name).where(UserRow.id == owner_id).scalar_subquery())
+    warmth: Mapped[int | None]  # 0 (for the heat) to 3 (for the cold) as the user said; NULL: the default (weather.warmth)
 
 
 class CorrectionRow(Base):
@@ -70,6 +71,8 @@ class OutfitRow(Base):
     score: Mapped[float]
     explore: Mapped[bool] = mapped_column(Boolean, default=False)
     proposed_at: Mapped[datetime]
+    occasion: Mapped[str | None] = mapped_column(String(100))  # what it was proposed for: "work", "weekend"...
+    weather: Mapped[dict | None] = mapped_column(JSON)  # the weather it was proposed for (Weather.to_dict())
 
 
 class RatingRow(Base):

@@ -17,6 +17,8 @@ from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, Rating
 STATES = ("active", "laundry", "retired")
 DAMAGED = {"damaged": True}  # what load_model hands out for stored numbers that are not valid JSON
 _LABEL = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)  # the user's label wins
+# The finer attributes of issue 21 (kind, material), read where the schema has them: they refine warmth and rain-fitness.
+_ATTRIBUTES = tuple(name for name in ("kind", "material") if hasattr(ItemRow, name))
 
 
 @dataclass
@@ -28,6 +30,9 @@ class Wearable:
     colours: list[str]
     last_worn: datetime | None
     embedding: bytes | None = None
+    warmth: int | None = None  # as the user said (None: the default of its category and kind)
+    kind: str | None = None
+    material: str | None = None
 
 
 @dataclass
@@ -36,6 +41,18 @@ class Rated:
     item_ids: list[int]
     value: int
     created_at: datetime
+    occasion: str | None = None  # what the outfit was proposed for
+    weather: dict | None = None  # the weather it was proposed for (Weather.to_dict()), or None
+
+
+@dataclass
+class Proposed:
+    """An outfit as it was proposed: to whom, its pieces, and the occasion and weather it was for."""
+
+    user_id: int
+    item_ids: list[int]
+    occasion: str | None = None
+    weather: dict | None = None
 
 
 def _lock_user(s: Session, user_id: int) -> None:
@@ -86,11 +103,13 @@ class TasteStore:
         """
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
-        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last)
+        attributes = [getattr(ItemRow, name) for name in _ATTRIBUTES]
+        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last, ItemRow.warmth, *attributes)
                  .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
                  .order_by(ItemRow.id))
         with self.sessions() as s:
-            found = [Wearable(i, lab, colours or [], worn) for i, lab, colours, worn in s.execute(query).all()]
+            found = [Wearable(i, lab, colours or [], worn, None, warmth, **dict(zip(_ATTRIBUTES, rest)))
+                     for i, lab, colours, worn, warmth, *rest in s.execute(query).all()]
             self._add_embeddings(s, [w for w in found if w.id not in skip_embeddings])
         return found
 
@@ -128,19 +147,30 @@ class TasteStore:
 
     # -- outfits, ratings, wear -----------------------------------------------------------------------------
 
-    def record_outfits(self, user_id: int, outfits: list[tuple[list[int], str, float, bool]]) -> list[int]:
+    def record_outfits(self, user_id: int, outfits: list[tuple[list[int], str, float, bool]], occasion: str | None = None,
+                       weather: dict | None = None) -> list[int]:
+        """Record proposed outfits (item ids, key, score, explore), all for one occasion and weather; returns their ids."""
         now = utcnow()
         with self.sessions.begin() as s:
-            rows = [OutfitRow(user_id=user_id, item_ids=ids, key=key, score=score, explore=explore, proposed_at=now)
+            rows = [OutfitRow(user_id=user_id, item_ids=ids, key=key, score=score, explore=explore, proposed_at=now,
+                              occasion=occasion, weather=weather)
                     for ids, key, score, explore in outfits]
             s.add_all(rows)
             s.flush()
             return [row.id for row in rows]
 
-    def outfit(self, outfit_id: int) -> tuple[int, list[int]] | None:
+    def outfit(self, outfit_id: int) -> Proposed | None:
         with self.sessions() as s:
             row = s.get(OutfitRow, outfit_id)
-            return (row.user_id, list(row.item_ids)) if row else None
+            return Proposed(row.user_id, list(row.item_ids), row.occasion, row.weather) if row else None
+
+    def occasions(self, user_id: int | None, limit: int = 20) -> list[str]:
+        """The occasions this user's outfits were proposed for, the latest used first."""
+        latest = sa.func.max(OutfitRow.id)
+        with self.sessions() as s:
+            return list(s.scalars(sa.select(OutfitRow.occasion).where(OutfitRow.user_id == user_id,
+                                                                      OutfitRow.occasion.is_not(None))
+                                  .group_by(OutfitRow.occasion).order_by(latest.desc()).limit(limit)))
 
     def recent_outfits(self, user_id: int | None, limit: int = 100) -> list[tuple[str, list[int], bool]]:
         """The last outfits proposed to this user, newest first: (key, item ids, explore)."""
@@ -191,12 +221,14 @@ class TasteStore:
 
     @staticmethod
     def _ratings(s: Session, user_id: int | None, limit: int | None) -> list[Rated]:
-        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
+        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at,
+                           OutfitRow.occasion, OutfitRow.weather)
                  .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id).where(RatingRow.user_id == user_id)
                  .order_by(RatingRow.id.desc()))
         if limit:
             query = query.limit(limit)
-        return [Rated(o, list(ids), v, t) for o, ids, v, t in reversed(s.execute(query).all())]
+        return [Rated(o, list(ids), v, t, occasion, weather)
+                for o, ids, v, t, occasion, weather in reversed(s.execute(query).all())]
 
     def add_wears(self, user_id: int, item_ids: list[int]) -> list[int]:
         now = utcnow()
