@@ -51,3 +51,83 @@ def test_an_item_without_a_kind_yet_takes_its_categorys_warmth():
     assert item_warmth(SimpleNamespace(label=4, warmth=None)) == 3
     assert item_warmth(SimpleNamespace(label=4, warmth=None, kind="blazer")) == 1
     assert item_warmth(SimpleNamespace(label=4, warmth=2, kind="blazer")) == 2
+
+
+TEE, TROUSER, PULLOVER, COAT, SANDAL, SNEAKER, SHORTS = 0, 1, 2, 4, 5, 7, 10
+
+
+def _labels(outfits) -> list[set[int]]:
+    return [{i["label"] for i in o["items"]} for o in outfits]
+
+
+def suggest(*args) -> list[dict]:
+    result = run_cli("suggest", "--n", "6", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def four_seasons(private_home):
+    """Tops, a pullover, trousers and shorts, sneakers and sandals, a coat."""
+    return stock_closet(private_home, {TEE: 3, PULLOVER: 2, TROUSER: 2, SHORTS: 2, SNEAKER: 2, SANDAL: 2, COAT: 1})
+
+
+def test_cold_brings_a_coat_and_no_shorts_or_sandals(four_seasons):
+    outfits = suggest("--weather", "2C")
+    assert len(outfits) >= 3
+    for labels in _labels(outfits):
+        assert COAT in labels and not labels & {SHORTS, SANDAL}, labels
+    assert outfits[0]["weather"]["temperature"] == 2.0 and outfits[0]["lacking"] == []
+
+
+def test_heat_leaves_the_coat_and_knits_home_and_rain_the_sandals(four_seasons):
+    for labels in _labels(suggest("--weather", "31C")):
+        assert not labels & {COAT, PULLOVER}, labels
+    for labels in _labels(suggest("--weather", "16C rain")):
+        assert SANDAL not in labels, labels
+    # Without weather, anything goes: what the rules took out comes back.
+    seen = set().union(*_labels(suggest()), *_labels(suggest()), *_labels(suggest()))
+    assert {SHORTS, SANDAL} <= seen
+
+
+def test_a_closet_that_cannot_dress_for_the_cold_says_what_it_lacks(private_home):
+    stock_closet(private_home, {TEE: 2, SHORTS: 2, SANDAL: 1, SNEAKER: 1})
+    outfits = suggest("--weather", "2C")
+    assert outfits, "the best the closet has is still proposed"
+    assert outfits[0]["lacking"] == ["no trousers or skirt for 2 °C", "no coat for 2 °C"]
+    assert all(SANDAL not in labels for labels in _labels(outfits))  # sneakers exist: that rule is still kept
+    text = run_cli("suggest", "--n", "1", "--weather", "2C")
+    assert text.stdout.splitlines()[:2] == ["for 2 °C", "missing: no trousers or skirt for 2 °C; no coat for 2 °C"]
+    rainy = suggest("--weather", "12C rain", "--occasion", "Work")
+    assert rainy[0]["lacking"] == [] and rainy[0]["occasion"] == "work"
+
+
+def test_rain_with_only_sandals_still_dresses(private_home):
+    stock_closet(private_home, {TEE: 1, TROUSER: 1, SANDAL: 1})
+    outfits = suggest("--weather", "15C rain")
+    assert outfits and outfits[0]["lacking"] == ["no shoes for rain"]
+    assert suggest("--weather", "-2C snow")[0]["lacking"] == ["no closed shoes for -2 °C", "no shoes for snow",
+                                                              "no coat for -2 °C"]
+
+
+def test_without_weather_suggest_dresses_for_the_configured_places_forecast(four_seasons, forecast_server):
+    assert run_cli("config", "set", "location", "60.17,24.94").returncode == 0
+    assert run_cli("config", "set", "forecast-url", forecast_server.url).returncode == 0
+    forecast_server.default = (1.0, -5.0, 0.0, 2.0, 10.0)  # a snowy -2 °C
+    outfits = suggest()
+    assert outfits[0]["weather"] == {"temperature": -2.0, "rain": False, "wind": False, "snow": True,
+                                     "source": "forecast", "said": "-2 °C, snow (forecast)"}
+    assert all(COAT in labels and not labels & {SHORTS, SANDAL} for labels in _labels(outfits))
+    assert suggest("--weather", "30C")[0]["weather"]["source"] == "given"  # typed weather wins
+    assert len(forecast_server.requests) == 1  # the second suggest read the cache
+
+
+def test_a_failing_forecast_is_one_line_and_outfits_come_without_weather(four_seasons, forecast_server, private_home):
+    run_cli("config", "set", "location", "60.17,24.94")
+    run_cli("config", "set", "forecast-url", forecast_server.url)
+    forecast_server.mode = "500"
+    result = run_cli("suggest", "--n", "2", "--json")
+    assert result.returncode == 0
+    assert result.stderr.strip() == ("wardrobe: no forecast for today: the forecast server answered HTTP 500; "
+                                     "proposing without weather")
+    assert [o["weather"] for o in json.loads(result.stdout)] == [None, None]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wardrobe.outfits.compose import Closet
+from wardrobe.outfits.dress import DayRules
 from wardrobe.outfits.explain import Liked, why
 from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
@@ -135,17 +136,18 @@ def _liked(closet: Closet, table: ItemTable, liked: list[list[int]]) -> Liked:
 
 
 def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Generator, seen: Seen | None = None,
-            table: ItemTable | None = None, candidates: int = CANDIDATES) -> list[Proposal]:
+            table: ItemTable | None = None, candidates: int = CANDIDATES, rules: DayRules | None = None) -> list[Proposal]:
     """Up to n distinct outfits, best first except for exploring picks where the plan puts them.
 
     Variety: pieces worn today are left out (unless the outfit cannot be made without them); a piece that
-    would go over a limit of WINDOWS is taken only when no candidate avoids it.
+    would go over a limit of WINDOWS is taken only when no candidate avoids it. `rules`, the day's weather
+    (outfits.dress), keep every candidate to the pieces it allows.
     """
     seen = seen or Seen()
     if closet.missing() or n <= 0:
         return []
     table = table or ItemTable(closet)
-    wearable = closet.without(seen.worn_today)
+    wearable = (rules.apply(closet) if rules is not None else closet).without(seen.worn_today)
     window = _Windows(closet, seen.recent_items)
     skip = {Closet.identity(key) for key in seen.recent_keys}
     rows, keys = _candidates(wearable, seen.liked, skip, rng, candidates)

@@ -60,7 +60,10 @@ def photo_record(result, name: str) -> dict:
 
 def outfit_record(proposal) -> dict:
     """A proposed outfit (a services.stylist.OutfitProposal) with its pieces."""
+    weather = getattr(proposal, "weather", None)
     return {"id": proposal.id, "probability": round(proposal.probability, 4), "explore": proposal.explore,
-            "why": proposal.why,
+            "why": proposal.why, "occasion": getattr(proposal, "occasion", None),
+            "weather": None if weather is None else {**weather.to_dict(), "said": weather.describe()},
+            "lacking": list(getattr(proposal, "lacking", [])),
             "items": [{"id": i.id, "label": i.label, "category": i.category, "slot": SLOTS[i.label], "colours": i.colours}
                       for i in proposal.items]}

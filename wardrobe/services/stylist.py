@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
@@ -10,12 +10,15 @@ import numpy as np
 from wardrobe.config import check_user_name
 from wardrobe.domain import Item
 from wardrobe.outfits.compose import COLUMNS, Closet, ClosetItem
+from wardrobe.outfits.dress import rules_for
 from wardrobe.outfits.features import ItemTable, outfit_features, project
 from wardrobe.outfits.preference import DamagedPreferences, PreferenceModel
 from wardrobe.outfits.recommend import Seen, propose
 from wardrobe.services.inventory import NotFound, Wardrobe, storable
 from wardrobe.store.repository import utcnow
 from wardrobe.store.taste import Rated, TasteStore, Wearable
+from wardrobe.weather import Weather
+from wardrobe.weather.warmth import rain_fit, warmth_of
 
 REPLAY = 200  # earlier ratings revisited after each new one
 RECENT = 100  # outfits proposed lately are not proposed again
@@ -29,6 +32,23 @@ class OutfitProposal:
     probability: float
     explore: bool
     why: str = ""  # one line in words: what the taste model liked about it, or "exploring"
+    weather: Weather | None = None  # the weather it is for (None: proposed without weather)
+    occasion: str | None = None
+    lacking: list[str] = field(default_factory=list)  # what the closet lacked for the weather ("no coat for 2 °C")
+
+
+class BadOccasion(ValueError):
+    """An occasion name that cannot be used; the message says why."""
+
+
+def check_occasion(name: str | None) -> str | None:
+    """An occasion as the user names it ("work", "Weekend"), trimmed and lower-cased; None or blank: none."""
+    if name is None or not name.strip():
+        return None
+    text = " ".join(name.split()).lower()
+    if len(text) > 100 or not text.isprintable() or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        raise BadOccasion(f"occasion {ascii(name)[:40]} cannot be used: at most 100 printable characters")
+    return text
 
 
 class CannotDress(Exception):
@@ -43,7 +63,8 @@ def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None
     if embedding is None and w.embedding:
         embedding = np.frombuffer(w.embedding, dtype=np.float32)
     days = (now - w.last_worn).total_seconds() / 86400 if (now and w.last_worn) else None
-    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days)
+    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days, warmth_of(w.label, w.kind, w.warmth),
+                      rain_fit(w.label, w.kind, w.material))
 
 
 class Stylist:
@@ -108,16 +129,29 @@ class Stylist:
         stored = self.taste.load_model(self.user_id)
         return None if stored is None else PreferenceModel.problem(stored)
 
-    def suggest(self, n: int = 3) -> list[OutfitProposal]:
-        """n outfits for today, best first, recorded so they can be rated by id."""
+    def suggest(self, n: int = 3, weather: Weather | None = None, occasion: str | None = None) -> list[OutfitProposal]:
+        """n outfits for today, best first, recorded so they can be rated by id.
+
+        With `weather`, the outfits keep its rules (outfits.dress) as far as the closet can, and each proposal says
+        what the closet lacked; the occasion and the weather are recorded with the outfits (their ratings teach
+        the taste for them).
+        """
+        occasion = check_occasion(occasion)
         closet, worn_today = self._closet()
         if (why := closet.missing()) is not None:
             raise CannotDress(f"cannot make an outfit yet: {why}")
-        proposals = propose(closet, self.model(), n, self.rng, self._seen(worn_today))
-        ids = self.taste.record_outfits(self._created(), [(p.item_ids, p.key, p.probability, p.explore) for p in proposals])
+        rules = rules_for(closet, weather) if weather is not None else None
+        proposals = propose(closet, self.model(), n, self.rng, self._seen(worn_today), rules=rules)
+        ids = self.taste.record_outfits(self._created(), [(p.item_ids, p.key, p.probability, p.explore) for p in proposals],
+                                        occasion, weather.to_dict() if weather is not None else None)
         by_id = self.wardrobe.inventory.by_ids(i for p in proposals for i in p.item_ids)
-        return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore, p.why)
-                for i, p in zip(ids, proposals)]
+        lacking = rules.lacking if rules is not None else []
+        return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore, p.why, weather, occasion,
+                               list(lacking)) for i, p in zip(ids, proposals)]
+
+    def occasions(self) -> list[str]:
+        """The occasions this user asked outfits for, the latest first (what the TUI and the phone offer)."""
+        return self.taste.occasions(self.user_id) if self.user_id is not None else []
 
     def _features(self, outfits: list[list[int]], found: dict[int, Wearable] | None = None) -> np.ndarray:
         """Features of rated outfits from their items as they are now (recency is left to the prior).
