@@ -131,3 +131,74 @@ def test_a_failing_forecast_is_one_line_and_outfits_come_without_weather(four_se
     assert result.stderr.strip() == ("wardrobe: no forecast for today: the forecast server answered HTTP 500; "
                                      "proposing without weather")
     assert [o["weather"] for o in json.loads(result.stdout)] == [None, None]
+
+
+def _taught(occasions: bool, weather: bool):
+    """A model taught by a person who wears black to work and red at the weekend, and a coat only in the cold."""
+    import numpy as np
+
+    from wardrobe.outfits.compose import Closet, ClosetItem
+    from wardrobe.outfits.features import ItemTable, outfit_features
+    from wardrobe.outfits.preference import PreferenceModel
+    from wardrobe.weather import Weather
+
+    rng = np.random.default_rng(7)
+    labels = [TEE] * 6 + [TROUSER] * 4 + [SNEAKER] * 3 + [COAT] * 2
+    closet = Closet([ClosetItem(k + 1, label, (("black", "red", "white")[k % 3],), warmth=3 if label == COAT else 1)
+                     for k, label in enumerate(labels)])
+    table = ItemTable(closet)
+
+    def liked(row, occasion, day):
+        colours = {closet.items[j].colours[0] for j in row if j >= 0}
+        coat = row[3] >= 0
+        taste = ("black" in colours and "red" not in colours) if occasion == "work" else \
+            ("red" in colours and "black" not in colours)
+        return taste and coat == (day.temperature < 10)
+
+    model, rows = PreferenceModel(), closet.sample(400, rng)
+    days = [("work" if k % 2 else "weekend", Weather(2.0 if k % 4 < 2 else 25.0)) for k in range(len(rows))]
+    base = outfit_features(table, rows)
+    features = model.for_day(base, [d if weather else None for _, d in days], [o if occasions else None for o, _ in days],
+                             learn=True)
+    model.fit(features, np.array([liked(r, o, d) for r, (o, d) in zip(rows, days)]))
+
+    def best(occasion, day, k=10):
+        test = closet.sample(300, np.random.default_rng(1))
+        score = model.score(model.for_day(outfit_features(table, test), day if weather else None,
+                                          occasion if occasions else None))
+        return np.mean([liked(r, occasion, day) for r in test[np.argsort(-score)[:k]]])
+
+    return model, best
+
+
+def test_the_taste_model_keeps_work_and_weekend_apart_and_knows_the_cold():
+    from wardrobe.weather import Weather
+
+    model, best = _taught(occasions=True, weather=True)
+    assert model.occasions == ["weekend", "work"]
+    cold, hot = Weather(2.0), Weather(25.0)
+    with_day = [best(o, d) for o in ("work", "weekend") for d in (cold, hot)]
+    _, blind_best = _taught(occasions=False, weather=False)
+    blind = [blind_best(o, d) for o in ("work", "weekend") for d in (cold, hot)]
+    assert min(with_day) >= 0.8, with_day
+    assert sum(with_day) > sum(blind) + 1.0, (with_day, blind)  # without the day, tastes that differ blur together
+
+
+def test_ratings_keep_their_occasion_and_weather_and_retrain_learns_them(four_seasons, private_home):
+    import sqlite3
+
+    work = suggest("--occasion", "work", "--weather", "3C")
+    weekend = suggest("--occasion", "weekend")
+    for outfit in work[:2] + weekend[:2]:
+        assert run_cli("rate", str(outfit["id"]), "like").returncode == 0
+    db = sqlite3.connect(private_home / "inventory.sqlite3")
+    rows = db.execute("SELECT o.occasion, json_extract(o.weather, '$.temperature') FROM ratings r "
+                      "JOIN outfits o ON o.id = r.outfit_id ORDER BY r.id").fetchall()
+    assert rows == [("work", 3.0)] * 2 + [("weekend", None)] * 2
+    params = json.loads(db.execute("SELECT params FROM preference_models").fetchone()[0])
+    assert params["occasions"] == ["work", "weekend"]
+    db.execute("UPDATE preference_models SET params = json_set(params, '$.occasions', json('[]'))")
+    db.commit()
+    assert json.loads(run_cli("retrain", "--json").stdout)[0]["ratings"] == 4
+    params = json.loads(db.execute("SELECT params FROM preference_models").fetchone()[0])
+    assert params["occasions"] == ["work", "weekend"] and any(params["coef"][-288:])

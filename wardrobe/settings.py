@@ -87,7 +87,7 @@ def read_config(home: Path) -> dict[str, str]:
     path = config_path(home)
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no file, or a home that is not a folder (the store says so)
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise config.BadConfig(f"cannot read {path} ({getattr(exc, 'strerror', None) or type(exc).__name__})") from None

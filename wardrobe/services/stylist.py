@@ -118,11 +118,17 @@ class Stylist:
         return self.user_id
 
     def model(self) -> PreferenceModel:
+        """The user's taste model; one made by an earlier version (other features) is rebuilt from the ratings first,
+        as `wardrobe retrain` would, so that an upgrade does not forget a taste."""
+        stored = self.taste.load_model(self.user_id)
         try:
-            return PreferenceModel.from_dict(self.taste.load_model(self.user_id))
+            model = PreferenceModel.from_dict(stored)
         except DamagedPreferences as exc:
             raise TasteDamaged(f"{self.user}'s taste model is damaged ({exc}); `wardrobe retrain --user "
                                f"{self.user}` rebuilds it from the stored ratings") from exc
+        if stored is not None and PreferenceModel.problem(stored) is not None:
+            model = self._rebuild()[0]
+        return model
 
     def taste_problem(self) -> str | None:
         """What keeps this user's stored taste model from being used (None: nothing, or no model yet)."""
@@ -141,7 +147,8 @@ class Stylist:
         if (why := closet.missing()) is not None:
             raise CannotDress(f"cannot make an outfit yet: {why}")
         rules = rules_for(closet, weather) if weather is not None else None
-        proposals = propose(closet, self.model(), n, self.rng, self._seen(worn_today), rules=rules)
+        proposals = propose(closet, self.model(), n, self.rng, self._seen(worn_today), rules=rules, weather=weather,
+                            occasion=occasion)
         ids = self.taste.record_outfits(self._created(), [(p.item_ids, p.key, p.probability, p.explore) for p in proposals],
                                         occasion, weather.to_dict() if weather is not None else None)
         by_id = self.wardrobe.inventory.by_ids(i for p in proposals for i in p.item_ids)
@@ -178,40 +185,54 @@ class Stylist:
         found = self.taste.outfit(outfit_id) if storable([outfit_id]) else None
         if found is None:
             raise NotFound(f"no outfit with id {outfit_id}; `wardrobe suggest` proposes some")
-        owner, item_ids = found.user_id, found.item_ids
-        if self.user_id is None or owner != self.user_id:
+        if self.user_id is None or found.user_id != self.user_id:
             raise NotFound(f"outfit {outfit_id} was proposed to another user; use --user to rate as them")
+        rated = Rated(outfit_id, found.item_ids, 1 if like else -1, utcnow(), found.occasion, found.weather)
 
         def learn(stored: dict | None, history: list[Rated], items: dict[int, Wearable], replaced: bool) -> dict:
-            features = self._features([item_ids] + [r.item_ids for r in history], items)
-            liked = np.array([int(r.value > 0) for r in history])
             try:
                 model = PreferenceModel.from_dict(stored)
             except DamagedPreferences:
                 model, replaced = PreferenceModel(), True  # rebuilt from every rating, this one included
             if stored is not None and PreferenceModel.problem(stored) is not None:
                 model, replaced = PreferenceModel(), True  # another version's: rebuilt too, not silently forgotten
+            # Earlier ratings first: a rebuilt model gives the occasions their slots in the order they were rated.
+            features = self._day_features(model, history + [rated], items)
+            liked = np.array([int(r.value > 0) for r in history])
             if replaced:
-                model.fit(np.concatenate([features[1:], features[:1]]), np.append(liked, int(like)))
+                model.fit(features, np.append(liked, int(like)))
             else:
-                model.learn(features[:1], np.array([int(like)]), replay=(features[1:], liked))
+                model.learn(features[-1:], np.array([int(like)]), replay=(features[:-1], liked))
             return model.to_dict()
 
         return self.taste.rate(self.user_id, outfit_id, 1 if like else -1, learn, replay=REPLAY,
                                skip_embeddings=set(self._projected),
                                usable=lambda stored: PreferenceModel.problem(stored) is None)
 
-    def retrain(self) -> dict:
-        """Rebuild this user's model from all their stored ratings (whatever state the stored one is in)."""
+    def _day_features(self, model: PreferenceModel, ratings: list[Rated],
+                      found: dict[int, Wearable] | None = None) -> np.ndarray:
+        """Features of rated outfits with the day each was proposed for (its weather and occasion), as `model`
+        weighs them; occasions new to the model get their slots."""
+        features = self._features([r.item_ids for r in ratings], found)
+        return model.for_day(features, [Weather.from_dict(r.weather) for r in ratings], [r.occasion for r in ratings],
+                             learn=True)
+
+    def _rebuild(self) -> tuple[PreferenceModel, np.ndarray, np.ndarray]:
+        """This user's model rebuilt from all their stored ratings and saved; with the features and likes it learnt."""
         history = self.taste.ratings(self.user_id)
         liked = np.array([int(r.value > 0) for r in history])
         model = PreferenceModel()
-        features = self._features([r.item_ids for r in history])
+        features = self._day_features(model, history)
         model.fit(features, liked)
         if self.user_id is not None:
             self.taste.save_model(self.user_id, model.to_dict())
+        return model, features, liked
+
+    def retrain(self) -> dict:
+        """Rebuild this user's model from all their stored ratings (whatever state the stored one is in)."""
+        model, features, liked = self._rebuild()
         agreement = float(np.mean((model.learned_logit(features) > 0) == (liked > 0))) if len(liked) else None
-        return {"user": self.user, "ratings": len(history), "likes": int(liked.sum()), "train_agreement": agreement}
+        return {"user": self.user, "ratings": len(liked), "likes": int(liked.sum()), "train_agreement": agreement}
 
     def wear(self, item_ids: list[int]) -> list[int]:
         known = self.wardrobe.inventory.by_ids(storable(item_ids))
