@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from rich.markup import escape
 from textual.widgets import Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES, slot_of
