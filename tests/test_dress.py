@@ -202,3 +202,21 @@ def test_ratings_keep_their_occasion_and_weather_and_retrain_learns_them(four_se
     assert json.loads(run_cli("retrain", "--json").stdout)[0]["ratings"] == 4
     params = json.loads(db.execute("SELECT params FROM preference_models").fetchone()[0])
     assert params["occasions"] == ["work", "weekend"] and any(params["coef"][-288:])
+
+
+def test_scoring_a_day_with_folded_weights_is_scoring_its_crossed_features():
+    import numpy as np
+
+    from wardrobe.outfits.features import all_feature_names, feature_names
+    from wardrobe.outfits.preference import PreferenceModel
+    from wardrobe.weather import Weather
+
+    model = PreferenceModel()
+    model.occasions = ["work", "weekend"]
+    model.coef = np.random.default_rng(0).normal(size=len(all_feature_names()))
+    model.ratings = 5
+    features = np.random.default_rng(1).random((40, len(feature_names())))
+    for weather, occasion in ((Weather(-4, snow=True), "weekend"), (Weather(28), None), (None, "work"), (None, None),
+                              (Weather(10), "a party it never rated")):
+        crossed = model.for_day(features, weather, occasion)
+        assert np.allclose(model.score(features, weather, occasion), model.score(crossed))

@@ -100,8 +100,8 @@ def weather_vector(weather: Weather | None) -> np.ndarray:
 
 
 _BASE = {name: i for i, name in enumerate(feature_names())}
-_WEATHER_COLUMNS = np.array([_BASE[f] for f in WEATHER_CROSSED])
-_OCCASION_COLUMNS = np.array([_BASE[f] for f in OCCASION_CROSSED])
+WEATHER_COLUMNS = np.array([_BASE[f] for f in WEATHER_CROSSED])  # where the crossed features are in feature_names()
+OCCASION_COLUMNS = np.array([_BASE[f] for f in OCCASION_CROSSED])
 
 
 def with_context(features: np.ndarray, weather: np.ndarray, occasion: np.ndarray) -> np.ndarray:
@@ -113,11 +113,11 @@ def with_context(features: np.ndarray, weather: np.ndarray, occasion: np.ndarray
     n = len(features)
     weather = np.broadcast_to(np.asarray(weather, dtype=np.float64), (n, len(WEATHER_CONTEXTS)))
     occasion = np.broadcast_to(np.asarray(occasion, dtype=np.int64), (n,))
-    crossed_weather = (weather[:, :, None] * features[:, None, _WEATHER_COLUMNS]).reshape(n, len(WEATHER_CONTEXTS) *
+    crossed_weather = (weather[:, :, None] * features[:, None, WEATHER_COLUMNS]).reshape(n, len(WEATHER_CONTEXTS) *
                                                                                       len(WEATHER_CROSSED))
     crossed_occasion = np.zeros((n, OCCASION_SLOTS, len(OCCASION_CROSSED)))
     has = occasion >= 0
-    crossed_occasion[np.flatnonzero(has), occasion[has]] = features[has][:, _OCCASION_COLUMNS]
+    crossed_occasion[np.flatnonzero(has), occasion[has]] = features[has][:, OCCASION_COLUMNS]
     return np.concatenate([features, crossed_weather, crossed_occasion.reshape(n, OCCASION_SLOTS *
                                                                                 len(OCCASION_CROSSED))], axis=1)
 

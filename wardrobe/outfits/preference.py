@@ -6,7 +6,17 @@ import math
 
 import numpy as np
 
-from wardrobe.outfits.features import COLOURS, OCCASION_SLOTS, all_feature_names, weather_vector, with_context
+from wardrobe.outfits.features import (
+    COLOURS,
+    OCCASION_COLUMNS,
+    OCCASION_SLOTS,
+    WEATHER_COLUMNS,
+    WEATHER_CONTEXTS,
+    all_feature_names,
+    feature_names,
+    weather_vector,
+    with_context,
+)
 from wardrobe.weather.value import Weather
 
 ETA, ALPHA = 0.1, 1e-3  # SGD's constant learning rate and L2 penalty
@@ -79,6 +89,20 @@ class PreferenceModel:
             slots = np.int64(self.occasion_slot(occasion, learn))
         return with_context(features, vectors, slots)
 
+    def day_coef(self, weather: Weather | None = None, occasion: str | None = None) -> np.ndarray:
+        """The weights of the outfit's own features on this day: the crossed weights folded in. For one day,
+        features @ day_coef == for_day(features, weather, occasion) @ coef, without building the crossed features."""
+        base = len(feature_names())
+        coef = self.coef[:base].copy()
+        crossed = self.coef[base:]
+        weather_part = len(WEATHER_CONTEXTS) * len(WEATHER_COLUMNS)
+        if weather is not None:
+            coef[WEATHER_COLUMNS] += weather_vector(weather) @ crossed[:weather_part].reshape(len(WEATHER_CONTEXTS), -1)
+        slot = self.occasion_slot(occasion)
+        if slot >= 0:
+            coef[OCCASION_COLUMNS] += crossed[weather_part:].reshape(OCCASION_SLOTS, -1)[slot]
+        return coef
+
     def full(self, features: np.ndarray) -> np.ndarray:
         """Features as this model weighs them: rows of the outfit's own features alone mean a day of no weather and
         no occasion (the crossed features are 0)."""
@@ -144,16 +168,23 @@ class PreferenceModel:
         recency = features[:, index["recency:mean"]]
         return 1.0 - 0.8 * np.maximum(non_neutral - 2, 0) - 0.7 * clash + 0.5 * np.minimum(contrast, 0.5) - 1.5 * recency
 
-    def learned_logit(self, features: np.ndarray) -> np.ndarray:
-        return self.full(features) @ self.coef + self.intercept
+    def learned_logit(self, features: np.ndarray, weather: Weather | None = None,
+                      occasion: str | None = None) -> np.ndarray:
+        """Rows of all_feature_names() (their own day), or of the outfit's features alone for one day (weather,
+        occasion; none: a day of no weather and no occasion)."""
+        features = np.asarray(features, dtype=np.float64)
+        if features.shape[-1] == len(self.names):
+            return features @ self.coef + self.intercept
+        return features @ self.day_coef(weather, occasion) + self.intercept
 
-    def score(self, features: np.ndarray) -> np.ndarray:
+    def score(self, features: np.ndarray, weather: Weather | None = None, occasion: str | None = None) -> np.ndarray:
         """Blended logit: the prior fades as ratings accumulate."""
         w = self.ratings / (self.ratings + PRIOR_WEIGHT)
-        return w * self.learned_logit(features) + (1 - w) * self.prior_logit(features)
+        return w * self.learned_logit(features, weather, occasion) + (1 - w) * self.prior_logit(features)
 
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.score(features)))
+    def probability(self, features: np.ndarray, weather: Weather | None = None,
+                    occasion: str | None = None) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.score(features, weather, occasion)))
 
     # -- storage as data --------------------------------------------------------------------------------
 

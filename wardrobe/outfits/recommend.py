@@ -154,13 +154,16 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
     window = _Windows(closet, seen.recent_items)
     skip = {Closet.identity(key) for key in seen.recent_keys}
     rows, keys = _candidates(wearable, seen.liked, skip, rng, candidates)
-    features = model.for_day(outfit_features(table, rows), weather, occasion)
-    score = model.score(features)
+    # Scored for the day with the crossed weights folded in (model.day_coef): the crossed features themselves are
+    # built only for the outfits chosen, for their why.
+    features = outfit_features(table, rows)
+    score = model.score(features, weather, occasion)
     more, more_keys = _closer_look(wearable, rows, keys, score, window.excess(rows) == 0, skip, rng)
     if more_keys:
-        more_features = model.for_day(outfit_features(table, more), weather, occasion)
+        more_features = outfit_features(table, more)
         rows, keys = np.concatenate([rows, more]), keys + more_keys
-        features, score = np.concatenate([features, more_features]), np.concatenate([score, model.score(more_features)])
+        features = np.concatenate([features, more_features])
+        score = np.concatenate([score, model.score(more_features, weather, occasion)])
     # Exploration: the best outfits with pieces not proposed lately, whose own weights the model has yet to learn.
     shown = np.zeros(len(closet.items) + 1, dtype=bool)
     shown[_positions(closet, seen.recent_items)] = True
@@ -168,7 +171,8 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
     novelty = score + NOVELTY * (~shown[rows]).sum(1)
     rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-novelty))}
     usable = np.ones(len(rows), dtype=bool)  # not chosen yet, and sharing at most MAX_SHARED pieces with those chosen
-    liked, typical = _liked(closet, table, seen.liked, model), features.mean(0)
+    liked = _liked(closet, table, seen.liked, model)
+    typical = model.for_day(features.mean(0), weather, occasion)[0]  # the crossed features are linear in the rest
     out = []
     for explore in explore_plan(n, model.ratings, seen.since_explore):
         if not usable.any():
@@ -182,6 +186,7 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
         usable &= np.isin(rows, pieces).sum(1) <= MAX_SHARED
         usable[i] = False
         probability = float(1.0 / (1.0 + np.exp(-score[i])))
-        reason = why(model, features[i], [closet.items[j] for j in pieces], liked, typical, explore)
+        reason = why(model, model.for_day(features[i], weather, occasion)[0], [closet.items[j] for j in pieces], liked,
+                     typical, explore)
         out.append(Proposal(row, closet.item_ids(row), closet.key(row), probability, explore, reason))
     return out

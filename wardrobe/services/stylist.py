@@ -126,7 +126,7 @@ class Stylist:
         except DamagedPreferences as exc:
             raise TasteDamaged(f"{self.user}'s taste model is damaged ({exc}); `wardrobe retrain --user "
                                f"{self.user}` rebuilds it from the stored ratings") from exc
-        if stored is not None and PreferenceModel.problem(stored) is not None:
+        if stored is not None and (stored.get("version") != model.VERSION or stored.get("features") != model.names):
             model = self._rebuild()[0]
         return model
 

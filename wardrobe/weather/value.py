@@ -32,6 +32,12 @@ class Weather:
     snow: bool = False
     source: str = "given"  # "given" (typed: --weather) or "forecast"
 
+    def __post_init__(self) -> None:
+        # Plain float and bools whatever made it (numpy's too): the value is stored as JSON.
+        object.__setattr__(self, "temperature", float(self.temperature))
+        for flag in ("rain", "wind", "snow"):
+            object.__setattr__(self, flag, bool(getattr(self, flag)))
+
     @property
     def felt(self) -> float:
         """The temperature a person dresses for: wind makes a cool day colder."""
