@@ -310,9 +310,3 @@ async def test_the_outfit_screen_shows_the_forecast_it_used_and_offers_occasions
     assert rated == [("work", 1.0)]
     assert len(forecast_server.requests) == 1
 
-
-async def test_without_a_location_the_outfit_screen_has_no_day_line(home):
-    app = make_app(Settings.resolve(home=home), seed=1)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        assert app.screen.current is not None and not app.screen.query_one("#outfit-day").display
