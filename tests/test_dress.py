@@ -110,6 +110,19 @@ def test_rain_with_only_sandals_still_dresses(private_home):
                                                               "no coat for -2 °C"]
 
 
+def test_what_is_lacking_names_only_what_the_pieces_let_back_in_are_unfit_for():
+    from wardrobe.outfits.compose import Closet, ClosetItem
+    from wardrobe.outfits.dress import rules_for
+    from wardrobe.weather import Weather
+
+    suede_boots = ClosetItem(3, 9, warmth=2, rain_ok=False)
+    closet = Closet([ClosetItem(1, TEE), ClosetItem(2, TROUSER), suede_boots, ClosetItem(4, SANDAL, warmth=0, rain_ok=False),
+                     ClosetItem(5, COAT, warmth=3)])
+    rules = rules_for(closet, Weather(3, rain=True))
+    assert rules.lacking == ["no shoes for rain"]  # the boots are closed shoes: only the rain is not kept
+    assert list(rules.allowed) == [True, True, True, False, True] and rules.outer_needed
+
+
 def test_without_weather_suggest_dresses_for_the_configured_places_forecast(four_seasons, forecast_server):
     assert run_cli("config", "set", "location", "60.17,24.94").returncode == 0
     assert run_cli("config", "set", "forecast-url", forecast_server.url).returncode == 0

@@ -75,7 +75,7 @@ def rules_for(closet: Closet, weather: Weather) -> DayRules:
         fewest = min(len(reasons[i]) for i in pool)
         kept = [i for i in pool if len(reasons[i]) == fewest]
         allowed[kept] = True
-        for why in sorted({w for i in pool for w in reasons[i]}):
+        for why in sorted({w for i in kept for w in reasons[i]}):  # what even the pieces let back in are unfit for
             what = _NEEDED.get((slot, why), slot)
             lacking.append(f"no {what} for {when if why == 'wet' else degrees}")
 
@@ -92,8 +92,6 @@ def rules_for(closet: Closet, weather: Weather) -> DayRules:
             restore("one-piece")
     outer = closet.slot["outer"]
     needed = OUTER_WARMTH.get(band)
-    if band == "hot":
-        allowed[outer] &= np.array([items[i].warmth <= HOT_MOST for i in outer], dtype=bool)
     if needed is not None:
         fit = [i for i in outer if items[i].warmth >= needed and allowed[i]]
         if not fit:
