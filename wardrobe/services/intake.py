@@ -44,7 +44,7 @@ class PhotoResult:
     duplicate_of: int | None = None
     error: str | None = None
     colours: list[str] = field(default_factory=list)
-
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,6 +55,7 @@ class _Prepared:
     framed: np.ndarray | None = None
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
+    colour_features: np.ndarray | None = None
     reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
     staged: Path | None = None  # the photo's bytes, as read, in a temporary file of the library (when storing)
     error: str | None = None
@@ -91,6 +92,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
     """Read one photo once, hash, open and make both views of those bytes, and (when storing) stage those same
     bytes in the library; runs in worker threads or processes. A photo swapped or rewritten meanwhile cannot
     make the stored file differ from its hash, nor make it grow without end."""
+    from wardrobe.vision.attributes import colour_features
     from wardrobe.vision.colours import dominant_colours
 
     prepared = _Prepared(path)
@@ -104,6 +106,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
         prepared.pixels = views.converted.pixels
         prepared.framed = views.framed
         prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
+        prepared.colour_features = colour_features(views.converted.work, views.converted.mask)
         if library is not None:
             prepared.thumbnail = thumbnail_jpeg(image)
         if _WORKER_NETWORKS is not None:
@@ -220,8 +223,11 @@ class Intake:
         else:
             reading = self.wardrobe.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
         probabilities, embeddings = reading.probabilities, reading.embedding
-        for (result, _), probs, embedding in zip(good, probabilities, embeddings):
+        attributes = self.wardrobe.classifier.read_attributes(
+            reading.features, np.stack([p.colour_features for _, p in good]), np.argmax(probabilities, axis=1))
+        for (result, _), probs, embedding, values in zip(good, probabilities, embeddings, attributes):
             result.prediction = Prediction(tuple(probs.tolist()), tuple(embedding.tolist()))
+            result.attributes = values
         if store:
             self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id)
         return results
@@ -244,7 +250,8 @@ class Intake:
                     probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
                     model_version=self.wardrobe.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
-                    owner_id=owner_id,
+                    owner_id=owner_id, attributes=result.attributes,
+                    colour_features=p.colour_features.astype(np.float16).tobytes(),
                 )))
                 p.thumbnail, p.framed = b"", None
             if not new_items:

@@ -203,6 +203,14 @@ def m006_paired_devices(conn: Connection) -> None:
         )"""))
 
 
+@migration
+def m007_item_attributes(conn: Connection) -> None:
+    """Attributes of each item: what the heads read, what the user tagged, and the colour statistics they read."""
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attributes JSON"))
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN user_attributes JSON"))
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN colour_features BLOB"))
+
+
 def pending(conn: Connection) -> list[str]:
     """The migrations this database has not seen (all of them for a database without the table)."""
     exists = inspect(conn).has_table("schema_migrations")

@@ -42,6 +42,11 @@ class ItemRow(Base):
     photo_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Whose it is: NULL means the household's (shared); owner is that user's name, read with the row.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Kind, pattern, material and main colour as the heads read them, and as the user tagged them (wins).
+    attributes: Mapped[dict | None] = mapped_column(JSON)
+    user_attributes: Mapped[dict | None] = mapped_column(JSON)
+    # The garment's colour statistics (float16), kept so that a refit of the colour head needs no photo decoded.
+    colour_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     owner: Mapped[str | None] = column_property(select(UserRow.name).where(UserRow.id == owner_id).scalar_subquery())
 
 
