@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from wardrobe.outfits.compose import COLUMNS, Closet, ClosetItem
 from wardrobe.outfits.features import ItemTable, outfit_features, project
 from wardrobe.outfits.preference import DamagedPreferences, PreferenceModel
 from wardrobe.outfits.recommend import Seen, propose
+from wardrobe.services.days import BadDate, local_day, local_noon
 from wardrobe.services.inventory import NotFound, Wardrobe, storable
 from wardrobe.store.repository import utcnow
 from wardrobe.store.taste import Rated, TasteStore, Wearable
@@ -179,11 +180,19 @@ class Stylist:
         agreement = float(np.mean((model.learned_logit(features) > 0) == (liked > 0))) if len(liked) else None
         return {"user": self.user, "ratings": len(history), "likes": int(liked.sum()), "train_agreement": agreement}
 
-    def wear(self, item_ids: list[int]) -> list[int]:
+    def today(self) -> date:
+        """This user's calendar day now (the machine's local day of the stylist's clock)."""
+        return local_day(self.now())
+
+    def wear(self, item_ids: list[int], day: date | None = None) -> list[int]:
+        """Log these items as worn today, or on an earlier `day` (stored at its local noon); a later day is refused."""
+        if day is not None and day > self.today():
+            raise BadDate(f"{day.isoformat()} is in the future: log what you wore once you wore it")
         known = self.wardrobe.inventory.by_ids(storable(item_ids))
         if not known:
             raise NotFound(f"no item with id {', '.join(map(str, item_ids))}")
-        found = self.taste.add_wears(self._created(), list(known))
+        when = None if day is None or day == self.today() else local_noon(day)
+        found = self.taste.add_wears(self._created(), list(known), when)
         missing = sorted(set(item_ids) - set(found))
         if missing:
             raise NotFound(f"no item with id {', '.join(map(str, missing))}; the others were logged" if found
