@@ -73,3 +73,84 @@ def test_a_bad_or_future_day_is_refused_and_nothing_is_logged(stocked, private_h
 def test_wear_on_an_earlier_day_of_an_unknown_item(stocked):
     result = run_cli("wear", "999", "--date", "yesterday")
     assert result.returncode == 3 and "no item with id 999" in result.stderr
+
+
+def plan(*args):
+    result = run_cli("plan", *args, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def ids(record) -> set[int]:
+    return {piece["id"] for piece in record["items"]}
+
+
+def test_plan_a_day_list_it_replan_rate_and_drop_it(stocked, private_home):
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    [made] = plan("tomorrow", "--occasion", " work ")
+    assert (made["date"], made["occasion"], made["weather"]) == (tomorrow, "work", None)
+    assert 0 < made["probability"] < 1 and made["why"] and len(made["items"]) >= 3
+    assert run_cli("rate", str(made["outfit"]), "like").returncode == 0  # a plan is a proposal: rated by its id
+    [listed] = plan("--list")
+    assert listed == {key: made[key] for key in ("date", "outfit", "occasion", "weather", "items")}
+    [again] = plan(tomorrow)  # planning the day again replaces its plan
+    assert again["outfit"] != made["outfit"] and again["occasion"] is None
+    assert [p["outfit"] for p in plan("--list")] == [again["outfit"]]
+    text = run_cli("plan", "--list")
+    assert text.returncode == 0 and text.stdout.startswith(f"{TODAY + timedelta(days=1):%a} {tomorrow}: outfit")
+    dropped = plan(tomorrow, "--clear")
+    assert [(p["date"], p["outfit"], p["cleared"]) for p in dropped] == [(tomorrow, again["outfit"], True)]
+    assert plan("--list") == []
+    assert sqlite3.connect(private_home / "inventory.sqlite3").execute("SELECT count(*) FROM plans").fetchone() == (0,)
+
+
+def test_planned_pieces_are_not_proposed_the_day_before_or_after(stocked):
+    [planned] = plan("tomorrow")
+    kept = ids(planned)
+    for _ in range(4):  # today: the day before the plan
+        proposals = json.loads(run_cli("suggest", "--n", "3", "--json").stdout)
+        assert proposals and not any(ids(p) & kept for p in proposals)
+    [after] = plan((TODAY + timedelta(days=2)).isoformat())
+    assert not ids(after) & kept
+    later = [ids(plan((TODAY + timedelta(days=3)).isoformat())[0]) for _ in range(6)]
+    assert any(pieces & kept for pieces in later)  # three days on the planned pieces are proposed again
+
+
+def test_the_only_shoes_are_planned_on_consecutive_days(private_home):
+    stock_closet(private_home, {0: 3, 1: 2, 7: 1})
+    [first] = plan("tomorrow")
+    [second] = plan((TODAY + timedelta(days=2)).isoformat())
+    assert ids(first) & ids(second)  # the closet cannot dress without them: kept rather than no plan
+
+
+def test_a_plan_whose_piece_was_removed_still_lists(stocked):
+    [made] = plan("tomorrow")
+    gone = made["items"][0]["id"]
+    assert run_cli("remove", str(gone)).returncode == 0
+    [listed] = plan("--list")
+    assert listed["items"][0] == {"id": gone, "removed": True}
+    text = run_cli("plan", "--list")
+    assert f"{gone:>5}  (removed)" in text.stdout
+
+
+@pytest.mark.parametrize("args, code, says", [
+    (["yesterday"], 2, "has gone by"),
+    (["someday"], 2, "is not a day"),
+    ([], 2, "name the day"),
+    (["--list", "--clear"], 2, "separately"),
+    (["tomorrow", "--occasion", "wo\x1brk"], 2, "control characters"),
+    (["tomorrow", "--occasion", " "], 2, "cannot be empty"),
+    (["--list", "--occasion", "work"], 2, "--occasion goes with"),
+    (["tomorrow", "--clear"], 3, "no plan for"),
+])
+def test_plan_refusals_are_one_line_with_their_exit_code(stocked, args, code, says):
+    result = run_cli("plan", *args)
+    assert result.returncode == code, result.stderr
+    assert says in result.stderr and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_plan_on_an_empty_closet_says_what_is_missing(private_home):
+    result = run_cli("plan", "tomorrow", "--json")
+    assert result.returncode == 6 and "cannot make an outfit yet" in result.stderr
+    assert json.loads(result.stdout)["exit"] == 6
+    assert run_cli("plan", "--list", "--json").stdout.strip() == "[]"

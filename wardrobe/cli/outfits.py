@@ -66,7 +66,14 @@ def suggest(
         print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))
         print(f"  why: {p.why}")
         for item in p.items:
-            print(f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}")
+            print(item_line(item))
+
+
+def item_line(item, item_id: int | None = None) -> str:
+    """One piece of an outfit as the outfit commands print it: id, category, colours, file name."""
+    if item is None:
+        return f"  {item_id:>5}  (removed)"
+    return f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}"
 
 
 @app.command()

@@ -189,6 +189,15 @@ class TasteStore:
         with self.sessions() as s:
             return self._ratings(s, user_id, limit)
 
+    def ratings_between(self, user_id: int | None, start: datetime, end: datetime) -> list[Rated]:
+        """This user's ratings made from `start` up to (not including) `end` (naive UTC), oldest first."""
+        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
+                 .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id)
+                 .where(RatingRow.user_id == user_id, RatingRow.created_at >= start, RatingRow.created_at < end)
+                 .order_by(RatingRow.created_at, RatingRow.id))
+        with self.sessions() as s:
+            return [Rated(o, list(ids), v, t) for o, ids, v, t in s.execute(query).all()]
+
     @staticmethod
     def _ratings(s: Session, user_id: int | None, limit: int | None) -> list[Rated]:
         query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
