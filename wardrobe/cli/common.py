@@ -215,6 +215,7 @@ def service_errors():
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.days import BadDate
     from wardrobe.services.owners import NotYours, StillOwns
+    from wardrobe.services.planner import BadTrip
     from wardrobe.services.stylist import TasteDamaged
     from wardrobe.services.transfer import ExportRefused
     from wardrobe.store.archive import ArchiveRefused
@@ -228,7 +229,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDate, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns) as exc:
+    except (BadName, BadDate, BadTrip, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

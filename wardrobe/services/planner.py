@@ -1,14 +1,16 @@
-"""Plans for days to come: an outfit proposed and kept per day, listed, dropped; the calendar of a month."""
+"""Days to come and gone: plans (an outfit kept per day), packing for a trip, the calendar of a month."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
+
 from wardrobe.config import BadName
 from wardrobe.domain import Item
 from wardrobe.services.days import BadDate, local_day, local_noon
-from wardrobe.services.stylist import OutfitProposal, Stylist
+from wardrobe.services.stylist import CannotDress, OutfitProposal, Stylist
 from wardrobe.store.plans import Plan, PlanStore
 
 
@@ -23,6 +25,26 @@ class PlannedDay:
     weather: str | None = None
     outfit_id: int | None = None
     proposal: OutfitProposal | None = None
+
+
+@dataclass
+class PackedDay:
+    day: date
+    items: list[Item]
+    probability: float
+    occasion: str | None = None
+    weather: str | None = None
+
+
+@dataclass
+class PackedTrip:
+    """What to take (pieces) and what to wear each day; `best` is each day's predicted like among the best different
+    outfits with no limit on pieces, `stretched` the days whose outfit is below what the taste model calls liked."""
+
+    pieces: list[Item]
+    days: list[PackedDay]
+    best: list[float]
+    stretched: int
 
 
 @dataclass
@@ -47,6 +69,31 @@ def check_occasion(name: str | None) -> str | None:
     if any(not ch.isprintable() for ch in name) or any(0xD800 <= ord(ch) <= 0xDFFF for ch in name):
         raise BadName(f"occasion {ascii(name)} holds control characters; use letters, digits and punctuation")
     return name.strip()
+
+
+class BadTrip(ValueError):
+    """Weather or occasions that do not fit the days asked for, or weather that cannot be read."""
+
+
+def read_weather(text: str):
+    """The weather a user wrote ("8C rain", "-2C snow wind"), for plan and pack.
+
+    MERGE: read with the stand-in parser of wardrobe/outfits/weather_stub.py; once issue 22's weather parser is in
+    the tree, import its parse_weather here instead (and delete the stand-in).
+    """
+    from wardrobe.outfits.weather_stub import parse_weather
+
+    try:
+        return parse_weather(text)
+    except ValueError as exc:
+        raise BadTrip(str(exc)) from None
+
+
+def per_day(given: list, days: int, what: str) -> list:
+    """One value a day from what was given: none (None every day), one for all days, or one for each."""
+    if len(given) not in (0, 1, days):
+        raise BadTrip(f"{len(given)} {what} for {days} days: give one for all the days, or one for each day")
+    return list(given) * days if len(given) == 1 else list(given) or [None] * days
 
 
 def weather_text(weather) -> str | None:
@@ -89,6 +136,40 @@ class Planner:
         ids = [item.id for item in proposal.items]
         plan = self.plans_store.keep(self.stylist.user_id, day, ids, occasion, weather_text(weather), proposal.id)
         return PlannedDay(plan.day, ids, list(proposal.items), occasion, plan.weather, proposal.id, proposal)
+
+    def pack(self, first: date, days: int, occasions: list[str | None] = (), weathers: list = ()) -> PackedTrip:
+        """The fewest pieces that make a different outfit, liked, for each of `days` days from `first`.
+
+        `occasions` and `weathers` (parsed weather values) are one for all days or one per day; each day's outfit
+        is scored for its own (Stylist.scorer). Every active item may travel: the rules for today (worn today,
+        planned nearby) do not apply to a trip.
+        """
+        from wardrobe.outfits.features import ItemTable
+        from wardrobe.outfits.packing import CannotPack, pack
+
+        occasions = [check_occasion(o) for o in per_day(list(occasions), days, "occasions")]
+        weathers = per_day(list(weathers), days, "weathers")
+        closet = self.stylist.closet()
+        if (why := closet.missing()) is not None:
+            raise CannotDress(f"cannot make an outfit yet: {why}")
+        table = ItemTable(closet)
+        scorers: dict[tuple, object] = {}
+        for occasion, weather in zip(occasions, weathers):
+            key = (occasion, weather_text(weather))
+            if key not in scorers:
+                scorers[key] = self.stylist.scorer(closet, table, **context(weather, occasion))
+        try:
+            packing = pack(closet, [scorers[(o, weather_text(w))] for o, w in zip(occasions, weathers)],
+                           self.stylist.rng)
+        except CannotPack as exc:
+            raise CannotDress(f"cannot pack for {days} days: {exc}; add pieces, or pack fewer days") from None
+        items = self.stylist.wardrobe.inventory.by_ids(closet.item_ids(np.array(packing.pieces)))
+        trip = [PackedDay(first + timedelta(days=k), [items[i] for i in closet.item_ids(row)], p, occasion,
+                          weather_text(weather))
+                for k, (row, p, occasion, weather) in enumerate(zip(packing.rows, packing.probabilities, occasions,
+                                                                     weathers))]
+        return PackedTrip([items[i] for i in closet.item_ids(np.array(packing.pieces))], trip, packing.best,
+                          packing.stretched)
 
     def plans(self, first: date | None = None, last: date | None = None) -> list[PlannedDay]:
         """The plans from `first` (today if None) to `last` (no end if None), by day."""

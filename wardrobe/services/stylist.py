@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -135,6 +136,15 @@ class Stylist:
         by_id = self.wardrobe.inventory.by_ids(i for p in proposals for i in p.item_ids)
         return [OutfitProposal(i, [by_id[x] for x in p.item_ids], p.probability, p.explore, p.why)
                 for i, p in zip(ids, proposals)]
+
+    def scorer(self, closet: Closet, table: ItemTable | None = None, weather=None, occasion: str | None = None
+               ) -> Callable[[np.ndarray], np.ndarray]:
+        """How likely this user is to like each outfit (rows of `closet`) on a day of this weather and occasion.
+
+        As for suggest, this build does not score by `weather` and `occasion` yet: the taste model alone.
+        """
+        table, model = table or ItemTable(closet), self.model()
+        return lambda rows: model.probability(outfit_features(table, rows))
 
     def _features(self, outfits: list[list[int]], found: dict[int, Wearable] | None = None) -> np.ndarray:
         """Features of rated outfits from their items as they are now (recency is left to the prior).
