@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,6 +12,7 @@ from wardrobe.outfits.compose import BOTTOM, FOOTWEAR, MAIN, OUTER, Closet
 
 Scorer = Callable[[np.ndarray], np.ndarray]  # outfit rows -> each one's probability of a like on that day
 LIKED = 0.5  # an outfit the taste model expects a like for
+STEP = 0.1  # how far the bar of liking is lowered for days the closet has no liked outfit left for
 POOL = 3000  # sampled outfits: where packing starts, what it falls back on, and the unlimited best it is measured by
 LOOK_CLOSER = 20  # the best sampled outfits whose neighbours join that unlimited best (as proposals search)
 PAIRS_OF = 10  # the best tops and bottoms (alone) whose pairs are weighed as one addition
@@ -30,6 +31,7 @@ class Packing:
     probabilities: list[float]  # each day's predicted like
     best: list[float]  # each day's predicted like among the best different outfits, with no limit on pieces
     stretched: int  # days whose outfit is below LIKED: the closet offered no liked one that fitted
+    best_rows: list[np.ndarray] = field(default_factory=list)  # those best outfits, one a day
 
 
 def different_outfits(closet: Closet) -> int:
@@ -150,11 +152,12 @@ class _Trip:
 def pack(closet: Closet, scorers: Sequence[Scorer], rng: np.random.Generator, pool: int = POOL) -> Packing:
     """The fewest pieces (greedily) that give each day (one scorer a day) a different outfit it likes.
 
-    From two starts, the best sampled outfit and the liked one of the fewest pieces (a dress and shoes), add the
-    piece, or the top and bottom together, that makes the most new liked outfits per piece with those already
-    packed (ties: the better liked), or, when none does, the sampled liked outfit that needs the fewest pieces
-    more; then drop any piece the days can do without. The start that packs fewer pieces wins (ties: the better
-    liked). Days whose scorer likes nothing the closet makes get the best it has (counted in `stretched`).
+    From three starts (the best sampled outfit, the best with a top and a bottom, the liked one of the fewest
+    pieces), add the piece, or the top and bottom together, that makes the most new liked outfits per piece with
+    those already packed (ties: the better liked), or, when none does, the sampled liked outfit that needs the
+    fewest pieces more; then drop any piece the days can do without. The start whose packing leaves the fewest
+    days without a liked outfit wins, then the one of fewer pieces, then the better liked. Days the closet has no
+    liked outfit for get the best of the rest (counted in `stretched`).
     """
     days = len(scorers)
     if days == 0:
@@ -165,30 +168,34 @@ def pack(closet: Closet, scorers: Sequence[Scorer], rng: np.random.Generator, po
     trip = _Trip(closet, scorers)
     sampled = np.unique(closet.sample(pool, rng), axis=0)
     sampled_p = trip.scores(sampled)
-    # Liked: what the taste model expects a like for, or its best tenth where it expects few.
-    thresholds = [min(LIKED, float(np.quantile(p, 0.9))) for p in sampled_p]
     mean_p = sum(w * p for w, p in zip(trip.need / days, sampled_p))  # each sampled outfit over the trip's days
-    liked = np.flatnonzero(np.all([p >= t for p, t in zip(sampled_p, thresholds)], axis=0))
+    separates = np.flatnonzero(sampled[:, BOTTOM] >= 0)
+    liked = np.flatnonzero(mean_p >= LIKED)
     starts = [int(np.argmax(mean_p))]
+    if len(separates):
+        starts.append(int(separates[np.argmax(mean_p[separates])]))
     if len(liked):
         starts.append(int(liked[np.lexsort((-mean_p[liked], (sampled[liked] >= 0).sum(1)))][0]))
     found = []
     for start in dict.fromkeys(starts):
-        chosen, kept = _grow(trip, [int(j) for j in sampled[start] if j >= 0], sampled, sampled_p, thresholds)
+        chosen, kept = _grow(trip, [int(j) for j in sampled[start] if j >= 0], sampled, sampled_p)
         rows, p, options, match = trip.evaluate(chosen, kept)
         picked = _order_days(trip, rows, options, match)
         probabilities = [float(p[trip.day_context[d]][i]) for d, i in enumerate(picked)]
-        found.append((len(chosen), -np.mean(probabilities), sorted(chosen), [rows[i] for i in picked], probabilities,
-                      rows, p))
-    _, _, chosen, outfits, probabilities, rows, p = min(found, key=lambda f: f[:2])
-    return Packing(chosen, outfits, probabilities, _unlimited_best(trip, closet, sampled, sampled_p, rows, p, rng),
-                   sum(x < LIKED for x in probabilities))
+        stretched = sum(x < LIKED for x in probabilities)
+        found.append((stretched, len(chosen), -np.mean(probabilities), sorted(chosen), [rows[i] for i in picked],
+                      probabilities, rows))
+    _, _, _, chosen, outfits, probabilities, rows = min(found, key=lambda f: f[:3])
+    best, best_rows = _unlimited_best(trip, closet, sampled, sampled_p, rows, rng)
+    return Packing(chosen, outfits, probabilities, best, sum(x < LIKED for x in probabilities), best_rows)
 
 
-def _grow(trip: _Trip, chosen: list[int], sampled, sampled_p, thresholds) -> tuple[list[int], list[float]]:
+def _grow(trip: _Trip, chosen: list[int], sampled, sampled_p) -> tuple[list[int], list[float]]:
     """Pieces added to `chosen` until every day has a different liked outfit, then those not needed dropped; and
-    the thresholds of liking that held at the end (0 where the closet had no liked outfit left)."""
+    the bar of liking each context ended with (lowered, a step at a time, for days the closet had no liked
+    outfit left for)."""
     days = len(trip.day_context)
+    thresholds = [LIKED] * len(trip.contexts)
     sampled_keys = _pair(sampled, trip.size)
     while True:
         _, _, options, match = trip.evaluate(chosen, thresholds)
@@ -200,9 +207,10 @@ def _grow(trip: _Trip, chosen: list[int], sampled, sampled_p, thresholds) -> tup
         if added is None:
             added = _best_sampled(sampled, sampled_keys, sampled_p, chosen, options, deficit, thresholds)
         if added is None:
-            if all(t == 0 for t in thresholds):  # the closet's different outfits are all packed: cannot happen
+            if all(t <= 0 for c, t in enumerate(thresholds) if deficit[c] > 0):  # all packed already: cannot happen
                 raise CannotPack(f"the closet makes fewer than {days} different outfits")
-            thresholds = [0.0] * len(thresholds)  # nothing liked is left to add: take the best of the rest
+            # Nothing liked is left to add for those days: lower their bar a step, to the best of the rest.
+            thresholds = [max(t - STEP, 0.0) if deficit[c] > 0 else t for c, t in enumerate(thresholds)]
             continue
         chosen = chosen + added
     for piece in list(chosen):  # drop what the days can do without (a start piece that others made redundant)
@@ -303,9 +311,9 @@ def _order_days(trip: _Trip, rows, options, match) -> list[int]:
     return picked
 
 
-def _unlimited_best(trip: _Trip, closet, sampled, sampled_p, rows, p, rng) -> list[float]:
-    """Each day's predicted like among the best different outfits found with no limit on pieces: the sampled
-    outfits, the neighbours of the best of them, and those packed."""
+def _unlimited_best(trip: _Trip, closet, sampled, sampled_p, rows, rng) -> tuple[list[float], list[np.ndarray]]:
+    """Each day's predicted like, and outfit, among the best different outfits found with no limit on pieces: the
+    sampled outfits, the neighbours of the best of them (as proposals look closer), and those packed."""
     near = [closet.neighbours(sampled[i], 20, rng) for sp in sampled_p for i in np.argsort(-sp)[:LOOK_CLOSER]]
     found = np.unique(np.concatenate([sampled, *near, rows]), axis=0)
     found = found[closet.allowed(found)]
@@ -313,4 +321,5 @@ def _unlimited_best(trip: _Trip, closet, sampled, sampled_p, rows, p, rng) -> li
     keys = _pair(found, trip.size)
     options = [_options(keys, s, -np.inf) for s in scores]
     match = _match(trip.day_context, options)
-    return [options[trip.day_context[d]][match[d]][0] for d in range(len(trip.day_context))]
+    best = [options[trip.day_context[d]][match[d]] for d in range(len(trip.day_context))]
+    return [p for p, _ in best], [found[i] for _, i in best]

@@ -45,6 +45,7 @@ class PackedTrip:
     days: list[PackedDay]
     best: list[float]
     stretched: int
+    best_outfits: list[list[Item]] = field(default_factory=list)  # those best outfits, one a day
 
 
 @dataclass
@@ -163,13 +164,14 @@ class Planner:
                            self.stylist.rng)
         except CannotPack as exc:
             raise CannotDress(f"cannot pack for {days} days: {exc}; add pieces, or pack fewer days") from None
-        items = self.stylist.wardrobe.inventory.by_ids(closet.item_ids(np.array(packing.pieces)))
+        items = self.stylist.wardrobe.inventory.by_ids(closet.item_ids(np.concatenate([packing.pieces,
+                                                                                      *packing.best_rows])))
         trip = [PackedDay(first + timedelta(days=k), [items[i] for i in closet.item_ids(row)], p, occasion,
                           weather_text(weather))
                 for k, (row, p, occasion, weather) in enumerate(zip(packing.rows, packing.probabilities, occasions,
                                                                      weathers))]
         return PackedTrip([items[i] for i in closet.item_ids(np.array(packing.pieces))], trip, packing.best,
-                          packing.stretched)
+                          packing.stretched, [[items[i] for i in closet.item_ids(row)] for row in packing.best_rows])
 
     def plans(self, first: date | None = None, last: date | None = None) -> list[PlannedDay]:
         """The plans from `first` (today if None) to `last` (no end if None), by day."""
