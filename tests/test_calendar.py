@@ -140,7 +140,8 @@ def test_a_plan_whose_piece_was_removed_still_lists(stocked):
     (["--list", "--clear"], 2, "separately"),
     (["tomorrow", "--occasion", "wo\x1brk"], 2, "control characters"),
     (["tomorrow", "--occasion", " "], 2, "cannot be empty"),
-    (["--list", "--occasion", "work"], 2, "--occasion goes with"),
+    (["--list", "--occasion", "work"], 2, "go with planning a day"),
+    (["--clear", "tomorrow", "--weather", "8C"], 2, "go with planning a day"),
     (["tomorrow", "--clear"], 3, "no plan for"),
 ])
 def test_plan_refusals_are_one_line_with_their_exit_code(stocked, args, code, says):
