@@ -155,3 +155,12 @@ def test_plan_on_an_empty_closet_says_what_is_missing(private_home):
     assert result.returncode == 6 and "cannot make an outfit yet" in result.stderr
     assert json.loads(result.stdout)["exit"] == 6
     assert run_cli("plan", "--list", "--json").stdout.strip() == "[]"
+
+
+def test_removing_a_user_removes_their_plans(stocked, private_home):
+    assert run_cli("--user", "alice", "plan", "tomorrow").returncode == 0
+    assert run_cli("plan", "tomorrow").returncode == 0
+    assert run_cli("users", "--remove", "alice").returncode == 0
+    con = sqlite3.connect(private_home / "inventory.sqlite3")
+    assert con.execute("SELECT users.name FROM plans JOIN users ON users.id = plans.user_id").fetchall() == [("default",)]
+    assert run_cli("--user", "alice", "plan", "--list", "--json").stdout.strip() == "[]"
