@@ -39,7 +39,7 @@ def _heading(planned) -> str:
 
 @app.command()
 def plan(
-    day: Optional[str] = typer.Argument(None, metavar="[DAY]", help="The day: " + DAY_HELP),
+    day: Optional[str] = typer.Argument(None, metavar="DAY", help="The day: " + DAY_HELP),
     occasion: Optional[str] = typer.Option(None, "--occasion", "-o", metavar="NAME",
                                            help="What the day is for (work, weekend, a wedding: your own names)."),
     weather: Optional[str] = typer.Option(None, "--weather", "-w", metavar="TEXT", help=WEATHER_HELP),
@@ -104,7 +104,8 @@ def plan(
 def pack(
     first: Optional[str] = typer.Option(None, "--from", "-f", metavar="DAY", help="The trip's first day [default: "
                                         "today]: " + DAY_HELP),
-    days: int = typer.Option(..., "--days", "-n", min=1, max=60, help="How many days: one outfit each."),
+    days: int = typer.Option(..., "--days", "-n", min=1, max=60, metavar="N", help="How many days: one outfit "
+                             "each."),
     occasions: list[str] = typer.Option([], "--occasion", "-o", metavar="NAME", help="What the days are for: once for "
                                         "every day, or once per day in order."),
     weathers: list[str] = typer.Option([], "--weather", "-w", metavar="TEXT", help="The days' weather (\"8C rain\"): "
