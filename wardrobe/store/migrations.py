@@ -211,6 +211,23 @@ def m007_item_attributes(conn: Connection) -> None:
     conn.execute(text(conn, "ALTER TABLE items ADD COLUMN colour_features BLOB"))
 
 
+@migration
+def m009_plans(conn: Connection) -> None:
+    """Outfits kept for a day to come (`wardrobe plan`): one per user and day, with its occasion and weather."""
+    conn.execute(text(conn, """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            day DATE NOT NULL,
+            item_ids JSON NOT NULL,
+            occasion VARCHAR(100),
+            weather TEXT,
+            outfit_id INTEGER REFERENCES outfits (id) ON DELETE SET NULL,
+            created_at DATETIME NOT NULL
+        )"""))
+    conn.execute(text(conn, "CREATE UNIQUE INDEX ux_plans_user_day ON plans (user_id, day)"))
+
+
 def pending(conn: Connection) -> list[str]:
     """The migrations this database has not seen (all of them for a database without the table)."""
     exists = inspect(conn).has_table("schema_migrations")

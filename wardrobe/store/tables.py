@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
@@ -134,3 +134,19 @@ class DeviceRow(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class PlanRow(Base):
+    """An outfit kept for one user's day to come (one per day), with the occasion and weather it was chosen for."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ux_plans_user_day", "user_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    item_ids: Mapped[list] = mapped_column(JSON)
+    occasion: Mapped[str | None] = mapped_column(String(100))
+    weather: Mapped[str | None] = mapped_column(Text)
+    outfit_id: Mapped[int | None] = mapped_column(ForeignKey("outfits.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]

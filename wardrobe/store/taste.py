@@ -189,6 +189,15 @@ class TasteStore:
         with self.sessions() as s:
             return self._ratings(s, user_id, limit)
 
+    def ratings_between(self, user_id: int | None, start: datetime, end: datetime) -> list[Rated]:
+        """This user's ratings made from `start` up to (not including) `end` (naive UTC), oldest first."""
+        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
+                 .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id)
+                 .where(RatingRow.user_id == user_id, RatingRow.created_at >= start, RatingRow.created_at < end)
+                 .order_by(RatingRow.created_at, RatingRow.id))
+        with self.sessions() as s:
+            return [Rated(o, list(ids), v, t) for o, ids, v, t in s.execute(query).all()]
+
     @staticmethod
     def _ratings(s: Session, user_id: int | None, limit: int | None) -> list[Rated]:
         query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
@@ -198,11 +207,12 @@ class TasteStore:
             query = query.limit(limit)
         return [Rated(o, list(ids), v, t) for o, ids, v, t in reversed(s.execute(query).all())]
 
-    def add_wears(self, user_id: int, item_ids: list[int]) -> list[int]:
-        now = utcnow()
+    def add_wears(self, user_id: int, item_ids: list[int], when: datetime | None = None) -> list[int]:
+        """Log these items as worn at `when` (naive UTC; now if None); returns the ids that exist."""
+        when = when or utcnow()
         with self.sessions.begin() as s:
             found = list(s.scalars(sa.select(ItemRow.id).where(ItemRow.id.in_(item_ids))))
-            s.add_all(WearRow(user_id=user_id, item_id=i, worn_at=now) for i in found)
+            s.add_all(WearRow(user_id=user_id, item_id=i, worn_at=when) for i in found)
             return found
 
     def wears(self, user_id: int, limit: int = 200) -> list[tuple[int, datetime]]:
@@ -210,6 +220,13 @@ class TasteStore:
             return [tuple(r) for r in s.execute(sa.select(WearRow.item_id, WearRow.worn_at)
                                                 .where(WearRow.user_id == user_id)
                                                 .order_by(WearRow.id.desc()).limit(limit)).all()]
+
+    def wears_between(self, user_id: int | None, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+        """This user's wears from `start` up to (not including) `end` (naive UTC), oldest first."""
+        with self.sessions() as s:
+            return [tuple(r) for r in s.execute(sa.select(WearRow.item_id, WearRow.worn_at).where(
+                WearRow.user_id == user_id, WearRow.worn_at >= start, WearRow.worn_at < end)
+                .order_by(WearRow.worn_at, WearRow.id)).all()]
 
     # -- preference models ----------------------------------------------------------------------------------
 
