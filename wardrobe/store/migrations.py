@@ -208,7 +208,7 @@ def m007_item_attributes(conn: Connection) -> None:
     """Attributes of each item: what the heads read, what the user tagged, and the colour statistics they read."""
     conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attributes JSON"))
     conn.execute(text(conn, "ALTER TABLE items ADD COLUMN user_attributes JSON"))
-    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN colour_features BLOB"))
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attribute_features BLOB"))
 
 
 @migration

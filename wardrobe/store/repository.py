@@ -41,7 +41,7 @@ class NewItem:
     photo_features: bytes | None = None
     owner_id: int | None = None  # None: shared by the household
     attributes: dict = field(default_factory=dict)
-    colour_features: bytes | None = None
+    attribute_features: bytes | None = None
 
 
 def item_from_row(row: ItemRow) -> Item:
@@ -62,7 +62,7 @@ def _row_values(new: NewItem, now: datetime) -> dict:
                 probabilities=new.probabilities, conversion_version=new.conversion_version,
                 model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
                 colours=new.colours, state="active", photo_features=new.photo_features, owner_id=new.owner_id,
-                attributes=new.attributes, user_attributes={}, colour_features=new.colour_features)
+                attributes=new.attributes, user_attributes={}, attribute_features=new.attribute_features)
 
 
 def visible_to(user_id) -> sa.ColumnElement[bool]:

@@ -45,8 +45,8 @@ class ItemRow(Base):
     # Kind, pattern, material and main colour as the heads read them, and as the user tagged them (wins).
     attributes: Mapped[dict | None] = mapped_column(JSON)
     user_attributes: Mapped[dict | None] = mapped_column(JSON)
-    # The garment's colour statistics (float16), kept so that a refit of the colour head needs no photo decoded.
-    colour_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The close-up's features and the colour statistics (float16): attribute heads refit with no photo decoded.
+    attribute_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     owner: Mapped[str | None] = column_property(select(UserRow.name).where(UserRow.id == owner_id).scalar_subquery())
 
 

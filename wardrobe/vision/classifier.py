@@ -124,11 +124,12 @@ class Classifier:
                 self.attribute_heads, self.attributes_source = heads, source
                 return
 
-    def read_attributes(self, features: np.ndarray, colours: np.ndarray, labels) -> list[dict[str, str]]:
+    def read_attributes(self, features: np.ndarray, closeups: np.ndarray, colours: np.ndarray,
+                        labels) -> list[dict[str, str]]:
         """Each photo's known attributes ({} for all where no heads are shipped); unknown ones are left out."""
         if self.attribute_heads is None or len(labels) == 0:
             return [{} for _ in labels]
-        read = self.attribute_heads.read(features, colours, [int(v) for v in labels])
+        read = self.attribute_heads.read(features, closeups, colours, [int(v) for v in labels])
         return [{k: v for k, v in values.items() if v is not None} for values in read]
 
     @property
