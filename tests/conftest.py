@@ -286,11 +286,27 @@ def home(private_home):
 
 @pytest.fixture
 def rated_home(home):
-    """That closet with twelve ratings and two wears at fixed times."""
+    """That closet with twelve ratings, two wears and two plans at fixed times."""
     from tui_support import add_history
 
     add_history(home)
     return home
+
+
+@pytest.fixture
+def march_4(monkeypatch):
+    """The stylist's clock at noon on 2026-03-04 (the day after rated_home's wears), in UTC on every machine."""
+    import time
+    from datetime import datetime
+
+    from wardrobe.services.stylist import Stylist
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.setattr(Stylist, "now", staticmethod(lambda: datetime(2026, 3, 4, 12)))
+    yield datetime(2026, 3, 4, 12)
+    monkeypatch.undo()
+    time.tzset()
 
 
 def stock_closet(home: Path, counts: dict[int, int], colours=("black", "white", "red", "blue")) -> dict:

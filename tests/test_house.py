@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_every_changing_command_answers_in_json(use_tiny_model, tmp_path):
     assert answer("retire", "3") == [{"id": 3, "state": "retired"}]
     assert [r["owner"] for r in answer("--user", "alice", "give", "4", "--to", "alice", "--new-user")] == ["alice"]
     assert [r["owner"] for r in answer("--user", "alice", "share", "4")] == [None]
-    assert answer("wear", "5") == [{"id": 5, "worn": True}]
+    assert answer("wear", "5") == [{"id": 5, "worn": True, "date": date.today().isoformat()}]
     outfit = json.loads(run_cli("suggest", "--n", "1", "--json").stdout)[0]["id"]
     assert answer("rate", str(outfit), "LIKE") == [{"outfit": outfit, "rating": "like", "replaced": False}]
     assert answer("rate", str(outfit), "-") == [{"outfit": outfit, "rating": "dislike", "replaced": True}]

@@ -12,6 +12,7 @@ from wardrobe.settings import Settings
 from wardrobe.tui.add_screen import AddPhotos
 from wardrobe.tui.app import make_app
 from wardrobe.tui.help_screen import HelpScreen
+from wardrobe.tui.history_screen import HistoryScreen
 from wardrobe.tui.outfits_screen import OutfitScreen
 from wardrobe.tui.photo import Photo
 from wardrobe.tui.photo_screen import PhotoScreen
@@ -205,7 +206,7 @@ async def test_help_lists_every_key(home):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for cls in (WardrobeApp, OutfitScreen, ClosetScreen, PhotoScreen, ReviewScreen):
+        for cls in (WardrobeApp, OutfitScreen, ClosetScreen, PhotoScreen, ReviewScreen, HistoryScreen):
             for binding in cls.BINDINGS:
                 assert binding.description in text, binding.description
         await pilot.press("escape")

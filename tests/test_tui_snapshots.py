@@ -16,7 +16,7 @@ SCREENS = {
     "relabel": ("home", ["c", "down", "r"]),
     "review": ("home", ["e"]),
     "add": ("home", ["a"]),
-    "history": ("rated_home", ["h"]),
+    "history": ("rated_home", ["h", "right"]),  # the calendar on 2026-03-04 (march_4), then the planned 5th
     "stats": ("rated_home", ["t"]),
     "help": ("home", ["question_mark"]),
     "user": ("rated_home", ["u"]),
@@ -29,6 +29,8 @@ SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 def test_screen(screen, size, snap_compare, request):
     fixture, keys = SCREENS[screen]
     home = request.getfixturevalue(fixture)
+    if screen == "history":
+        request.getfixturevalue("march_4")
 
     async def go(pilot):
         await settle(pilot, pilot.app)

@@ -71,8 +71,8 @@ def test_a_forecast_is_read_and_cached_per_day_and_place(placed, forecast_server
 
 
 def test_days_beyond_the_forecast_and_no_location_need_no_request(placed, forecast_server):
-    assert forecast_for(placed, TODAY + timedelta(days=30)) == (None, f"no forecast for {TODAY + timedelta(days=30)}: "
-                                                                     "Open-Meteo forecasts 15 days ahead")
+    assert forecast_for(placed, TODAY + timedelta(days=30)) == (None, "Open-Meteo forecasts only 15 days ahead "
+                                                                     "(and 92 back)")
     assert "no location set" in forecast_for(placed.replace(location=None), TODAY).reason
     assert forecast_server.requests == []
 

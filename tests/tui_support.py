@@ -46,7 +46,8 @@ def make_closet(home: Path) -> Path:
 
 
 def add_history(home: Path) -> None:
-    """Twelve ratings and two wears of the default user, at fixed times (screenshots stay the same day after day)."""
+    """Twelve ratings, two wears and two plans of the default user, at fixed times (screenshots stay the same
+    day after day)."""
     from wardrobe.services import Stylist, Wardrobe
 
     wardrobe = Wardrobe(home)
@@ -60,6 +61,20 @@ def add_history(home: Path) -> None:
     con.execute("UPDATE ratings SET created_at = datetime('2026-03-01 08:00', '+' || id || ' hours')")
     con.execute("UPDATE wears SET worn_at = datetime('2026-03-02 09:00', '+' || (id > 3) || ' days')")
     con.commit()
+    add_plans(home)
+
+
+def add_plans(home: Path) -> None:
+    """Two plans of the default user: 2026-03-05 (work, 8C rain) and 2026-03-07 (stored as `wardrobe plan` keeps them)."""
+    from datetime import date
+
+    from wardrobe.store.plans import PlanStore
+
+    inventory = Inventory(home / "inventory.sqlite3")
+    plans = PlanStore(inventory.sessions)
+    plans.keep(1, date(2026, 3, 5), [2, 5, 7, 10], "work", "8C rain")
+    plans.keep(1, date(2026, 3, 7), [6, 8, 9])
+    inventory.close()
 
 
 def db(home: Path) -> sqlite3.Connection:

@@ -61,6 +61,67 @@ PALETTE: dict[str, tuple[int, int, int]] = {
 }
 NEUTRALS = frozenset({"black", "white", "grey", "navy", "beige"})
 
+# A garment's attributes beyond its category (the names a person uses: "navy striped shirt", "black denim jeans").
+ATTRIBUTES = ("kind", "pattern", "material", "colour")
+PATTERNS = ("solid", "striped", "checked", "dotted", "floral", "printed")
+MATERIALS = ("denim", "leather", "knit", "other")
+_TOPS, _FEET = (0, 2, 6), (5, 7, 9)
+# Finer garment types, each with the categories it can be (a kind never contradicts the item's category).
+KINDS: dict[str, tuple[int, ...]] = {
+    "t-shirt": _TOPS, "polo": _TOPS, "tank top": _TOPS, "long-sleeve top": _TOPS, "shirt": _TOPS, "blouse": _TOPS,
+    "bodysuit": _TOPS, "sweater": _TOPS, "hoodie": _TOPS, "sweatshirt": _TOPS,
+    "jacket": (4,), "blazer": (4,), "coat": (4,),
+    "jeans": (1,), "trousers": (1,), "leggings": (1,), "shorts": (10,), "skirt": (11,), "dress": (3,),
+    "sneaker": _FEET, "boot": _FEET, "sandal": _FEET, "shoe": _FEET, "hat": (12,),
+}
+ATTRIBUTE_VALUES: dict[str, tuple[str, ...]] = {
+    "kind": tuple(KINDS), "pattern": PATTERNS, "material": MATERIALS, "colour": tuple(PALETTE),
+}
+_PATTERN_WORDS = {"striped": "striped", "checked": "checked", "dotted": "polka-dot", "floral": "floral",
+                  "printed": "printed"}
+_NOUNS = {0: "top", 1: "trousers", 2: "pullover", 3: "dress", 4: "coat", 5: "sandals", 6: "shirt", 7: "sneakers",
+          8: "bag", 9: "ankle boots", 10: "shorts", 11: "skirt", 12: "hat"}
+
+
+def clean_attributes(values) -> dict[str, str]:
+    """Only known attributes with allowed values (a database row or an archive may hold anything)."""
+    if not isinstance(values, dict):
+        return {}
+    return {a: v for a, v in values.items() if a in ATTRIBUTE_VALUES and v in ATTRIBUTE_VALUES[a]}
+
+
+def kind_fits(kind: str, label: int) -> bool:
+    """Whether a garment of this category can be of this kind."""
+    return label in KINDS.get(kind, ())
+
+
+class UnknownAttribute(ValueError):
+    """A value that is not one of an attribute's names; str() lists them."""
+
+
+def parse_attribute(attribute: str, text: str) -> str:
+    """A user's spelling of an attribute value ('Navy', 'tank-top', 'check') -> its name; UnknownAttribute if none."""
+    names = ATTRIBUTE_VALUES[attribute]
+    wanted = _slug(text)
+    for name in names:
+        if _slug(name) == wanted or _slug(name).rstrip("s") == wanted.rstrip("s") or _slug(name).rstrip("ed") == wanted:
+            return name
+    if attribute == "colour" and wanted in ("gray", "light-grey", "dark-grey"):
+        return "grey"
+    raise UnknownAttribute(f"{text!r} is not a {attribute}; choose one of: {', '.join(names)}")
+
+
+def item_name(label: int, kind: str | None = None, pattern: str | None = None, material: str | None = None,
+              colour: str | None = None) -> str:
+    """What a person calls the piece: 'navy striped shirt', 'black denim jeans', 'yellow jacket'."""
+    words = [colour] if colour else []
+    if pattern in _PATTERN_WORDS:
+        words.append(_PATTERN_WORDS[pattern])
+    if material in ("denim", "leather") or (material == "knit" and kind not in ("sweater",)):
+        words.append(material)
+    words.append(kind if kind and kind_fits(kind, label) else _NOUNS[label])
+    return " ".join(words)
+
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
@@ -174,6 +235,33 @@ class Item:
     state: str = "active"
     owner: str | None = None  # the user it belongs to; None: shared by the household
     warmth: int | None = None  # 0 (for the heat) to 3 (for the cold) as the user said; None: the default
+    attributes: dict[str, str] = field(default_factory=dict)  # what the heads read (unknown ones absent)
+    user_attributes: dict[str, str] = field(default_factory=dict)  # what the user tagged: wins over the heads
+
+    def attribute(self, name: str) -> str | None:
+        return self.user_attributes.get(name) or self.attributes.get(name)
+
+    @property
+    def kind(self) -> str | None:
+        kind = self.attribute("kind")
+        return kind if kind and kind_fits(kind, self.label) else None
+
+    @property
+    def pattern(self) -> str | None:
+        return self.attribute("pattern")
+
+    @property
+    def material(self) -> str | None:
+        return self.attribute("material")
+
+    @property
+    def main_colour(self) -> str | None:
+        """The colour a person names the piece by; the first dominant colour where no head has read it."""
+        return self.attribute("colour") or (self.colours[0] if self.colours else None)
+
+    @property
+    def name(self) -> str:
+        return item_name(self.label, self.kind, self.pattern, self.material, self.main_colour)
 
     @property
     def label(self) -> int:

@@ -117,8 +117,11 @@ async def shoot(home: Path) -> None:
 
 
 def fill(home: Path, photos: Path) -> None:
-    """Add three photos of each folder with the shipped model, rate twenty outfits and log two days of wear."""
+    """Add three photos of each folder with the shipped model, rate twenty outfits, log two wears, plan two days."""
+    from datetime import timedelta
+
     from wardrobe.services import Stylist, Wardrobe
+    from wardrobe.store.plans import PlanStore
 
     wardrobe = Wardrobe(home)
     folders = sorted(folder for folder in photos.iterdir() if folder.is_dir())
@@ -129,6 +132,12 @@ def fill(home: Path, photos: Path) -> None:
             stylist.rate(proposal.id, (n + k) % 3 != 0)
         if n % 2:
             stylist.wear([item.id for item in proposal.items])
+    # Two plans for the calendar, stored as `wardrobe plan` keeps them; three days on, so today's outfits stay as
+    # they were (pieces planned for tomorrow would be left out of them).
+    plans = PlanStore(wardrobe.inventory.sessions)
+    liked = [r.item_ids for r in stylist.taste.ratings(stylist.user_id) if r.value > 0]
+    plans.keep(stylist.user_id, stylist.today() + timedelta(days=3), liked[0], "work", "8C rain")
+    plans.keep(stylist.user_id, stylist.today() + timedelta(days=5), liked[1])
     wardrobe.close()
 
 

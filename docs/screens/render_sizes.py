@@ -11,14 +11,23 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from datetime import datetime
 from pathlib import Path
 
-SCREENS = {"outfits": [], "closet": ["c"], "history": ["h"], "stats": ["t"], "review": ["e"], "photo": ["c", "enter"],
-           "relabel": ["c", "r"], "add": ["a"], "help": ["question_mark"]}
+SCREENS = {"outfits": [], "closet": ["c"], "history": ["h", "right"], "stats": ["t"], "review": ["e"],
+           "photo": ["c", "enter"], "relabel": ["c", "r"], "add": ["a"], "help": ["question_mark"]}
 SIZES = ((80, 24), (160, 48))
+# The calendar opens on today: drawn on the day after the test closet's wears, as the snapshot tests draw it.
+CLOCK = {"history": datetime(2026, 3, 4, 12)}
 
 
 async def shoot(make_app, home: Path, out: Path, name: str, keys: list[str], size: tuple[int, int]) -> None:
+    from wardrobe.services.stylist import Stylist
+    from wardrobe.store.repository import utcnow
+
+    if name in CLOCK:
+        Stylist.now = staticmethod(lambda: CLOCK[name])
     app = make_app(home)
     async with app.run_test(size=size) as pilot:
         for _ in range(30):
@@ -31,6 +40,7 @@ async def shoot(make_app, home: Path, out: Path, name: str, keys: list[str], siz
         for _ in range(5):
             await pilot.pause()
         app.save_screenshot(str(out / f"{name}-{size[0]}x{size[1]}.svg"))
+    Stylist.now = staticmethod(utcnow)
 
 
 def to_png(out: Path) -> None:
@@ -58,6 +68,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     sys.path[:0] = [str(repo), str(repo / "tests")]
     os.environ["WARDROBE_IMAGES"] = "halfblock"
+    os.environ["TZ"] = "UTC"  # the calendar's days, as on the machine that drew them last
+    time.tzset()
     from tui_support import add_history, make_closet
 
     from wardrobe.settings import Settings

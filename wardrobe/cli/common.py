@@ -21,7 +21,8 @@ from wardrobe.settings import Settings
 EXIT_CODE_TABLE = [  # (code, what --help says, what docs/cli.md adds)
     (0, "success", ""),
     (1, "some photos could not be read", "the others were processed"),
-    (2, "usage error", "a bad option or value, an unknown category, a name with control characters, a database URL "
+    (2, "usage error", "a bad option or value, an unknown category, a name with control characters, a day that is "
+        "not one (or a wear in the future, a plan in the past), a database URL "
         "that is not one or names neither PostgreSQL nor SQLite, an archive refused by `import`, an `export` target "
         "inside the home or already there (without --force), more `--devices` than there are, a port `serve` cannot "
         "listen on, a config value that is not one (`wardrobe config` mends it)"),
@@ -216,7 +217,9 @@ def wardrobe():
 def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
+    from wardrobe.services.days import BadDate
     from wardrobe.services.owners import NotYours, StillOwns
+    from wardrobe.services.planner import BadTrip
     from wardrobe.services.stylist import TasteDamaged
     from wardrobe.services.transfer import ExportRefused
     from wardrobe.store.archive import ArchiveRefused
@@ -230,7 +233,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns) as exc:
+    except (BadName, BadDate, BadTrip, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

@@ -92,7 +92,14 @@ def suggest(
         print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))
         print(f"  why: {p.why}")
         for item in p.items:
-            print(f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}")
+            print(item_line(item))
+
+
+def item_line(item, item_id: int | None = None) -> str:
+    """One piece of an outfit as the outfit commands print it: id, category, colours, file name."""
+    if item is None:
+        return f"  {item_id:>5}  (removed)"
+    return f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}"
 
 
 @app.command()
@@ -115,16 +122,27 @@ def rate(
 
 
 @app.command()
-def wear(item_ids: list[int] = typer.Argument(..., metavar="ITEM..."), as_json: bool = JSON_OPTION) -> None:
-    """Log the items you wore today.
+def wear(
+    item_ids: list[int] = typer.Argument(..., metavar="ITEM..."),
+    day: Optional[str] = typer.Option(None, "--date", "-d", metavar="DAY", help="The day you wore them, if not "
+                                      "today: YYYY-MM-DD, yesterday, or a weekday name (the last one). Not a "
+                                      "day to come: `wardrobe plan` plans those."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Log the items you wore today (or on an earlier day).
 
-    Log that you wore these items today (recently worn items are proposed less).
+    Log that you wore these items today, or on an earlier day with --date (recently worn items are
+    proposed less; the TUI's history shows them on its calendar).
     """
+    from wardrobe.services.days import past_day
+
     with opened() as service:
-        found = _stylist(service).wear(item_ids)
+        stylist = _stylist(service)
+        when = past_day(day, stylist.today()) if day is not None else stylist.today()
+        found = stylist.wear(item_ids, when)
     if as_json:
-        return changed([{"id": item_id, "worn": True} for item_id in found])
-    print(f"worn today: {', '.join(map(str, found))}")
+        return changed([{"id": item_id, "worn": True, "date": when.isoformat()} for item_id in found])
+    print(f"worn {'today' if when == stylist.today() else 'on ' + when.isoformat()}: {', '.join(map(str, found))}")
 
 
 @app.command()

@@ -60,12 +60,18 @@ class Wardrobe:
         return self.home / "model-personal" / "head.npz"
 
     @property
+    def personal_attributes(self) -> Path:
+        """Where `retrain --classifier` keeps the attribute heads refitted to this user's tags."""
+        return self.home / "model-personal" / "attributes.npz"
+
+    @property
     def classifier(self):
         """Both LiteRT networks and the photo head (the user's own where there is one), loaded once per process."""
         if self._classifier is None:
             from wardrobe.vision.classifier import Classifier
 
-            self._classifier = Classifier(self.model_dir, self.photo_model_dir, personal_head=self.personal_head)
+            self._classifier = Classifier(self.model_dir, self.photo_model_dir, personal_head=self.personal_head,
+                                          personal_attributes=self.personal_attributes)
         return self._classifier
 
     def forget_classifier(self) -> None:

@@ -27,8 +27,9 @@ def item_record(item: Item) -> dict:
 
 
 def item_warmth(item: Item) -> int:
-    """How warm the piece is: the user's warmth, else its kind's (where it has one), else its category's."""
-    return warmth_of(item.label, getattr(item, "kind", None), item.warmth)
+    """How warm the piece is: the user's warmth, else its kind's (where it has one; a knit is warm), else its
+    category's."""
+    return warmth_of(item.label, getattr(item, "kind", None), item.warmth, getattr(item, "material", None))
 
 
 def prediction_record(prediction: Prediction) -> dict:
@@ -58,6 +59,12 @@ def photo_record(result, name: str) -> dict:
     return record
 
 
+def piece_record(item: Item) -> dict:
+    """A piece of an outfit: what a script needs to name it."""
+    return {"id": item.id, "label": item.label, "category": item.category, "slot": SLOTS[item.label],
+            "colours": item.colours}
+
+
 def outfit_record(proposal) -> dict:
     """A proposed outfit (a services.stylist.OutfitProposal) with its pieces."""
     weather = getattr(proposal, "weather", None)
@@ -65,5 +72,16 @@ def outfit_record(proposal) -> dict:
             "why": proposal.why, "occasion": getattr(proposal, "occasion", None),
             "weather": None if weather is None else {**weather.to_dict(), "said": weather.describe()},
             "lacking": list(getattr(proposal, "lacking", [])),
-            "items": [{"id": i.id, "label": i.label, "category": i.category, "slot": SLOTS[i.label], "colours": i.colours}
-                      for i in proposal.items]}
+            "items": [piece_record(i) for i in proposal.items]}
+
+
+def plan_record(planned) -> dict:
+    """A day's plan (a services.planner.PlannedDay): the day, the outfit's id to rate it by, occasion, weather,
+    its pieces (a piece removed since: {"id", "removed": true}); a plan just made adds probability and why."""
+    record = {"date": planned.day.isoformat(), "outfit": planned.outfit_id, "occasion": planned.occasion,
+              "weather": planned.weather,
+              "items": [piece_record(item) if item is not None else {"id": item_id, "removed": True}
+                        for item_id, item in zip(planned.item_ids, planned.items)]}
+    if planned.proposal is not None:
+        record.update(probability=round(planned.proposal.probability, 4), why=planned.proposal.why)
+    return record

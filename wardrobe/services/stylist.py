@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
@@ -14,7 +15,9 @@ from wardrobe.outfits.dress import rules_for
 from wardrobe.outfits.features import ItemTable, outfit_features, project
 from wardrobe.outfits.preference import DamagedPreferences, PreferenceModel
 from wardrobe.outfits.recommend import Seen, propose
+from wardrobe.services.days import BadDate, local_day, local_noon
 from wardrobe.services.inventory import NotFound, Wardrobe, storable
+from wardrobe.store.plans import PlanStore
 from wardrobe.store.repository import utcnow
 from wardrobe.store.taste import Rated, TasteStore, Wearable
 from wardrobe.weather import Weather
@@ -23,6 +26,7 @@ from wardrobe.weather.warmth import rain_fit, warmth_of
 REPLAY = 200  # earlier ratings revisited after each new one
 RECENT = 100  # outfits proposed lately are not proposed again
 LIKED = 200  # ratings whose likes feed proposals (neighbours of liked outfits, "liked 4 times")
+PLANNED_NEAR = 1  # pieces planned for a day are not proposed for the days this close to it (docs/outfits.md)
 
 
 @dataclass
@@ -63,7 +67,7 @@ def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None
     if embedding is None and w.embedding:
         embedding = np.frombuffer(w.embedding, dtype=np.float32)
     days = (now - w.last_worn).total_seconds() / 86400 if (now and w.last_worn) else None
-    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days, warmth_of(w.label, w.kind, w.warmth),
+    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days, warmth_of(w.label, w.kind, w.warmth, w.material),
                       rain_fit(w.label, w.kind, w.material))
 
 
@@ -85,15 +89,24 @@ class Stylist:
         """The active items as the recommender sees them; embeddings are read and projected once per item."""
         return self._closet()[0]
 
-    def _closet(self) -> tuple[Closet, set[int]]:
-        """The closet and the ids of its items this user wore today (their local calendar day)."""
+    def _closet(self, day: date | None = None) -> tuple[Closet, set[int]]:
+        """The closet, and the ids of its items kept out of proposals for `day` (today if None): those this user
+        wore that day (their local calendar day), and those planned for another day within PLANNED_NEAR of it."""
         wearables = self.taste.wearable(self.user_id, skip_embeddings=set(self._projected))
         self._project(wearables)
         now = self.now()
-        today = now.replace(tzinfo=timezone.utc).astimezone().date()
-        worn_today = {w.id for w in wearables
-                      if w.last_worn and w.last_worn.replace(tzinfo=timezone.utc).astimezone().date() == today}
-        return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables]), worn_today
+        day = day or local_day(now)
+        kept_out = {w.id for w in wearables if w.last_worn and local_day(w.last_worn) == day}
+        kept_out |= self.planned_near(day)
+        return Closet([_closet_item(w, now, self._projected.get(w.id)) for w in wearables]), kept_out
+
+    def planned_near(self, day: date) -> set[int]:
+        """The pieces planned for the other days within PLANNED_NEAR days of `day`."""
+        if self.user_id is None:
+            return set()
+        near = timedelta(days=PLANNED_NEAR)
+        return {i for plan in PlanStore(self.wardrobe.inventory.sessions).between(self.user_id, day - near, day + near)
+                if plan.day != day for i in plan.item_ids}
 
     def _seen(self, worn_today: set[int]) -> Seen:
         recent = self.taste.recent_outfits(self.user_id, RECENT)
@@ -135,19 +148,20 @@ class Stylist:
         stored = self.taste.load_model(self.user_id)
         return None if stored is None else PreferenceModel.problem(stored)
 
-    def suggest(self, n: int = 3, weather: Weather | None = None, occasion: str | None = None) -> list[OutfitProposal]:
-        """n outfits for today, best first, recorded so they can be rated by id.
+    def suggest(self, n: int = 3, weather: Weather | None = None, occasion: str | None = None, day: date | None = None
+                ) -> list[OutfitProposal]:
+        """n outfits for today (or `day`, a day to come), best first, recorded so they can be rated by id.
 
         With `weather`, the outfits keep its rules (outfits.dress) as far as the closet can, and each proposal says
         what the closet lacked; the occasion and the weather are recorded with the outfits (their ratings teach
         the taste for them).
         """
         occasion = check_occasion(occasion)
-        closet, worn_today = self._closet()
+        closet, kept_out = self._closet(day)
         if (why := closet.missing()) is not None:
             raise CannotDress(f"cannot make an outfit yet: {why}")
         rules = rules_for(closet, weather) if weather is not None else None
-        proposals = propose(closet, self.model(), n, self.rng, self._seen(worn_today), rules=rules, weather=weather,
+        proposals = propose(closet, self.model(), n, self.rng, self._seen(kept_out), rules=rules, weather=weather,
                             occasion=occasion)
         ids = self.taste.record_outfits(self._created(), [(p.item_ids, p.key, p.probability, p.explore) for p in proposals],
                                         occasion, weather.to_dict() if weather is not None else None)
@@ -159,6 +173,20 @@ class Stylist:
     def occasions(self) -> list[str]:
         """The occasions this user asked outfits for, the latest first (what the TUI and the phone offer)."""
         return self.taste.occasions(self.user_id) if self.user_id is not None else []
+
+    def scorer(self, closet: Closet, table: ItemTable | None = None, weather: Weather | None = None,
+               occasion: str | None = None) -> Callable[[np.ndarray], np.ndarray]:
+        """How likely this user is to like each outfit (rows of `closet`) on a day of this weather and occasion: the
+        taste model's probability for the day, and 0 for an outfit the day's weather rules out (outfits.dress, as far
+        as this closet can keep them)."""
+        table, model, occasion = table or ItemTable(closet), self.model(), check_occasion(occasion)
+        rules = rules_for(closet, weather) if weather is not None else None
+
+        def score(rows: np.ndarray) -> np.ndarray:
+            p = model.probability(outfit_features(table, rows), weather, occasion)
+            return np.where(rules.keeps(rows), p, 0.0) if rules is not None else p
+
+        return score
 
     def _features(self, outfits: list[list[int]], found: dict[int, Wearable] | None = None) -> np.ndarray:
         """Features of rated outfits from their items as they are now (recency is left to the prior).
@@ -234,11 +262,19 @@ class Stylist:
         agreement = float(np.mean((model.learned_logit(features) > 0) == (liked > 0))) if len(liked) else None
         return {"user": self.user, "ratings": len(liked), "likes": int(liked.sum()), "train_agreement": agreement}
 
-    def wear(self, item_ids: list[int]) -> list[int]:
+    def today(self) -> date:
+        """This user's calendar day now (the machine's local day of the stylist's clock)."""
+        return local_day(self.now())
+
+    def wear(self, item_ids: list[int], day: date | None = None) -> list[int]:
+        """Log these items as worn today, or on an earlier `day` (stored at its local noon); a later day is refused."""
+        if day is not None and day > self.today():
+            raise BadDate(f"{day.isoformat()} is in the future: log what you wore once you wore it")
         known = self.wardrobe.inventory.by_ids(storable(item_ids))
         if not known:
             raise NotFound(f"no item with id {', '.join(map(str, item_ids))}")
-        found = self.taste.add_wears(self._created(), list(known))
+        when = None if day is None or day == self.today() else local_noon(day)
+        found = self.taste.add_wears(self._created(), list(known), when)
         missing = sorted(set(item_ids) - set(found))
         if missing:
             raise NotFound(f"no item with id {', '.join(map(str, missing))}; the others were logged" if found

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from wardrobe.settings import Settings
 from wardrobe.weather import BadWeather, Weather, forecast_for, parse_weather
 
-__all__ = ["BadWeather", "DayWeather", "day_weather"]
+__all__ = ["BadWeather", "DayWeather", "day_weather", "days_weather"]
 
 
 class DayWeather(NamedTuple):
@@ -31,3 +31,16 @@ def day_weather(settings: Settings, given: str | None = None, day: date | None =
         when = "today" if day == date.today() else day.isoformat()
         return DayWeather(None, f"no forecast for {when}: {found.reason}; proposing without weather")
     return DayWeather(found.weather)
+
+
+def days_weather(settings: Settings, days: list[date]) -> tuple[list[Weather | None], str | None]:
+    """The forecast of each day where a location is set (None for a day without one), and one line for the days
+    without one (a failed server is not asked again soon, so the first day's reason stands for all)."""
+    if settings.location is None:
+        return [None] * len(days), None
+    found = [forecast_for(settings, day) for day in days]
+    reasons = [(day, f.reason) for day, f in zip(days, found) if f.weather is None]
+    if not reasons:
+        return [f.weather for f in found], None
+    which = reasons[0][0].isoformat() if len(reasons) == 1 else f"{len(reasons)} of {len(days)} days"
+    return [f.weather for f in found], f"no forecast for {which}: {reasons[0][1]}; dressing without weather there"

@@ -204,6 +204,14 @@ def m006_paired_devices(conn: Connection) -> None:
 
 
 @migration
+def m007_item_attributes(conn: Connection) -> None:
+    """Attributes of each item: what the heads read, what the user tagged, and the colour statistics they read."""
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attributes JSON"))
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN user_attributes JSON"))
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attribute_features BLOB"))
+
+
+@migration
 def m008_weather_and_occasion(conn: Connection) -> None:
     """Dressing for the day: a piece's warmth as its owner says it (0-3; NULL: its category's and kind's default), and
     the occasion and weather each outfit was proposed for (what its rating is about)."""
@@ -211,6 +219,23 @@ def m008_weather_and_occasion(conn: Connection) -> None:
     conn.execute(text(conn, "ALTER TABLE outfits ADD COLUMN occasion VARCHAR(100)"))
     conn.execute(text(conn, "ALTER TABLE outfits ADD COLUMN weather JSON"))
     conn.execute(text(conn, "CREATE INDEX ix_outfits_user_occasion ON outfits (user_id, occasion)"))
+
+
+@migration
+def m009_plans(conn: Connection) -> None:
+    """Outfits kept for a day to come (`wardrobe plan`): one per user and day, with its occasion and weather."""
+    conn.execute(text(conn, """
+        CREATE TABLE plans (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            day DATE NOT NULL,
+            item_ids JSON NOT NULL,
+            occasion VARCHAR(100),
+            weather TEXT,
+            outfit_id INTEGER REFERENCES outfits (id) ON DELETE SET NULL,
+            created_at DATETIME NOT NULL
+        )"""))
+    conn.execute(text(conn, "CREATE UNIQUE INDEX ux_plans_user_day ON plans (user_id, day)"))
 
 
 def pending(conn: Connection) -> list[str]:

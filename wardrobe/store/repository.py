@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
-from wardrobe.domain import Item
+from wardrobe.domain import Item, clean_attributes
 from wardrobe.store import server
 from wardrobe.store.database import open_engine, session_factory, writable
 from wardrobe.store.dialects import ITEMS_LOCK, exclusive, insert_or_skip
@@ -40,6 +40,8 @@ class NewItem:
     user_label: int | None = None
     photo_features: bytes | None = None
     owner_id: int | None = None  # None: shared by the household
+    attributes: dict = field(default_factory=dict)
+    attribute_features: bytes | None = None
 
 
 def item_from_row(row: ItemRow) -> Item:
@@ -50,7 +52,8 @@ def item_from_row(row: ItemRow) -> Item:
         user_label=row.user_label, colours=list(row.colours or []),
         # A tampered path (outside the library) reaches no caller: it reads as no file at all.
         photo_path=safe_relative(row.photo_file), thumbnail_path=safe_relative(row.thumbnail_file), state=row.state,
-        owner=row.owner, warmth=row.warmth,
+        owner=row.owner, warmth=row.warmth, attributes=clean_attributes(row.attributes),
+        user_attributes=clean_attributes(row.user_attributes),
     )
 
 
@@ -59,7 +62,8 @@ def _row_values(new: NewItem, now: datetime) -> dict:
                 original_name=new.original_name, added_at=now, predicted_label=new.predicted_label,
                 probabilities=new.probabilities, conversion_version=new.conversion_version,
                 model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
-                colours=new.colours, state="active", photo_features=new.photo_features, owner_id=new.owner_id)
+                colours=new.colours, state="active", photo_features=new.photo_features, owner_id=new.owner_id,
+                attributes=new.attributes, user_attributes={}, attribute_features=new.attribute_features)
 
 
 def visible_to(user_id) -> sa.ColumnElement[bool]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
@@ -42,6 +42,11 @@ class ItemRow(Base):
     photo_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # Whose it is: NULL means the household's (shared); owner is that user's name, read with the row.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Kind, pattern, material and main colour as the heads read them, and as the user tagged them (wins).
+    attributes: Mapped[dict | None] = mapped_column(JSON)
+    user_attributes: Mapped[dict | None] = mapped_column(JSON)
+    # The close-up's features and the colour statistics (float16): attribute heads refit with no photo decoded.
+    attribute_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     owner: Mapped[str | None] = column_property(select(UserRow.name).where(UserRow.id == owner_id).scalar_subquery())
     warmth: Mapped[int | None]  # 0 (for the heat) to 3 (for the cold) as the user said; NULL: the default (weather.warmth)
 
@@ -132,3 +137,19 @@ class DeviceRow(Base):
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class PlanRow(Base):
+    """An outfit kept for one user's day to come (one per day), with the occasion and weather it was chosen for."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ux_plans_user_day", "user_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    item_ids: Mapped[list] = mapped_column(JSON)
+    occasion: Mapped[str | None] = mapped_column(String(100))
+    weather: Mapped[str | None] = mapped_column(Text)
+    outfit_id: Mapped[int | None] = mapped_column(ForeignKey("outfits.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]

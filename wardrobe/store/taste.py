@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from wardrobe.domain import clean_attributes, kind_fits
 from wardrobe.store.dialects import insert_or_skip
 from wardrobe.store.repository import utcnow, visible_to
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
@@ -17,8 +18,6 @@ from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, Rating
 STATES = ("active", "laundry", "retired")
 DAMAGED = {"damaged": True}  # what load_model hands out for stored numbers that are not valid JSON
 _LABEL = sa.func.coalesce(ItemRow.user_label, ItemRow.predicted_label)  # the user's label wins
-# The finer attributes of issue 21 (kind, material), read where the schema has them: they refine warmth and rain-fitness.
-_ATTRIBUTES = tuple(name for name in ("kind", "material") if hasattr(ItemRow, name))
 
 
 @dataclass
@@ -53,6 +52,15 @@ class Proposed:
     item_ids: list[int]
     occasion: str | None = None
     weather: dict | None = None
+
+
+def _wearable(item_id: int, label: int, colours, last_worn, warmth, read, tagged) -> Wearable:
+    """A Wearable from its row: kind and material as Item has them (what the user tagged wins over what the heads
+    read; a kind that does not fit the category is none), for warmth and rain-fitness."""
+    read, tagged = clean_attributes(read), clean_attributes(tagged)
+    kind, material = tagged.get("kind") or read.get("kind"), tagged.get("material") or read.get("material")
+    return Wearable(item_id, label, colours or [], last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
+                    material)
 
 
 def _lock_user(s: Session, user_id: int) -> None:
@@ -103,13 +111,13 @@ class TasteStore:
         """
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
-        attributes = [getattr(ItemRow, name) for name in _ATTRIBUTES]
-        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last, ItemRow.warmth, *attributes)
+        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last, ItemRow.warmth, ItemRow.attributes,
+                           ItemRow.user_attributes)
                  .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
                  .order_by(ItemRow.id))
         with self.sessions() as s:
-            found = [Wearable(i, lab, colours or [], worn, None, warmth, **dict(zip(_ATTRIBUTES, rest)))
-                     for i, lab, colours, worn, warmth, *rest in s.execute(query).all()]
+            found = [_wearable(i, lab, colours, worn, warmth, read, tagged)
+                     for i, lab, colours, worn, warmth, read, tagged in s.execute(query).all()]
             self._add_embeddings(s, [w for w in found if w.id not in skip_embeddings])
         return found
 
@@ -219,6 +227,15 @@ class TasteStore:
         with self.sessions() as s:
             return self._ratings(s, user_id, limit)
 
+    def ratings_between(self, user_id: int | None, start: datetime, end: datetime) -> list[Rated]:
+        """This user's ratings made from `start` up to (not including) `end` (naive UTC), oldest first."""
+        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
+                 .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id)
+                 .where(RatingRow.user_id == user_id, RatingRow.created_at >= start, RatingRow.created_at < end)
+                 .order_by(RatingRow.created_at, RatingRow.id))
+        with self.sessions() as s:
+            return [Rated(o, list(ids), v, t) for o, ids, v, t in s.execute(query).all()]
+
     @staticmethod
     def _ratings(s: Session, user_id: int | None, limit: int | None) -> list[Rated]:
         query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at,
@@ -230,11 +247,12 @@ class TasteStore:
         return [Rated(o, list(ids), v, t, occasion, weather)
                 for o, ids, v, t, occasion, weather in reversed(s.execute(query).all())]
 
-    def add_wears(self, user_id: int, item_ids: list[int]) -> list[int]:
-        now = utcnow()
+    def add_wears(self, user_id: int, item_ids: list[int], when: datetime | None = None) -> list[int]:
+        """Log these items as worn at `when` (naive UTC; now if None); returns the ids that exist."""
+        when = when or utcnow()
         with self.sessions.begin() as s:
             found = list(s.scalars(sa.select(ItemRow.id).where(ItemRow.id.in_(item_ids))))
-            s.add_all(WearRow(user_id=user_id, item_id=i, worn_at=now) for i in found)
+            s.add_all(WearRow(user_id=user_id, item_id=i, worn_at=when) for i in found)
             return found
 
     def wears(self, user_id: int, limit: int = 200) -> list[tuple[int, datetime]]:
@@ -242,6 +260,13 @@ class TasteStore:
             return [tuple(r) for r in s.execute(sa.select(WearRow.item_id, WearRow.worn_at)
                                                 .where(WearRow.user_id == user_id)
                                                 .order_by(WearRow.id.desc()).limit(limit)).all()]
+
+    def wears_between(self, user_id: int | None, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+        """This user's wears from `start` up to (not including) `end` (naive UTC), oldest first."""
+        with self.sessions() as s:
+            return [tuple(r) for r in s.execute(sa.select(WearRow.item_id, WearRow.worn_at).where(
+                WearRow.user_id == user_id, WearRow.worn_at >= start, WearRow.worn_at < end)
+                .order_by(WearRow.worn_at, WearRow.id)).all()]
 
     # -- preference models ----------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,7 +11,8 @@ from textual.widgets import Label, Static
 
 from wardrobe.tui.keys import CATEGORY_LETTERS
 
-NAMES = {"question_mark": "?", "escape": "esc", "delete": "del", "enter": "enter", "space": "space", "backspace": "⌫"}
+NAMES = {"question_mark": "?", "escape": "esc", "delete": "del", "enter": "enter", "space": "space", "backspace": "⌫",
+         "left_square_bracket": "[", "right_square_bracket": "]", "full_stop": "."}
 
 
 def key_lines(bindings: list[Binding]) -> list[str]:
@@ -28,7 +30,7 @@ def key_lines(bindings: list[Binding]) -> list[str]:
     for description in lines:
         keys = grouped[description]
         shown = f"{keys[0]}-{keys[-1]}" if len(keys) > 2 else "/".join(keys)
-        out.append(f"[b]{shown:>5}[/b] {description}")
+        out.append(f"[b]{escape(f'{shown:>5}')}[/b] {description}")
     return out
 
 
@@ -38,6 +40,7 @@ def columns(everywhere: list) -> list[list[tuple[str, list[str]]]]:
     from wardrobe.tui.add_screen import AddPhotos
     from wardrobe.tui.closet_screen import ClosetScreen
     from wardrobe.tui.dialogs import PickCategory
+    from wardrobe.tui.history_screen import HistoryScreen
     from wardrobe.tui.outfits_screen import OutfitScreen
     from wardrobe.tui.photo_screen import PhotoScreen
     from wardrobe.tui.review_screen import ReviewScreen
@@ -48,7 +51,7 @@ def columns(everywhere: list) -> list[list[tuple[str, list[str]]]]:
         [("Outfits (o)", key_lines(OutfitScreen.BINDINGS)), ("Closet (c)", key_lines(ClosetScreen.BINDINGS)),
          ("Photo (enter in closet)", key_lines(PhotoScreen.BINDINGS))],
         [(f"Review (e); {CATEGORY_LETTERS[0]}-{CATEGORY_LETTERS[-1]} as listed", review),
-         ("Relabel dialog (r)", key_lines(PickCategory.BINDINGS))],
+         ("Relabel dialog (r)", key_lines(PickCategory.BINDINGS)), ("History (h)", key_lines(HistoryScreen.BINDINGS))],
     ]
 
 

@@ -8,7 +8,7 @@ from textual.widgets import Footer, Static
 
 from wardrobe.tui.charts import bar_chart, column_chart
 from wardrobe.tui.data_screen import DataScreen
-from wardrobe.tui.history_screen import piece_name
+from wardrobe.tui.text import piece_name
 from wardrobe.tui.top_bar import TopBar
 
 

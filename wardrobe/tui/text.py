@@ -1,4 +1,4 @@
-"""Text for narrow places: a long name gives way in its middle, where it says least."""
+"""Text for narrow places: a long name gives way in its middle, where it says least; how a piece is named."""
 
 from __future__ import annotations
 
@@ -12,3 +12,10 @@ def middle(text: str, width: int) -> str:
     head = (width - 1 + 1) // 2
     tail = width - 1 - head
     return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
+def piece_name(item) -> str:
+    """How a piece is named on screen: its main colour and category, e.g. "navy Trouser"."""
+    if item is None:
+        return "(removed)"
+    return f"{item.colours[0]} {item.category}" if item.colours else item.category

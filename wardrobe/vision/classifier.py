@@ -9,6 +9,7 @@ import numpy as np
 
 from wardrobe.domain import FMNIST_CLASSES
 from wardrobe.files import sha256_file
+from wardrobe.vision.attributes import AttributeHeads
 from wardrobe.vision.card import ModelError, restore_hint, verified_artifact
 from wardrobe.vision.head import PhotoHead
 from wardrobe.vision.litert import LiteRTModel
@@ -59,7 +60,7 @@ class Classifier:
     """
 
     def __init__(self, model_dir: Path, photo_dir: Path | None = None, personal_head: Path | None = None,
-                 need_head: bool = True, threads: int | None = None):
+                 need_head: bool = True, threads: int | None = None, personal_attributes: Path | None = None):
         path, self.card = verified_artifact(model_dir, "litert")
         self.paper_version = f"{self.card.get('name', 'model')}-{self.card['artifacts']['litert']['sha256'][:12]}"
         self._net = LiteRTNetwork(path, threads=threads)
@@ -67,6 +68,8 @@ class Classifier:
         self._photo: PhotoNetwork | None = None
         self.head = self.shipped_head = None
         self.head_source: str | None = None
+        self.attribute_heads: AttributeHeads | None = None
+        self.attributes_source: str | None = None
         self.version = self.paper_version
         if photo_dir is None:
             return
@@ -98,9 +101,36 @@ class Classifier:
                 self.head, self.head_source = head, "personal"
         if self.head is None and need_head:
             raise ModelError(f"{photo_dir}: the photo network has no photo head yet; fit one with `wardrobe train-head`")
+        self._load_attribute_heads(photo_dir, personal_attributes)
         if self.head is not None:  # items remember the very head that predicted them (see adaptation.reclassify)
             digest = head_path_sha if self.head_source == "shipped" else sha256_file(Path(personal_head))
             self.version += f"+{self.head_source}-head-{digest[:8]}"
+
+    def _load_attribute_heads(self, photo_dir: Path, personal: Path | None) -> None:
+        """The shipped attribute heads (when the card lists them), or the user's own refit of them."""
+        candidates = []
+        if personal is not None and Path(personal).is_file():
+            candidates.append((Path(personal), "personal"))
+        if "attributes" in self.photo_card["artifacts"]:
+            candidates.append((verified_artifact(photo_dir, "attributes", "photo")[0], "shipped"))
+        for path, source in candidates:
+            try:
+                heads = AttributeHeads.load(path)
+            except ValueError as exc:
+                hint = "`wardrobe retrain --classifier --reset` removes it" if source == "personal" \
+                    else restore_hint(photo_dir, "photo")
+                raise ModelError(f"{exc}; {hint}") from exc
+            if heads.fits(self.network):
+                self.attribute_heads, self.attributes_source = heads, source
+                return
+
+    def read_attributes(self, features: np.ndarray, closeups: np.ndarray, colours: np.ndarray,
+                        labels) -> list[dict[str, str]]:
+        """Each photo's known attributes ({} for all where no heads are shipped); unknown ones are left out."""
+        if self.attribute_heads is None or len(labels) == 0:
+            return [{} for _ in labels]
+        read = self.attribute_heads.read(features, closeups, colours, [int(v) for v in labels])
+        return [{k: v for k, v in values.items() if v is not None} for values in read]
 
     @property
     def photo_size(self) -> int:

@@ -52,7 +52,7 @@ def forecast_for(settings: Settings, day: date, today: date | None = None) -> Fo
         return ForecastResult(None, "no location set (`wardrobe config set location LAT,LON`)")
     today = today or date.today()
     if not today - timedelta(days=DAYS_BACK) <= day <= today + timedelta(days=DAYS_AHEAD):
-        return ForecastResult(None, f"no forecast for {day.isoformat()}: Open-Meteo forecasts {DAYS_AHEAD} days ahead")
+        return ForecastResult(None, f"Open-Meteo forecasts only {DAYS_AHEAD} days ahead (and {DAYS_BACK} back)")
     place, now = place_key(settings.location), datetime.now()
     cache = _read_cache(settings)
     entry = cache["days"].get(f"{place} {day.isoformat()}")

@@ -1,14 +1,15 @@
 """How warm each piece is (0 for the heat, 1 light, 2 warm, 3 for the cold) and whether it suits rain.
 
-Defaults per category and, where an item has one, per kind; the user's own warmth (`wardrobe tag ID --warmth N`)
-wins over both. Rain-fitness is known only where it is clear: sandals and suede are not for rain.
+Defaults per category and, where an item has them (issue 21's attributes), per kind or knit material; the user's own
+warmth (`wardrobe tag ID --warmth N`) wins over all. Rain-fitness is known only where it is clear: sandals and leather
+shoes are not for rain.
 """
 
 from __future__ import annotations
 
 import re
 
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import CATEGORIES, KINDS
 
 WARMTH_LEVELS = range(4)
 WARMTH_WORDS = ("for the heat", "light", "warm", "for the cold")
@@ -28,16 +29,21 @@ CATEGORY_WARMTH: dict[int, int] = {
     11: 1,  # Skirt
     12: 1,  # Hat
 }
-# By kind, the finer type within a category (as items name it); "other" and unknown kinds take the category's.
+# By kind, the finer type within a category (domain.KINDS, as issue 21's heads and `tag --kind` name it); an item
+# without a kind takes its category's.
 KIND_WARMTH: dict[str, int] = {
     "t-shirt": 1, "polo": 1, "tank-top": 0, "long-sleeve-top": 1, "shirt": 1, "blouse": 1, "bodysuit": 1,
-    "sweater": 2, "cardigan": 2, "hoodie": 2, "sweatshirt": 2, "jacket": 2, "blazer": 1, "coat": 3,
+    "sweater": 2, "hoodie": 2, "sweatshirt": 2, "jacket": 2, "blazer": 1, "coat": 3,
     "jeans": 1, "trousers": 1, "leggings": 1, "shorts": 0, "skirt": 1, "dress": 1,
-    "sneaker": 1, "boot": 2, "sandal": 0, "shoe": 1, "hat": 1, "cap": 1,
+    "sneaker": 1, "boot": 2, "sandal": 0, "shoe": 1, "hat": 1,
 }
+KNIT_WARMTH = 2  # a knit of no known kind (a knitted dress, a top that is a jumper) is warm
 NOT_FOR_RAIN_CATEGORIES = frozenset({5})  # Sandal
 NOT_FOR_RAIN_KINDS = frozenset({"sandal"})
-NOT_FOR_RAIN_MATERIALS = frozenset({"suede"})
+# Suede is not among issue 21's materials (denim, leather, knit); what it can say is "leather shoe": the loafers and
+# dress shoes that suede and thin leather make, which rain spoils. Leather boots and sneakers are kept for rain.
+NOT_FOR_RAIN_LEATHER_KINDS = frozenset({"shoe"})
+NOT_FOR_RAIN_MATERIALS = frozenset({"suede"})  # should a later vocabulary name it
 assert set(CATEGORY_WARMTH) == set(range(len(CATEGORIES)))
 
 
@@ -51,18 +57,28 @@ def kind_key(kind: str | None) -> str | None:
     return key
 
 
-def default_warmth(label: int, kind: str | None = None) -> int:
-    """The warmth a piece of this category (and kind, where known) has unless its owner says otherwise."""
-    return KIND_WARMTH.get(kind_key(kind) or "", CATEGORY_WARMTH[label])
+assert all(kind_key(kind) in KIND_WARMTH for kind in KINDS), "every kind of domain.KINDS has a warmth"
 
 
-def warmth_of(label: int, kind: str | None = None, override: int | None = None) -> int:
-    return override if override in WARMTH_LEVELS else default_warmth(label, kind)
+def default_warmth(label: int, kind: str | None = None, material: str | None = None) -> int:
+    """The warmth a piece of this category (and kind, and material, where known) has unless its owner says otherwise."""
+    key = kind_key(kind) or ""
+    if key in KIND_WARMTH:
+        return KIND_WARMTH[key]
+    if (material or "").strip().lower() == "knit":
+        return max(CATEGORY_WARMTH[label], KNIT_WARMTH)
+    return CATEGORY_WARMTH[label]
+
+
+def warmth_of(label: int, kind: str | None = None, override: int | None = None, material: str | None = None) -> int:
+    return override if override in WARMTH_LEVELS else default_warmth(label, kind, material)
 
 
 def rain_fit(label: int, kind: str | None = None, material: str | None = None) -> bool:
-    """False where a piece is known not to suit rain (sandals, suede); True otherwise."""
-    key = kind_key(kind)
-    if key in NOT_FOR_RAIN_KINDS or (material or "").strip().lower() in NOT_FOR_RAIN_MATERIALS:
+    """False where a piece is known not to suit rain (sandals, leather shoes, suede); True otherwise."""
+    key, made_of = kind_key(kind), (material or "").strip().lower()
+    if key in NOT_FOR_RAIN_KINDS or made_of in NOT_FOR_RAIN_MATERIALS:
+        return False
+    if made_of == "leather" and key in NOT_FOR_RAIN_LEATHER_KINDS:
         return False
     return not (label in NOT_FOR_RAIN_CATEGORIES and (key is None or key == "other"))

@@ -1,0 +1,199 @@
+"""Fitting the attribute heads (kind, pattern, material, main colour) on photos labelled by looking.
+
+Labels come from a CSV (data/attribute-labels.csv: photo, pattern, material, kind, colour, ...); kinds are also
+taken from the finer folders of the closet photos (polo, hoodie, blazer, ...) where a folder names one kind.
+Each head is a standardised logistic regression; its temperature and its "unknown" threshold are chosen on
+cross-validated predictions of the training photos, so that what it names is right at least SURE_PRECISION of
+the time.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from wardrobe.domain import ATTRIBUTE_VALUES, KINDS
+from wardrobe.vision.attributes import AttributeHead, AttributeHeads, closeup, colour_features
+from wardrobe.vision.head import fit_temperature
+from wardrobe.vision.photo import PhotoError, open_photo
+from wardrobe.vision.views import photo_views
+
+# Folders whose every photo is one kind (extra/'s finer folders and some of the main ten).
+FOLDER_KINDS = {
+    "polo": "polo", "undershirt": "tank top", "body": "bodysuit", "hoodie": "hoodie", "blouse": "blouse",
+    "blazer": "blazer", "t-shirt": "t-shirt", "shirt": "shirt", "shorts": "shorts", "skirt": "skirt",
+    "dress": "dress", "hat": "hat",
+}
+INPUTS = {"kind": "photo", "pattern": "photo+closeup", "material": "photo", "colour": "colour"}
+C = {"kind": 0.01, "pattern": 0.01, "material": 0.01, "colour": 0.03}
+SURE_PRECISION = {"kind": 0.8, "pattern": 0.85, "material": 0.9, "colour": 0.7}
+FOLDS = 5
+
+
+@dataclass
+class Inputs:
+    """What the heads read of a set of photos, with the photo head's category for each."""
+
+    photos: list[str]
+    features: np.ndarray  # (N, F) photo network features
+    closeups: np.ndarray  # (N, F) its features of the garment's close-up
+    colours: np.ndarray  # (N, COLOUR_FEATURES)
+    labels: np.ndarray  # (N,) the photo head's category
+
+
+def read_labels(path: Path) -> dict[str, dict[str, str]]:
+    """photo (relative to the photos root) -> {attribute: value}; values outside an attribute's names are dropped."""
+    out: dict[str, dict[str, str]] = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            values = {a: row[a] for a in ATTRIBUTE_VALUES if row.get(a) in ATTRIBUTE_VALUES[a]}
+            out[row["photo"]] = values
+    return out
+
+
+def photo_inputs(classifier, root: Path, photos: list[str], progress=None) -> Inputs:
+    """Open each photo as `add` does and read it with the photo network (and head) and the colour statistics."""
+    features, closeups, colours, labels, kept = [], [], [], [], []
+    size = classifier.photo_size
+    for photo in photos:
+        try:
+            image = open_photo(root / photo)
+        except PhotoError:
+            continue
+        views = photo_views(image, size)
+        reading = classifier.read(views.converted.pixels[None], views.framed[None])
+        features.append(reading.features[0])
+        closeups.append(classifier.photo_outputs(closeup(image, views.converted.mask, size)[None])[0][0])
+        labels.append(int(np.argmax(reading.probabilities[0])))
+        colours.append(colour_features(views.converted.work, views.converted.mask))
+        kept.append(photo)
+        if progress:
+            progress(1)
+    return Inputs(kept, np.array(features, np.float32), np.array(closeups, np.float32), np.array(colours, np.float32),
+                  np.array(labels))
+
+
+def stacked(inputs: Inputs, which: str) -> np.ndarray:
+    """The columns a head reads ("photo+closeup" -> features and close-up features side by side)."""
+    parts = {"photo": inputs.features, "closeup": inputs.closeups, "colour": inputs.colours}
+    return np.hstack([parts[name] for name in which.split("+")])
+
+
+def targets(photos: list[str], labels: dict[str, dict[str, str]], attribute: str) -> list[str | None]:
+    """Each photo's value of an attribute: its label, else (for kind) its folder's kind, else None."""
+    out = []
+    for photo in photos:
+        value = labels.get(photo, {}).get(attribute)
+        if value is None and attribute == "kind":
+            value = FOLDER_KINDS.get(Path(photo).parent.name)
+        out.append(value)
+    return out
+
+
+def _fit(x: np.ndarray, y: np.ndarray, n_classes: int, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale < 1e-6] = 1.0
+    counts = np.bincount(y, minlength=n_classes).astype(np.float64)
+    weights = (len(y) / (max((counts > 0).sum(), 1) * counts[y])) ** 0.5  # rare values part of the way to equal say
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit((x - mean) / scale, y, sample_weight=weights)
+    coef = np.zeros((n_classes, x.shape[1]), np.float32)
+    intercept = np.full(n_classes, -30.0, np.float32)
+    rows = model.coef_ if len(model.classes_) > 2 else np.vstack([-model.coef_[0] / 2, model.coef_[0] / 2])
+    bias = model.intercept_ if len(model.classes_) > 2 else np.array([-model.intercept_[0] / 2, model.intercept_[0] / 2])
+    coef[model.classes_], intercept[model.classes_] = rows, bias
+    return mean, scale, coef, intercept
+
+
+def _logits(fitted, x):
+    mean, scale, coef, intercept = fitted
+    return ((x - mean) / scale) @ coef.T + intercept
+
+
+def sure_threshold(probs: np.ndarray, truth: np.ndarray, precision: float) -> float:
+    """The least probability above which the head's answers are right at least `precision` of the time."""
+    top, right = probs.max(1), probs.argmax(1) == truth
+    for t in np.linspace(0.0, 0.95, 96):
+        chosen = top >= t
+        if chosen.sum() >= 10 and right[chosen].mean() >= precision:
+            return float(t)
+    return 0.95
+
+
+def fit_attribute_head(x: np.ndarray, values: list[str | None], classes: tuple[str, ...], attribute: str,
+                       inputs: str, category: np.ndarray | None = None) -> tuple[AttributeHead, dict]:
+    """One head: cross-validated temperature and 'unknown' threshold, then a fit on every labelled photo."""
+    index = {c: i for i, c in enumerate(classes)}
+    keep = np.array([v in index for v in values])
+    x, y = x[keep], np.array([index[v] for v in values if v in index])
+    cats = category[keep] if category is not None else None
+    folds = np.arange(len(y)) % FOLDS
+    logits = np.zeros((len(y), len(classes)), np.float32)
+    for k in range(FOLDS):
+        fitted = _fit(x[folds != k], y[folds != k], len(classes), C[attribute])
+        logits[folds == k] = _logits(fitted, x[folds == k])
+    t = fit_temperature(logits, y)
+    z = logits / t
+    probs = np.exp(z - z.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    if attribute == "kind" and cats is not None:
+        from wardrobe.domain import kind_fits
+
+        probs = probs * np.array([[kind_fits(k, int(c)) for k in classes] for c in cats])
+    sure = sure_threshold(probs, y, SURE_PRECISION[attribute])
+    mean, scale, coef, intercept = _fit(x, y, len(classes), C[attribute])
+    head = AttributeHead(classes, inputs, mean, scale, coef / t, intercept / t, sure)
+    named = probs.max(1) >= sure
+    report = {"photos": int(len(y)), "temperature": round(t, 3), "sure": round(sure, 3),
+              "cv_accuracy": round(float((probs.argmax(1) == y).mean()), 4),
+              "cv_unknown": round(float(1 - named.mean()), 4),
+              "cv_error_named": round(float((probs.argmax(1) != y)[named].mean()) if named.any() else 0.0, 4)}
+    return head, report
+
+
+def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], network: str) -> tuple[AttributeHeads, dict]:
+    heads, reports = {}, {}
+    for attribute, classes in ATTRIBUTE_VALUES.items():
+        values = targets(inputs.photos, labels, attribute)
+        x = stacked(inputs, INPUTS[attribute])
+        used = tuple(c for c in classes if c in set(values)) if attribute == "kind" else classes
+        heads[attribute], reports[attribute] = fit_attribute_head(x, values, used, attribute, INPUTS[attribute],
+                                                                  inputs.labels)
+    return AttributeHeads(heads, network, {"reports": reports, "kinds": list(KINDS)}), reports
+
+
+def labelled_for_training(root: Path, labels: dict[str, dict[str, str]]) -> list[str]:
+    """Photos to learn from: every labelled one outside validation/ (kept to measure on), and every photo of extra/
+    (its finer folders name kinds)."""
+    extra = sorted(str(p.relative_to(root)) for p in (root / "extra").rglob("*.jpg")) if (root / "extra").is_dir() else []
+    chosen = [p for p in labels if not p.startswith("validation/") and (root / p).is_file()]
+    return sorted(set(chosen) | set(extra))
+
+
+def fit_shipped_attributes(photo_dir: Path, model_dir: Path, root: Path, labels_csv: Path, progress=None) -> dict:
+    """Fit the attribute heads on labelled photos under root and publish them beside the photo network."""
+    from wardrobe.vision import card as cards
+    from wardrobe.vision.classifier import Classifier
+
+    labels = read_labels(labels_csv)
+    photos = labelled_for_training(root, labels)
+    if not photos:
+        raise ValueError(f"{labels_csv}: none of its photos is under {root} (outside validation/)")
+    classifier = Classifier(model_dir, photo_dir)
+    inputs = photo_inputs(classifier, root, photos, progress)
+    heads, reports = fit_attribute_heads(inputs, labels, classifier.network)
+    heads.info = {**heads.info, "labels": labels_csv.name, "photos": len(inputs.photos)}
+    staged = Path(photo_dir) / ".staged-attributes.npz"
+    heads.save(staged)
+    card = cards.read_card(photo_dir)
+    card["artifacts"]["attributes"] = {
+        "format": "npz: calibrated linear heads for kind, pattern, material (photo and close-up features) and main "
+                  "colour (colour statistics of the garment)",
+        "network": classifier.network, "labels": labels_csv.name, "photos": len(inputs.photos), "heads": reports}
+    cards.publish(Path(photo_dir), {"attributes": staged}, card)
+    return {"photos": len(inputs.photos), "heads": reports, "model": str(photo_dir)}
