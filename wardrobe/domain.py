@@ -256,7 +256,10 @@ class Item:
     @property
     def main_colour(self) -> str | None:
         """The colour a person names the piece by; the first dominant colour where no head has read it."""
-        return self.attribute("colour") or (self.colours[0] if self.colours else None)
+        if self.attribute("colour"):
+            return self.attribute("colour")
+        # Read before there were attribute heads: the most common colour of its mask is all there is.
+        return self.colours[0] if self.colours and not self.attributes else None
 
     @property
     def name(self) -> str:
