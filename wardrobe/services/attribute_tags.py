@@ -11,8 +11,8 @@ import numpy as np
 
 from wardrobe.services.adaptation import MIN_CORRECTIONS, cross_checked
 from wardrobe.services.inventory import Wardrobe
-from wardrobe.vision.attributes import (AttributeHead, AttributeHeads, attribute_features, closeup, colour_features,
-                                        split_attribute_features)
+from wardrobe.vision.attributes import (COLOUR_FEATURES, AttributeHead, AttributeHeads, attribute_features, closeup,
+                                        colour_features, split_attribute_features)
 from wardrobe.vision.head import LEFT_ALONE, PhotoHead, personal_refit
 from wardrobe.vision.photo import PhotoError, open_photo
 from wardrobe.vision.views import photo_views
@@ -32,14 +32,12 @@ def _inputs(wardrobe: Wardrobe, read_missing: bool) -> tuple[list, dict[str, np.
     classifier = wardrobe.classifier
     rows = wardrobe.inventory.attribute_inputs()
     network = classifier.network_version
-    size = classifier.attribute_heads.heads["colour"].mean.shape[0] if "colour" in classifier.attribute_heads.heads \
-        else None
     items, photo, kept, fresh = [], [], [], {}
     for item, photo_blob, kept_blob in rows:
         if not photo_blob or item.model_version.split("+")[0] != network:
             continue  # its photo features come first: `retrain --classifier` or `doctor --repair` reads them
         stored = np.frombuffer(kept_blob, np.float16).astype(np.float32) if kept_blob else None
-        if stored is None or (size is not None and len(stored) != 1280 + size):
+        if stored is None or len(stored) != len(photo_blob) // 2 + COLOUR_FEATURES:
             if not read_missing:
                 continue
             stored = _read_from_photo(wardrobe, item)

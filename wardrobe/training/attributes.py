@@ -162,6 +162,10 @@ def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], netwo
         values = targets(inputs.photos, labels, attribute)
         x = stacked(inputs, INPUTS[attribute])
         used = tuple(c for c in classes if c in set(values)) if attribute == "kind" else classes
+        present = [v for v in values if v in used]
+        if len(set(present)) < 2 or len(present) < 2 * FOLDS:
+            reports[attribute] = {"photos": len(present), "skipped": "fewer than two values, or ten photos, labelled"}
+            continue
         heads[attribute], reports[attribute] = fit_attribute_head(x, values, used, attribute, INPUTS[attribute],
                                                                   inputs.labels)
     return AttributeHeads(heads, network, {"reports": reports, "kinds": list(KINDS)}), reports
