@@ -226,25 +226,50 @@ def tui() -> None:
 
 def _retrain_classifier(reset: bool, dry_run: bool, as_json: bool) -> None:
     from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
+    from wardrobe.services.attribute_tags import reset_attributes, retrain_attributes
 
     with opened() as service:
         if reset:
+            had_attributes = service.personal_attributes.exists()
             result = reset_classifier(service)
+            result["attributes"] = reset_attributes(service)
+            result["attributes"]["removed"] = had_attributes
             if as_json:
                 print(json.dumps(result, indent=2))
                 return
             note(("back to the shipped photo head" if result["removed"] else "already using the shipped photo head")
-                 + f"; {plural(result['reclassified'], 'item')} re-predicted")
+                 + f"; {plural(result['reclassified'], 'item')} re-predicted; attributes of "
+                 f"{plural(result['attributes']['reread'], 'item')} read again")
             return
         try:
             result = retrain_classifier(service, dry_run=dry_run)
         except NotEnoughCorrections as exc:
-            fail(str(exc), EXIT_USAGE)
+            result = {"error": str(exc)}
+        result["attributes"] = retrain_attributes(service, dry_run=dry_run)
+        tagged = any(c.get("tags", 0) >= 10 for c in result["attributes"]["checked"].values())
+        if "error" in result and not tagged:
+            fail(result["error"] + "; nor has any attribute 10 tags (`wardrobe tag ID --pattern ...`)", EXIT_USAGE)
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    for line in _verdict(result):
+    for line in ([f"photo head: {result['error']}"] if "error" in result else _verdict(result)):
         print(line)
+    for line in _attribute_verdict(result["attributes"]):
+        print(line)
+
+
+def _attribute_verdict(result: dict) -> list[str]:
+    """What retrain --classifier made of the user's tags, one line per attribute."""
+    lines = []
+    for attribute, c in result.get("checked", {}).items():
+        if c.get("failed") and "corrections" not in c:
+            lines.append(f"{attribute}: {plural(c['tags'], 'tag')}; the shipped head reads it (needs 10 tags)")
+            continue
+        verdict = ("would be adopted" if result["dry_run"] else "adopted") if c["adopt"] else \
+            "not adopted: " + ", ".join(c["failed"])
+        lines.append(f"{attribute}: your {plural(c['tags'], 'tag')} read right {c['corrections']['before']:.1%} by the "
+                     f"shipped head, {c['corrections']['after']:.1%} by refits that did not see them; {verdict}")
+    return lines
 
 
 def _verdict(result: dict) -> list[str]:

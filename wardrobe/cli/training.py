@@ -180,6 +180,9 @@ def train_attributes(
         print(json.dumps(result, indent=2))
         return
     for name, report in result["heads"].items():
+        if "skipped" in report:
+            print(f"{name}: no head ({report['skipped']})")
+            continue
         print(f"{name}: {report['photos']} photos, cross-validated accuracy {report['cv_accuracy']:.3f}, "
               f"unknown below {report['sure']:.2f} ({report['cv_unknown']:.0%} of photos)")
     print(f"published the attribute heads into {result['model']}")

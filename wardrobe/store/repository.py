@@ -218,6 +218,21 @@ class Inventory:
         with self.sessions() as s:
             return [(item_from_row(row), row.photo_features) for row in s.scalars(query)]
 
+    def attribute_inputs(self) -> list[tuple[Item, bytes | None, bytes | None]]:
+        """Every item with its stored photo features and attribute features (close-up and colour statistics)."""
+        query = sa.select(ItemRow).order_by(ItemRow.id).options(undefer(ItemRow.photo_features),
+                                                                undefer(ItemRow.attribute_features))
+        with self.sessions() as s:
+            return [(item_from_row(row), row.photo_features, row.attribute_features) for row in s.scalars(query)]
+
+    def update_attributes(self, values: list[tuple[int, dict, bytes | None]]) -> None:
+        """What the heads read of items (and, where given, their newly read attribute features); one transaction."""
+        with self.sessions.begin() as s:
+            for item_id, attributes, blob in values:
+                update = {"attributes": attributes} if blob is None else {"attributes": attributes,
+                                                                          "attribute_features": blob}
+                s.execute(sa.update(ItemRow).where(ItemRow.id == item_id).values(**update))
+
     def update_predictions(self, predictions: list[tuple[int, list[float], bytes | None, bytes | None]],
                            model_version: str) -> None:
         """New probabilities (and, where given, embeddings and photo features) for items; one transaction."""

@@ -162,6 +162,10 @@ def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], netwo
         values = targets(inputs.photos, labels, attribute)
         x = stacked(inputs, INPUTS[attribute])
         used = tuple(c for c in classes if c in set(values)) if attribute == "kind" else classes
+        present = [v for v in values if v in used]
+        if len(set(present)) < 2 or len(present) < 2 * FOLDS:
+            reports[attribute] = {"photos": len(present), "skipped": "fewer than two values, or ten photos, labelled"}
+            continue
         heads[attribute], reports[attribute] = fit_attribute_head(x, values, used, attribute, INPUTS[attribute],
                                                                   inputs.labels)
     return AttributeHeads(heads, network, {"reports": reports, "kinds": list(KINDS)}), reports
@@ -197,3 +201,62 @@ def fit_shipped_attributes(photo_dir: Path, model_dir: Path, root: Path, labels_
         "network": classifier.network, "labels": labels_csv.name, "photos": len(inputs.photos), "heads": reports}
     cards.publish(Path(photo_dir), {"attributes": staged}, card)
     return {"photos": len(inputs.photos), "heads": reports, "model": str(photo_dir)}
+
+
+def _same(attribute: str, truth: str, guess: str | None) -> bool:
+    # Navy and blue count as one colour: labellers themselves split dark denim and dark blue both ways.
+    return guess is not None and (truth == guess or (attribute == "colour" and {truth, guess} <= {"navy", "blue"}))
+
+
+def score_attributes(heads: AttributeHeads, inputs: Inputs, labels: dict[str, dict[str, str]]) -> dict:
+    """Each attribute against the labels: unknown share, accuracy of what was named and of all (unknown counted
+    wrong), the majority-value baseline, macro-F1 and recall per value; for colour also the first colour the app
+    named before the heads (the garment's most common palette colour)."""
+    from sklearn.metrics import f1_score
+
+    from wardrobe.domain import PALETTE
+
+    read = heads.read(inputs.features, inputs.closeups, inputs.colours, [int(v) for v in inputs.labels])
+    report = {}
+    for attribute, values in ATTRIBUTE_VALUES.items():
+        pairs = [(labels[p][attribute], r.get(attribute)) for p, r in zip(inputs.photos, read)
+                 if attribute in labels.get(p, {})]
+        if not pairs:
+            continue
+        truth = [t for t, _ in pairs]
+        named = [(t, g) for t, g in pairs if g is not None]
+        majority = max(set(truth), key=truth.count)
+        entry = {
+            "photos": len(pairs), "unknown": round(1 - len(named) / len(pairs), 4),
+            "accuracy_named": round(float(np.mean([_same(attribute, t, g) for t, g in named])), 4) if named else None,
+            "accuracy_all": round(float(np.mean([_same(attribute, t, g) for t, g in pairs])), 4),
+            "error_named": round(float(np.mean([not _same(attribute, t, g) for t, g in named])), 4) if named else None,
+            "majority": majority, "majority_accuracy": round(truth.count(majority) / len(truth), 4),
+            "macro_f1_all": round(float(f1_score(truth, [g or "unknown" for _, g in pairs], average="macro",
+                                                 labels=sorted(set(truth)), zero_division=0)), 4),
+            "recall": {v: round(float(np.mean([g == v for t, g in pairs if t == v])), 4)
+                       for v in values if v in truth},
+        }
+        if attribute == "colour":
+            names = list(PALETTE)
+            before = [names[int(i)] for i in inputs.colours[:, : len(names)].argmax(1)]
+            by_photo = dict(zip(inputs.photos, before))
+            entry["first_named_colour_before"] = round(float(np.mean(
+                [_same("colour", labels[p]["colour"], by_photo[p]) for p in inputs.photos
+                 if "colour" in labels.get(p, {})])), 4)
+        report[attribute] = entry
+    return report
+
+
+def evaluate_attribute_labels(classifier, folder: Path, labels_csv: Path, progress=None) -> dict:
+    """The shipped (or the user's) attribute heads on the labelled photos that lie in folder."""
+    if classifier.attribute_heads is None:
+        raise ValueError("this photo network has no attribute heads; fit them with `wardrobe train-attributes`")
+    labels = read_labels(labels_csv)
+    root = folder.parent
+    photos = [p for p in sorted(labels) if Path(p).parts[:1] == (folder.name,) and (root / p).is_file()]
+    if not photos:
+        raise ValueError(f"{labels_csv}: none of its photos lies in {folder} (paths are relative to its parent)")
+    inputs = photo_inputs(classifier, root, photos, progress)
+    return {"photos": len(inputs.photos), "labels": str(labels_csv), "heads": classifier.attributes_source,
+            "attributes": score_attributes(classifier.attribute_heads, inputs, labels)}

@@ -24,7 +24,6 @@ from wardrobe.vision import morphology
 _RGB = np.array(list(PALETTE.values()), dtype=np.float32)
 COLOUR_FEATURES = 3 * len(PALETTE) + 64 + 6
 COLOUR_VERSION = "colour-v1"
-CLOSEUP_FEATURES = 1280  # the photo network's pooled features of the close-up
 
 
 def attribute_features(closeup_features: np.ndarray, colours: np.ndarray) -> np.ndarray:
@@ -33,8 +32,8 @@ def attribute_features(closeup_features: np.ndarray, colours: np.ndarray) -> np.
 
 
 def split_attribute_features(stored: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(N, CLOSEUP_FEATURES + COLOUR_FEATURES) -> close-up features, colour statistics."""
-    return stored[:, :CLOSEUP_FEATURES], stored[:, CLOSEUP_FEATURES:]
+    """(N, F + COLOUR_FEATURES) -> close-up features (the photo network's F), colour statistics."""
+    return stored[:, :-COLOUR_FEATURES], stored[:, -COLOUR_FEATURES:]
 
 
 def closeup(image: Image.Image, mask: np.ndarray, size: int) -> np.ndarray:
