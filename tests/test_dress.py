@@ -24,6 +24,8 @@ def test_every_category_and_kind_has_a_warmth_and_the_user_wins():
                                 "leggings", "shorts", "skirt", "dress", "sneaker", "boot", "sandal", "shoe", "hat"}
     assert not rain_fit(sandal) and not rain_fit(7, "sandal") and not rain_fit(9, None, "Suede")
     assert rain_fit(7) and rain_fit(9, "boot", "leather") and rain_fit(sandal, "sneaker")
+    assert not rain_fit(7, "shoe", "leather") and rain_fit(7, "shoe") and rain_fit(7, "sneaker", "leather")
+    assert default_warmth(3, None, "knit") == 2 and default_warmth(0, "t-shirt", "knit") == 1 and default_warmth(3) == 1
 
 
 @pytest.fixture
@@ -43,6 +45,38 @@ def test_tag_warmth_is_kept_shown_and_undone(stocked):
     for args, code in (((str(tee), "--warmth", "4"), 2), ((str(tee),), 2), (("999", "--warmth", "1"), 3)):
         result = run_cli("tag", *args)
         assert result.returncode == code and len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def set_attributes(home, values: dict[int, dict], tagged: bool = False) -> None:
+    """Attributes as issue 21's heads read them (or, tagged, as the user said them), written into the inventory."""
+    import sqlite3
+
+    column = "user_attributes" if tagged else "attributes"
+    with sqlite3.connect(home / "inventory.sqlite3") as db:
+        db.executemany(f"UPDATE items SET {column} = ? WHERE id = ?",
+                       [(json.dumps(attrs), item_id) for item_id, attrs in values.items()])
+    db.close()
+
+
+def test_warmth_and_rain_follow_the_items_kind_and_material(private_home):
+    """Kind and material come from issue 21's attributes (what the user tagged wins over what the heads read)."""
+    ids = sorted(stock_closet(private_home, {TEE: 2, TROUSER: 2, COAT: 2, SNEAKER: 2}))
+    _, _, _, _, coat, blazer, plain_shoes, leather_shoes = ids
+    set_attributes(private_home, {coat: {"kind": "coat"}, blazer: {"kind": "blazer"},
+                                  leather_shoes: {"kind": "shoe", "material": "leather"}, ids[0]: {"kind": "shorts"}})
+    shown = {i["id"]: i["warmth"] for i in json.loads(run_cli("list", "--json").stdout)}
+    assert (shown[coat], shown[blazer], shown[ids[0]]) == (3, 1, 1)  # a kind that does not fit the category is none
+
+    def worn(*args) -> set[int]:
+        return {i["id"] for o in suggest(*args) for i in o["items"]}
+
+    assert coat in worn("--weather", "2C") and blazer not in worn("--weather", "2C")  # below 5 °C: a coat
+    assert coat not in worn("--weather", "30C") and blazer in worn("--weather", "30C")  # a blazer is light
+    assert leather_shoes not in worn("--weather", "15C rain") and plain_shoes in worn("--weather", "15C rain")
+    # The user says the "coat" is a jacket: below 5 °C the closet now lacks a coat, and the jacket is the warmest.
+    set_attributes(private_home, {coat: {"kind": "jacket"}}, tagged=True)
+    freezing = suggest("--weather", "2C")
+    assert freezing[0]["lacking"] == ["no coat for 2 °C"] and all(coat in {i["id"] for i in o["items"]} for o in freezing)
 
 
 def test_an_item_without_a_kind_yet_takes_its_categorys_warmth():
