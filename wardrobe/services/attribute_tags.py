@@ -11,8 +11,15 @@ import numpy as np
 
 from wardrobe.services.adaptation import MIN_CORRECTIONS, cross_checked
 from wardrobe.services.inventory import Wardrobe
-from wardrobe.vision.attributes import (COLOUR_FEATURES, AttributeHead, AttributeHeads, attribute_features, closeup,
-                                        colour_features, split_attribute_features)
+from wardrobe.vision.attributes import (
+    COLOUR_FEATURES,
+    AttributeHead,
+    AttributeHeads,
+    attribute_features,
+    closeup,
+    colour_features,
+    split_attribute_features,
+)
 from wardrobe.vision.head import LEFT_ALONE, PhotoHead, personal_refit
 from wardrobe.vision.photo import PhotoError, open_photo
 from wardrobe.vision.views import photo_views

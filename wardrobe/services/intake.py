@@ -16,8 +16,8 @@ from wardrobe.domain import Item, Prediction
 from wardrobe.store.errors import StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, thumbnail_jpeg
 from wardrobe.store.repository import NewItem
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo, read_photo
 from wardrobe.vision.attributes import attribute_features
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo, read_photo
 from wardrobe.vision.safe_open import one_line
 from wardrobe.vision.views import photo_views
 

@@ -153,6 +153,7 @@ class AttributeHeads:
             raise ValueError(f"{path}: not attribute heads ({exc})") from exc
         for name, head in heads.items():
             if name not in ATTRIBUTES or head.coef.shape != (len(head.classes), head.mean.shape[0]) \
-                    or head.intercept.shape != (len(head.classes),) or not set(head.inputs.split("+")) <= {"photo", "closeup", "colour"}:
+                    or head.intercept.shape != (len(head.classes),) \
+                    or not set(head.inputs.split("+")) <= {"photo", "closeup", "colour"}:
                 raise ValueError(f"{path}: attribute head {name!r} has inconsistent shapes")
         return cls(heads, str(meta["network"]), dict(meta.get("info", {})))
