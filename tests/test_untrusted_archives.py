@@ -137,8 +137,6 @@ RECORDS = {
     "a control character in a version": lambda m: with_item(m, lambda r: r.update(model_version="m\x1b[2J")),
     "a NUL in a name": lambda m: with_item(m, lambda r: r.update(original_name="a\x00b")),
     "a rating of 5": lambda m: with_rows(m, "ratings", [{**rows(m, "ratings")[0], "value": 5}]),
-    "a taste model of another version": lambda m: with_rows(
-        m, "preference_models", [{**rows(m, "preference_models")[0], "params": {"version": 2}}]),
     "a taste model with NaN": lambda m: with_rows(m, "preference_models", [
         {**(row := rows(m, "preference_models")[0]), "params": {**row["params"], "intercept": float("nan")}}]),
 }
@@ -154,6 +152,41 @@ def test_records_the_store_could_not_have_written_are_refused(damage, members, t
         result.stderr
     assert "nothing imported" in result.stderr
     assert not (private_home / "photos").exists() or not list((private_home / "photos").rglob("*.*"))
+
+
+def _outdated(params: dict, how: str) -> dict:
+    if how == "other features":  # as a model stored before the weather and occasion features were added
+        return {**params, "features": params["features"][:-342], "coef": params["coef"][:-342]}
+    return {"version": 2}
+
+
+@pytest.mark.parametrize("how", ["other features", "another version"])
+def test_a_taste_model_made_before_an_upgrade_is_left_out_and_rebuilt_from_the_ratings(how, members, tmp_path,
+                                                                                      private_home):
+    """An archive made by an earlier version imports whole: its taste model, of no use to this version, is left out
+    in one line, and the user's model is rebuilt from the imported ratings when next used."""
+    from wardrobe.services import Stylist
+    from wardrobe.store.taste import TasteStore
+
+    [model] = rows(members, "preference_models")
+    old = with_rows(members, "preference_models", [{**model, "params": _outdated(model["params"], how)}])
+    assert PreferenceModel.problem(rows(old, "preference_models")[0]["params"]) is not None
+    result = run_cli("import", str(write_tar(tmp_path / "old.tar", old)))
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "taste model" in line] == [
+        "1 taste model made by an earlier version was left out: each is rebuilt from the imported ratings when next "
+        "used"]
+    counts = json.loads(run_cli("import", str(tmp_path / "old.tar"), "--json").stdout)
+    assert counts["outdated_taste_models"] == 1 and counts["ratings"] == 0  # imported once already
+    service = Wardrobe(private_home)
+    try:
+        taste = TasteStore(service.inventory.sessions)
+        bob = taste.user_id("bob", create=False)
+        assert taste.load_model(bob) is None and len(taste.ratings(bob)) == 2
+        assert Stylist(service, "bob", seed=0).model().ratings == 2
+        assert PreferenceModel.problem(taste.load_model(bob)) is None  # rebuilt and kept
+    finally:
+        service.close()
 
 
 @pytest.mark.parametrize("kind", ["missing", "dir", "outside"])

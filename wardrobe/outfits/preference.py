@@ -200,11 +200,19 @@ class PreferenceModel:
         }
 
     @classmethod
+    def outdated(cls, data) -> bool:
+        """Whether stored numbers are a model of another version or other outfit features (one made before an
+        upgrade): not damaged, only of no use to this version, which rebuilds it from the ratings."""
+        return isinstance(data, dict) and not data.get("damaged") and (
+            data.get("version") != cls.VERSION or isinstance(data.get("version"), bool)
+            or data.get("features") != all_feature_names())
+
+    @classmethod
     def problem(cls, data) -> str | None:
         """What keeps stored numbers from being this version's model, in words; None when they are one.
 
         from_dict() starts afresh from a model of another version or other features (the learned taste is lost):
-        `wardrobe doctor` reports these, and an import refuses them.
+        `wardrobe doctor` reports these; an import leaves outdated ones out and refuses the others.
         """
         if not isinstance(data, dict) or data.get("damaged"):
             return "the stored numbers are not valid JSON"

@@ -131,8 +131,9 @@ class Stylist:
         return self.user_id
 
     def model(self) -> PreferenceModel:
-        """The user's taste model; one made by an earlier version (other features) is rebuilt from the ratings first,
-        as `wardrobe retrain` would, so that an upgrade does not forget a taste."""
+        """The user's taste model; one made by an earlier version (other features), or none where there are ratings
+        (an import leaves an outdated one out), is rebuilt from the ratings first, as `wardrobe retrain` would, so
+        that an upgrade does not forget a taste."""
         stored = self.taste.load_model(self.user_id)
         try:
             model = PreferenceModel.from_dict(stored)
@@ -141,6 +142,8 @@ class Stylist:
                                f"{self.user}` rebuilds it from the stored ratings") from exc
         if stored is not None and (stored.get("version") != model.VERSION or stored.get("features") != model.names):
             model = self._rebuild()[0]
+        elif stored is None and self.user_id is not None and self.taste.ratings(self.user_id, limit=1):
+            model = self._rebuild()[0]  # ratings without a model: one left out of an import or an export
         return model
 
     def taste_problem(self) -> str | None:
@@ -222,8 +225,9 @@ class Stylist:
                 model = PreferenceModel.from_dict(stored)
             except DamagedPreferences:
                 model, replaced = PreferenceModel(), True  # rebuilt from every rating, this one included
-            if stored is not None and PreferenceModel.problem(stored) is not None:
-                model, replaced = PreferenceModel(), True  # another version's: rebuilt too, not silently forgotten
+            if (stored is not None and PreferenceModel.problem(stored) is not None) or (stored is None and history):
+                # Another version's, or none for ratings that came without one: rebuilt too, not silently forgotten.
+                model, replaced = PreferenceModel(), True
             # Earlier ratings first: a rebuilt model gives the occasions their slots in the order they were rated.
             features = self._day_features(model, history + [rated], items)
             liked = np.array([int(r.value > 0) for r in history])

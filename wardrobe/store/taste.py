@@ -207,14 +207,14 @@ class TasteStore:
         model is damaged), their items (with embeddings, except those in `skip_embeddings`), and whether
         an earlier rating of this outfit is being replaced; it returns the new model. Returns whether a
         rating was replaced. A stored model that is not `usable` (made by another version) is rebuilt from
-        every rating, as a damaged one is.
+        every rating, as a damaged or a missing one is (ratings imported without their model).
         """
         with self.sessions.begin() as s:
             _lock_user(s, user_id)
             replaced = s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id,
                                                            RatingRow.outfit_id == outfit_id)).rowcount > 0
             stored = self._load_model(s, user_id)
-            everything = replaced or stored is DAMAGED or (stored is not None and not usable(stored))
+            everything = replaced or stored is None or stored is DAMAGED or not usable(stored)
             history = self._ratings(s, user_id, None if everything else replay)
             wanted = {i for r in history for i in r.item_ids} | set(s.get(OutfitRow, outfit_id).item_ids)
             model = learn(stored, history, self._items(s, wanted, skip_embeddings), replaced)
