@@ -210,6 +210,7 @@ def test_a_cold_plan_dresses_for_it_and_says_what_the_closet_lacks(private_home)
     stock = stock_closet(private_home, {TOP: 2, TROUSER: 1, SHORTS: 1, SNEAKER: 1, SANDAL: 1})
     [made] = json.loads(run_cli("plan", "tomorrow", "--weather", "2C", "--json").stdout)
     assert made["weather"] == "2 °C" and not labels(stock, [i["id"] for i in made["items"]]) & {SHORTS, SANDAL}
+    assert made["lacking"] == ["no coat for 2 °C"]
     text = run_cli("plan", "friday", "--weather", "2C")
     assert text.returncode == 0 and "  missing: no coat for 2 °C" in text.stdout.splitlines()
 

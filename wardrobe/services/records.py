@@ -77,11 +77,13 @@ def outfit_record(proposal) -> dict:
 
 def plan_record(planned) -> dict:
     """A day's plan (a services.planner.PlannedDay): the day, the outfit's id to rate it by, occasion, weather,
-    its pieces (a piece removed since: {"id", "removed": true}); a plan just made adds probability and why."""
+    its pieces (a piece removed since: {"id", "removed": true}); a plan just made adds probability, why and what the
+    closet lacked for the weather."""
     record = {"date": planned.day.isoformat(), "outfit": planned.outfit_id, "occasion": planned.occasion,
               "weather": planned.weather,
               "items": [piece_record(item) if item is not None else {"id": item_id, "removed": True}
                         for item_id, item in zip(planned.item_ids, planned.items)]}
     if planned.proposal is not None:
-        record.update(probability=round(planned.proposal.probability, 4), why=planned.proposal.why)
+        record.update(probability=round(planned.proposal.probability, 4), why=planned.proposal.why,
+                      lacking=list(planned.proposal.lacking))
     return record
