@@ -53,8 +53,8 @@ def closeup(image: Image.Image, mask: np.ndarray, size: int) -> np.ndarray:
 def _palette_histogram(pixels: np.ndarray) -> np.ndarray:
     if len(pixels) == 0:
         return np.zeros(len(_RGB), np.float32)
-    if len(pixels) > 3000:
-        pixels = pixels[:: len(pixels) // 3000]
+    if len(pixels) > 1200:  # a share to within a few points costs a third of the time of 3,000
+        pixels = pixels[:: len(pixels) // 1200]
     pixels = pixels.astype(np.float32)
     rbar = (pixels[:, None, 0] + _RGB[None, :, 0]) / 2
     d = pixels[:, None, :] - _RGB[None, :, :]
