@@ -19,6 +19,10 @@ def test_every_category_and_kind_has_a_warmth_and_the_user_wins():
     assert default_warmth(0, "Tank top") == 0 and default_warmth(0, "tank_top") == 0 and default_warmth(9, "boots") == 2
     assert default_warmth(0, "other") == 1 and default_warmth(0, "something new") == 1
     assert warmth_of(0, None, 3) == 3 and warmth_of(coat, "coat", 0) == 0
+    from wardrobe.domain import KINDS
+    from wardrobe.weather.warmth import kind_key
+
+    assert {kind for kind in KINDS if kind_key(kind) not in KIND_WARMTH} == set(), "a kind of domain.KINDS lacks a warmth"
     assert set(KIND_WARMTH) >= {"t-shirt", "polo", "tank-top", "long-sleeve-top", "shirt", "blouse", "bodysuit",
                                 "sweater", "hoodie", "sweatshirt", "jacket", "blazer", "coat", "jeans", "trousers",
                                 "leggings", "shorts", "skirt", "dress", "sneaker", "boot", "sandal", "shoe", "hat"}
