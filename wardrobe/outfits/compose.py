@@ -30,6 +30,8 @@ class ClosetItem:
     days_since_worn: float | None = None
     warmth: int = 1  # 0 for the heat .. 3 for the cold (weather.warmth)
     rain_ok: bool = True  # False where it is known not to suit rain (sandals, suede)
+    pattern: str | None = None  # solid, striped, ... (None: not known)
+    material: str | None = None  # denim, leather, knit, other (None: not known)
 
     @property
     def slot(self) -> str:

@@ -32,6 +32,7 @@ class Wearable:
     warmth: int | None = None  # as the user said (None: the default of its category and kind)
     kind: str | None = None
     material: str | None = None
+    pattern: str | None = None
 
 
 @dataclass
@@ -59,8 +60,11 @@ def _wearable(item_id: int, label: int, colours, last_worn, warmth, read, tagged
     read; a kind that does not fit the category is none), for warmth and rain-fitness."""
     read, tagged = clean_attributes(read), clean_attributes(tagged)
     kind, material = tagged.get("kind") or read.get("kind"), tagged.get("material") or read.get("material")
-    return Wearable(item_id, label, colours or [], last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
-                    material)
+    colours, main = list(colours or []), tagged.get("colour") or read.get("colour")
+    if main:  # the colour the garment is named by leads (the dominant colours of its mask may name the floor)
+        colours = [main] + [c for c in colours if c != main][:2]
+    return Wearable(item_id, label, colours, last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
+                    material, tagged.get("pattern") or read.get("pattern"))
 
 
 def _lock_user(s: Session, user_id: int) -> None:
@@ -130,8 +134,11 @@ class TasteStore:
     def _items(cls, s: Session, item_ids, skip_embeddings: set[int]) -> dict[int, Wearable]:
         ids, found = sorted(set(item_ids)), {}
         for start in range(0, len(ids), 900):
-            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours).where(ItemRow.id.in_(ids[start : start + 900]))
-            found.update((i, Wearable(i, lab, colours or [], None)) for i, lab, colours in s.execute(query).all())
+            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours, ItemRow.warmth, ItemRow.attributes,
+                              ItemRow.user_attributes).where(ItemRow.id.in_(ids[start : start + 900]))
+            # As the closet reads them (attributes included): what a rating learns from is what was proposed.
+            found.update((i, _wearable(i, lab, colours, None, warmth, read, tagged))
+                         for i, lab, colours, warmth, read, tagged in s.execute(query).all())
         cls._add_embeddings(s, [w for w in found.values() if w.id not in skip_embeddings])
         return found
 
