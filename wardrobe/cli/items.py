@@ -1,4 +1,4 @@
-"""Commands over the inventory's items: list, show, relabel, remove, categories."""
+"""Commands over the inventory's items: list, show, relabel, tag, remove, categories."""
 
 from __future__ import annotations
 
@@ -21,7 +21,17 @@ from wardrobe.cli.common import (
     settings,
     shown,
 )
-from wardrobe.domain import CATEGORIES, SLOTS, category_slug, describe
+from wardrobe.domain import (
+    ATTRIBUTE_VALUES,
+    ATTRIBUTES,
+    CATEGORIES,
+    SLOTS,
+    UnknownAttribute,
+    category_slug,
+    describe,
+    parse_attribute,
+)
+from wardrobe.services.inventory import attribute_name as _attribute_name
 from wardrobe.services.records import item_record
 
 
@@ -114,6 +124,53 @@ def relabel(
     if as_json:
         return changed([item_record(item)])
     print(f"item {item.id} is now {item.category} (predicted {CATEGORIES[item.predicted_label]})")
+
+
+def _values(attribute: str) -> str:
+    return ", ".join(ATTRIBUTE_VALUES[attribute])
+
+
+@app.command()
+def tag(
+    item_id: int = typer.Argument(..., metavar="ID"),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar="KIND",
+                                       help=f"What the piece is, within its category: {_values('kind')}."),
+    pattern: Optional[str] = typer.Option(None, "--pattern", "-p", metavar="PATTERN",
+                                          help=f"{_values('pattern')}."),
+    material: Optional[str] = typer.Option(None, "--material", "-m", metavar="MATERIAL",
+                                           help=f"{_values('material')}."),
+    colour: Optional[str] = typer.Option(None, "--colour", "--color", metavar="COLOUR",
+                                         help=f"The colour you name it by: {_values('colour')}."),
+    clear: list[str] = typer.Option([], "--clear", metavar="ATTRIBUTE", help="Drop your tag of kind, pattern, "
+                                    "material or colour (or all): the app's own reading counts again. Repeatable."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Correct what an item is: its kind, pattern, material or colour.
+
+    Tag an item with what it is: `wardrobe tag 41 --pattern striped --colour navy` makes item 41 the
+    navy striped shirt in `list`, `suggest` and the TUI. Your tags win over what the app read from the
+    photo and are kept for `wardrobe retrain --classifier`; --clear drops one again.
+    Values are the names listed below, in any case (gray, check, print and plurals are understood too).
+    """
+    given = {"kind": kind, "pattern": pattern, "material": material, "colour": colour}
+    values = {attribute: text for attribute, text in given.items() if text is not None}
+    cleared = list(ATTRIBUTES) if any(c.strip().lower() == "all" for c in clear) else clear
+    if not values and not clear:
+        fail("nothing to tag: give --kind, --pattern, --material or --colour (or --clear ATTRIBUTE)", EXIT_USAGE)
+    try:
+        for attribute, text in values.items():
+            parse_attribute(attribute, text)
+        names = {_attribute_name(c) for c in cleared}
+    except UnknownAttribute as exc:
+        fail(str(exc), EXIT_USAGE)
+    if both := names & set(values):
+        fail(f"--{sorted(both)[0]} and --clear {sorted(both)[0]} together: give one of them", EXIT_USAGE)
+    with opened() as service:
+        item = service.tag(item_id, values, names)
+    if as_json:
+        return changed([item_record(item)])
+    tags = ", ".join(f"{a} {item.user_attributes[a]}" for a in ATTRIBUTES if a in item.user_attributes)
+    print(f"item {item.id} is now the {item.name} (" + (f"your tags: {tags}" if tags else "no tags of yours") + ")")
 
 
 @app.command()

@@ -27,7 +27,7 @@ def storable(ids) -> list[int]:
     return [i for i in ids if 0 < i <= MAX_ID]
 
 
-def _attribute_name(text: str) -> str:
+def attribute_name(text: str) -> str:
     """'Colour', 'color' or 'kind' -> the attribute's name; UnknownAttribute (listing them) for anything else."""
     wanted = text.strip().lower().replace("color", "colour")
     if wanted not in ATTRIBUTES:
@@ -201,9 +201,9 @@ class Wardrobe:
         them; an unknown one, or a kind its category cannot be, raises UnknownAttribute naming the allowed ones."""
         changes: dict[str, str | None] = {}
         for attribute in clear:
-            changes[_attribute_name(attribute)] = None
+            changes[attribute_name(attribute)] = None
         for attribute, text in (values or {}).items():
-            name = _attribute_name(attribute)
+            name = attribute_name(attribute)
             changes[name] = parse_attribute(name, text)
         if (kind := changes.get("kind")) is not None:
             current = self.item(item_id)
