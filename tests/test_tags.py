@@ -61,3 +61,71 @@ def test_tag_help_lists_every_allowed_value():
     text = " ".join(run_cli("tag", "--help").stdout.split())
     for attribute, names in ATTRIBUTE_VALUES.items():
         assert ", ".join(names) in text, attribute
+
+
+def test_the_why_line_names_the_pieces_a_learnt_colour_pair_is_about():
+    import numpy as np
+
+    from wardrobe.outfits.compose import Closet, ClosetItem
+    from wardrobe.outfits.explain import Liked, why
+    from wardrobe.outfits.features import ItemTable, outfit_features
+    from wardrobe.outfits.preference import PreferenceModel
+
+    look = np.random.default_rng(0).standard_normal((3, 2048)).astype(np.float32)
+    shirt = ClosetItem(1, 6, ("navy", "white"), look[0], attributes={"pattern": "striped", "colour": "navy"})
+    jeans = ClosetItem(2, 1, ("white",), look[1], attributes={"kind": "jeans", "material": "denim"})
+    closet = Closet([shirt, jeans, ClosetItem(3, 7, ("black",), look[2])])
+    model = PreferenceModel()
+    model.ratings, model.coef[:] = 30, 0.0
+    model.coef[[n.startswith("pair:") and "navy" in n and "white" in n for n in model.names]] = 3.0
+    liked = Liked(np.where([n.startswith("pair:") for n in model.names], 4, 0))
+    features = outfit_features(ItemTable(closet), np.array([[0, 1, 2, -1, -1, -1]]))[0]
+    line = why(model, features, closet.items, liked, np.zeros_like(features))
+    assert line == "the navy striped shirt goes with the white denim jeans, liked 4 times", line
+    line = why(model, features, [jeans, shirt], liked, np.zeros_like(features))
+    assert line.startswith("the white denim jeans go with the navy striped shirt"), line
+
+
+def test_list_filters_on_what_a_piece_is_and_combines_with_the_other_filters(home):
+    read_by_heads(home, 4, kind="jeans", material="denim")  # the heads read item 4 (navy trousers) as denim jeans
+    read_by_heads(home, 5, kind="jeans", pattern="solid")
+    run_cli("tag", "5", "--kind", "trousers")  # the user knows better
+    run_cli("tag", "3", "--pattern", "striped", "--colour", "navy")
+    run_cli("laundry", "4")
+
+    def ids(*args):
+        result = run_cli("list", *args, "--json")
+        assert result.returncode == 0, result.stderr
+        return [record["id"] for record in json.loads(result.stdout)]
+
+    assert ids("--kind", "jeans") == [4]
+    assert ids("--kind", "jeans", "--state", "active") == []
+    assert ids("--material", "Denim", "--category", "trouser") == [4]
+    assert ids("--colour", "navy") == [3, 4]  # item 3's colour is the user's, item 4's its first colour
+    assert ids("--colour", "navy", "--pattern", "striped") == [3]
+    assert ids("--pattern", "striped", "--unsure") == [3]
+    assert ids("--color", "gray") == []
+    text = run_cli("list", "--colour", "navy")
+    assert [line.split()[0] for line in text.stdout.splitlines()[1:]] == ["3", "4"]
+    assert "navy striped shirt" in text.stdout and "navy denim jeans" in text.stdout and "name" in text.stdout
+    nothing = run_cli("list", "--pattern", "floral", "--colour", "red")
+    assert nothing.returncode == 0 and "no red floral items in the inventory" in nothing.stderr
+    bad = run_cli("list", "--pattern", "zebra")
+    assert bad.returncode == 2 and "choose one of: solid, striped" in bad.stderr
+
+
+def test_show_suggest_and_plan_name_the_pieces(home, march_4):
+    run_cli("tag", "4", "--kind", "jeans", "--material", "denim")
+    shown = run_cli("show", "4").stdout
+    assert shown.startswith("item 4: the navy denim jeans, Trouser\n"), shown
+    assert "  attributes  kind jeans (yours), pattern ?, material denim (yours), colour navy\n" in shown.replace(
+        "  (`wardrobe tag` corrects them)", "")
+    names = {item.id: item.name for item in Wardrobe(home).items()}
+    outfits = run_cli("suggest", "--n", "3")
+    assert outfits.returncode == 0, outfits.stderr
+    pieces = [line for line in outfits.stdout.splitlines() if line.startswith("    ")]
+    assert pieces and all(f" {names[int(line.split()[0])]} " in line for line in pieces), outfits.stdout
+    [record] = json.loads(run_cli("suggest", "--n", "1", "--json").stdout)
+    assert all(piece["name"] == names[piece["id"]] for piece in record["items"])
+    plan = run_cli("plan", "tomorrow", "--json")
+    assert all(piece["name"] == names[piece["id"]] for piece in json.loads(plan.stdout)[0]["items"])

@@ -35,17 +35,32 @@ from wardrobe.services.inventory import attribute_name as _attribute_name
 from wardrobe.services.records import item_record
 
 
+def _values(attribute: str) -> str:
+    return ", ".join(ATTRIBUTE_VALUES[attribute])
+
+
 @app.command("list")
 def list_items(
     category: Optional[str] = typer.Option(None, "--category", "-c", metavar="CATEGORY", help="Only this category."),
     unsure: bool = typer.Option(False, "--unsure", help="Only items flagged for review (unsure, not yet labelled)."),
     item_state: Optional[str] = typer.Option(None, "--state", "-s", metavar="STATE",
                                              help="Only items in this state: active, laundry or retired."),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar="KIND", help="Only this kind (jeans, polo, "
+                                       "boot...; `wardrobe tag --help` lists them)."),
+    pattern: Optional[str] = typer.Option(None, "--pattern", "-p", metavar="PATTERN",
+                                          help=f"Only this pattern: {_values('pattern')}."),
+    material: Optional[str] = typer.Option(None, "--material", "-m", metavar="MATERIAL",
+                                           help=f"Only this material: {_values('material')}."),
+    colour: Optional[str] = typer.Option(None, "--colour", "--color", metavar="COLOUR",
+                                         help="Only pieces of this main colour (navy, black, light blue...)."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the inventory, or the items of one category.
+    """List the inventory, or the items of one category, kind, pattern, material or colour.
 
-    List the inventory: id, category, state, owner, confidence, colours, file name; ? marks unsure items.
+    List the inventory: id, category, state, owner, confidence, name, file name; ? marks unsure items,
+    * your label. The name is what the piece is called ("navy striped shirt"): its kind, pattern,
+    material and main colour as you tagged them (`wardrobe tag`) or the app read them from the photo.
+    Filters combine: `wardrobe list --pattern striped --colour navy`.
     With --user, a person's own items and the shared ones; without, everybody's.
     """
     from wardrobe.store.taste import STATES
@@ -54,25 +69,31 @@ def list_items(
     if item_state is not None and item_state.strip().lower() not in STATES:
         fail(f"--state must be one of {', '.join(STATES)}, not {shown(item_state)!r}", EXIT_USAGE)
     wanted = item_state.strip().lower() if item_state else None
+    given = {"kind": kind, "pattern": pattern, "material": material, "colour": colour}
+    try:
+        attributes = {a: parse_attribute(a, text) for a, text in given.items() if text is not None}
+    except UnknownAttribute as exc:
+        fail(str(exc), EXIT_USAGE)
     with opened() as service:
-        items = service.items(label=label, state=wanted, user=settings().user, unsure=unsure)
+        items = service.items(label=label, state=wanted, user=settings().user, unsure=unsure, attributes=attributes)
     if as_json:
         print(json.dumps([item_record(i) for i in items], indent=2))
         return
     if not items:
+        described = " ".join(attributes[a] for a in ("colour", "pattern", "material", "kind") if a in attributes)
         what = (f"{CATEGORIES[label]} " if label is not None else "") + (f"{wanted} " if wanted else "") + \
-            ("unsure " if unsure else "")
+            ("unsure " if unsure else "") + (f"{described} " if described else "")
         note("the inventory is empty; add photos with `wardrobe add PHOTO|FOLDER`" if not what
              else f"no {what}items in the inventory")
         return
-    print(f"{'id':>5}  {'category':<14} {'state':<8} {'owner':<10} {'conf':>5}  {'colours':<22} photo")
+    print(f"{'id':>5}  {'category':<14} {'state':<8} {'owner':<10} {'conf':>5}  {'name':<26} photo")
     for item in items:
         mark = "*" if item.user_label is not None else "?" if item.unsure else " "
         print(f"{item.id:>5}  {item.category:<13}{mark} {item.state:<8} {shown(item.owner or 'shared')[:10]:<10} "
               f"{'yours' if item.user_label is not None else format(item.confidence, '5.0%'):>5}  "
-              f"{fit(', '.join(item.colours), 22)} {shown(item.original_name)}")
+              f"{fit(item.name, 26)} {shown(item.original_name)}")
     note(f"{plural(len(items), 'item')} (* your label, ? unsure: check with `wardrobe show ID --explain`, "
-         f"fix with `wardrobe relabel ID CATEGORY`)")
+         f"fix with `wardrobe relabel ID CATEGORY`; `wardrobe tag ID` corrects a name)")
 
 
 @app.command()
@@ -82,9 +103,10 @@ def show(
                                  "28x28 input, top 3) as a PNG; its path is printed."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
 ) -> None:
-    """Show one item: categories, colours, photo.
+    """Show one item: name, categories, colours, attributes, photo.
 
-    Show one item: its categories, probabilities, colours and where its photo is kept.
+    Show one item: its name, categories, probabilities, colours, attributes (kind, pattern, material and
+    main colour; ? where the app could not tell) and where its photo is kept.
     """
     picture = None
     with opened() as service:
@@ -94,12 +116,15 @@ def show(
     if as_json:
         print(json.dumps({**item_record(item), **({"explain_png": str(picture)} if picture else {})}, indent=2))
         return
-    print(f"item {item.id}: {item.category}" + (" (your label)" if item.user_label is not None else "")
+    print(f"item {item.id}: the {item.name}, {item.category}" + (" (your label)" if item.user_label is not None else "")
           + (f"  [{describe(item.probabilities)}]" if item.unsure else ""))
     print(f"  predicted   {CATEGORIES[item.predicted_label]} {item.confidence:.1%}")
     ranked = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
     print("  top 3       " + ", ".join(f"{CATEGORIES[i]} {p:.1%}" for i, p in ranked))
     print(f"  colours     {', '.join(item.colours) or '-'}")
+    effective = {"kind": item.kind, "pattern": item.pattern, "material": item.material, "colour": item.main_colour}
+    print("  attributes  " + ", ".join(f"{a} {effective[a] or '?'}" + (" (yours)" if a in item.user_attributes else "")
+                                      for a in ATTRIBUTES) + "  (`wardrobe tag` corrects them)")
     print(f"  state       {item.state}")
     print(f"  owner       {shown(item.owner) if item.owner else 'shared (the household)'}")
     print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {shown(item.original_name)}")
@@ -124,10 +149,6 @@ def relabel(
     if as_json:
         return changed([item_record(item)])
     print(f"item {item.id} is now {item.category} (predicted {CATEGORIES[item.predicted_label]})")
-
-
-def _values(attribute: str) -> str:
-    return ", ".join(ATTRIBUTE_VALUES[attribute])
 
 
 @app.command()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from wardrobe.domain import SLOT_NAMES, SLOTS
+from wardrobe.domain import SLOT_NAMES, SLOTS, item_name, kind_fits
 
 # Columns of an outfit row: indices into the closet's items, -1 where the outfit has nothing.
 MAIN, BOTTOM, FOOTWEAR, OUTER, BAG, ACCESSORY = range(6)
@@ -28,10 +28,22 @@ class ClosetItem:
     colours: tuple[str, ...] = ()
     embedding: np.ndarray | None = None
     days_since_worn: float | None = None
+    attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour (the user's tags win)
 
     @property
     def slot(self) -> str:
         return SLOTS[self.label]
+
+    @property
+    def main_colour(self) -> str | None:
+        return self.attributes.get("colour") or (self.colours[0] if self.colours else None)
+
+    @property
+    def name(self) -> str:
+        """What a person calls it ("navy striped shirt"), as domain.Item.name."""
+        kind = self.attributes.get("kind")
+        return item_name(self.label, kind if kind and kind_fits(kind, self.label) else None,
+                         self.attributes.get("pattern"), self.attributes.get("material"), self.main_colour)
 
 
 class Closet:

@@ -35,6 +35,12 @@ def attribute_name(text: str) -> str:
     return wanted
 
 
+def matches(item: Item, attributes: dict[str, str]) -> bool:
+    """Whether the item's effective attributes (main colour for colour) are these."""
+    effective = {"kind": item.kind, "pattern": item.pattern, "material": item.material, "colour": item.main_colour}
+    return all(effective[a] == v for a, v in attributes.items())
+
+
 def _no_item(ids) -> NotFound:
     return NotFound(f"no item with id {', '.join(map(str, ids))}; `wardrobe list` shows the ids")
 
@@ -170,11 +176,13 @@ class Wardrobe:
     # -- the inventory -------------------------------------------------------------------------------------
 
     def items(self, label: int | None = None, state: str | None = None, user: str | None = None,
-              unsure: bool = False) -> list[Item]:
+              unsure: bool = False, attributes: dict[str, str] | None = None) -> list[Item]:
         """Items in id order by category and state; a `user` sees their own and the shared ones, no user sees all;
-        unsure=True keeps those flagged for review (unsure prediction, no label of yours)."""
+        unsure=True keeps those flagged for review (unsure prediction, no label of yours); `attributes` keeps those
+        whose kind, pattern, material and main colour (yours, else the app's reading) are these names."""
         items = self.inventory.list(label=label, state=state, for_user=user)
-        return [item for item in items if item.unsure] if unsure else items
+        wanted = {attribute_name(a): v for a, v in (attributes or {}).items()}
+        return [item for item in items if (item.unsure or not unsure) and matches(item, wanted)]
 
     def item(self, item_id: int) -> Item:
         item = self.inventory.get(item_id) if storable([item_id]) else None

@@ -47,7 +47,7 @@ def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None
     if embedding is None and w.embedding:
         embedding = np.frombuffer(w.embedding, dtype=np.float32)
     days = (now - w.last_worn).total_seconds() / 86400 if (now and w.last_worn) else None
-    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days)
+    return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days, w.attributes)
 
 
 class Stylist:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from wardrobe.domain import clean_attributes
 from wardrobe.store.dialects import insert_or_skip
 from wardrobe.store.repository import utcnow, visible_to
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
@@ -28,6 +29,7 @@ class Wearable:
     colours: list[str]
     last_worn: datetime | None
     embedding: bytes | None = None
+    attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour: the user's tags win
 
 
 @dataclass
@@ -36,6 +38,11 @@ class Rated:
     item_ids: list[int]
     value: int
     created_at: datetime
+
+
+def _effective(read, tagged) -> dict[str, str]:
+    """An item's attributes as the heads read them, with the user's tags over them."""
+    return {**clean_attributes(read), **clean_attributes(tagged)}
 
 
 def _lock_user(s: Session, user_id: int) -> None:
@@ -86,11 +93,12 @@ class TasteStore:
         """
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
-        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last)
+        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last, ItemRow.attributes, ItemRow.user_attributes)
                  .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
                  .order_by(ItemRow.id))
         with self.sessions() as s:
-            found = [Wearable(i, lab, colours or [], worn) for i, lab, colours, worn in s.execute(query).all()]
+            found = [Wearable(i, lab, colours or [], worn, attributes=_effective(read, tagged))
+                     for i, lab, colours, worn, read, tagged in s.execute(query).all()]
             self._add_embeddings(s, [w for w in found if w.id not in skip_embeddings])
         return found
 
@@ -103,8 +111,10 @@ class TasteStore:
     def _items(cls, s: Session, item_ids, skip_embeddings: set[int]) -> dict[int, Wearable]:
         ids, found = sorted(set(item_ids)), {}
         for start in range(0, len(ids), 900):
-            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours).where(ItemRow.id.in_(ids[start : start + 900]))
-            found.update((i, Wearable(i, lab, colours or [], None)) for i, lab, colours in s.execute(query).all())
+            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours, ItemRow.attributes, ItemRow.user_attributes).where(
+                ItemRow.id.in_(ids[start : start + 900]))
+            found.update((i, Wearable(i, lab, colours or [], None, attributes=_effective(read, tagged)))
+                         for i, lab, colours, read, tagged in s.execute(query).all())
         cls._add_embeddings(s, [w for w in found.values() if w.id not in skip_embeddings])
         return found
 
