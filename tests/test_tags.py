@@ -129,3 +129,78 @@ def test_show_suggest_and_plan_name_the_pieces(home, march_4):
     assert all(piece["name"] == names[piece["id"]] for piece in record["items"])
     plan = run_cli("plan", "tomorrow", "--json")
     assert all(piece["name"] == names[piece["id"]] for piece in json.loads(plan.stdout)[0]["items"])
+
+
+async def test_the_item_view_tags_by_keyboard_and_shows_the_new_name(home):
+    from textual.widgets import Select
+    from tui_support import screen_text, settle
+
+    from wardrobe.settings import Settings
+    from wardrobe.tui.app import make_app
+    from wardrobe.tui.dialogs import PickAttributes
+    from wardrobe.tui.photo_screen import PhotoScreen
+
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("c", "down", "down", "enter")  # item 3, the blue shirt the heads read as checked
+        await settle(pilot, app)
+        assert isinstance(app.screen, PhotoScreen) and "blue checked shirt" in screen_text(app)
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert isinstance(app.screen, PickAttributes) and "checked (as read)" in screen_text(app)
+        kinds = app.screen.query_one("#attribute-kind", Select)
+        offered = [value for _, value in kinds._options]
+        assert kinds.has_focus and "polo" in offered and "jeans" not in offered  # only the kinds of a shirt
+        await pilot.press("tab", "enter", "down", "down", "enter")  # pattern: past "as read" and solid: striped
+        await pilot.press("tab", "tab", "enter", *["down"] * 4, "enter")  # colour: black, white, grey, navy
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, PhotoScreen)
+        text = screen_text(app)
+        assert "navy striped shirt" in text and "pattern:  striped*" in text and "colour:   navy*" in text, text
+    assert Wardrobe(home).item(3).user_attributes == {"pattern": "striped", "colour": "navy"}
+
+
+async def test_the_closet_finds_by_what_a_piece_is_and_tags_the_selected_one(home):
+    from textual.widgets import DataTable, Select
+    from tui_support import screen_text, settle
+
+    from wardrobe.settings import Settings
+    from wardrobe.tui.app import make_app
+    from wardrobe.tui.dialogs import PickAttributes
+
+    run_cli("tag", "5", "--colour", "navy")
+    app = make_app(Settings.resolve(home=home), seed=1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("c", "slash")
+        await settle(pilot, app)
+        dialog = app.screen
+        assert isinstance(dialog, PickAttributes)
+        dialog.query_one("#attribute-colour", Select).value = "navy"
+        await pilot.click("#attributes-save")
+        await settle(pilot, app)
+        table = app.screen.query_one(DataTable)
+        rows = [table.get_row_at(r) for r in range(table.row_count)]
+        assert [row[0] for row in rows] == ["4", "5"] and "navy denim jeans" in str(rows[0][-1])
+        assert "2 items: every category, any state, navy" in screen_text(app)
+        await pilot.press("down", "T")  # tag item 5 from the closet: its pattern, and the colour back as read
+        await settle(pilot, app)
+        app.screen.query_one("#attribute-pattern", Select).value = "checked"
+        app.screen.query_one("#attribute-colour", Select).clear()
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert [table.get_row_at(r)[0] for r in range(table.row_count)] == ["4"]  # item 5 is black again
+        await pilot.press("slash", "escape")  # esc keeps the filter
+        await settle(pilot, app)
+        assert table.row_count == 1
+        await pilot.press("slash")
+        await settle(pilot, app)
+        app.screen.query_one("#attribute-colour", Select).clear()
+        app.screen.query_one("#attribute-pattern", Select).value = "checked"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert [table.get_row_at(r)[0] for r in range(table.row_count)] == ["3", "5"]
+        assert "black checked trousers" in screen_text(app)
+    assert Wardrobe(home).item(5).user_attributes == {"pattern": "checked"}
