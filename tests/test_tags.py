@@ -172,7 +172,7 @@ async def test_the_closet_finds_by_what_a_piece_is_and_tags_the_selected_one(hom
 
     run_cli("tag", "5", "--colour", "navy")
     app = make_app(Settings.resolve(home=home), seed=1)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("c", "slash")
         await settle(pilot, app)
@@ -202,5 +202,5 @@ async def test_the_closet_finds_by_what_a_piece_is_and_tags_the_selected_one(hom
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert [table.get_row_at(r)[0] for r in range(table.row_count)] == ["3", "5"]
-        assert "black checked trousers" in screen_text(app)
+        assert str(table.get_row_at(1)[-1]) == "black checked trousers"
     assert Wardrobe(home).item(5).user_attributes == {"pattern": "checked"}
