@@ -8,8 +8,16 @@ that knows the hidden taste. Variety, per user after 30 ratings: the share of th
 holding the piece proposed most often, the share of proposed pieces already in an outfit they liked, and
 exploring proposals per 10.
 
+With --day, the users' taste also depends on the day (DayUser): each suggest is for a day drawn from a simulated
+year (its weather and occasion, outfits dressed for it by the weather rules); they like a coat below 10 °C and
+dislike it above 20 °C, neutral colours at work and bright ones at the weekend. The oracle and random outfits of a
+day are drawn under the same weather rules. --no-day-features takes the day out of the taste model (the rules stay):
+what the weather and occasion features are worth.
+
 Run: python benchmarks/simulate_taste.py [--home DIR] [--photos ../shared/photos/validation] [--users 20] [--batch 5]
-The inventory is the photos added with their predicted classes (reused if --home already holds them).
+     [--day [--no-day-features]]
+The inventory is the photos added with their predicted classes (reused if --home already holds them). Each user's
+stylist is seeded (its number), so that two versions of the code can be compared user by user.
 """
 
 from __future__ import annotations
@@ -56,6 +64,84 @@ class SyntheticUser:
         return self.utility(rows) + self.rng.normal(0, 0.25, len(rows)) > self.bar
 
 
+NEUTRAL = frozenset({"black", "white", "grey", "navy", "beige"})
+
+
+def simulated_year(seed: int = 2026) -> list[tuple]:
+    """365 days of (Weather, occasion): a temperate year (about 1 °C in January, 21 °C in July, 3 °C of day-to-day
+    noise), rain on a third of days (a fifth in summer), wind on a fifth, snow when it rains below 1 °C; work on
+    weekdays, the weekend otherwise."""
+    from wardrobe.weather import Weather
+
+    rng = np.random.default_rng(seed)
+    days = []
+    for d in range(365):
+        temperature = 11 - 10 * np.cos(2 * np.pi * (d - 15) / 365) + rng.normal(0, 3)
+        wet = rng.random() < (0.2 if temperature > 18 else 0.35)
+        days.append((Weather(round(float(temperature), 1), rain=wet and temperature >= 1, wind=bool(rng.random() < 0.2),
+                             snow=wet and temperature < 1), "work" if d % 7 < 5 else "weekend"))
+    return days
+
+
+class DayUser(SyntheticUser):
+    """A SyntheticUser whose taste also depends on the day: a coat is liked below 10 °C and disliked above 20 °C;
+    at work each neutral piece pleases and each bright one displeases, at the weekend the other way round."""
+
+    def __init__(self, closet: Closet, rng: np.random.Generator, days: list[tuple]):
+        self.days = days
+        self.neutral = np.array([bool(item.colours) and item.colours[0] in NEUTRAL for item in closet.items] + [False])
+        self.bright = np.array([bool(item.colours) and item.colours[0] not in NEUTRAL for item in closet.items] + [False])
+        self.coat = np.array([item.label == 4 for item in closet.items] + [False])
+        super().__init__(closet, rng)
+
+    def utility(self, rows: np.ndarray, day: tuple | None = None) -> np.ndarray:
+        if day is None:  # the bar: over days drawn from the year
+            picks = self.rng.integers(len(self.days), size=len(rows))
+            return np.array([self.utility(rows[k : k + 1], self.days[p])[0] for k, p in enumerate(picks)])
+        weather, occasion = day
+        out = super().utility(rows)
+        coat = self.coat[rows].any(1)
+        out += np.where(coat, 2.0 if weather.temperature < 10 else -2.0 if weather.temperature > 20 else 0.0, 0.0)
+        sign = 1.0 if occasion == "work" else -1.0
+        out += sign * 0.8 * (self.neutral[rows].sum(1) - self.bright[rows].sum(1))
+        return out
+
+    def likes(self, rows: np.ndarray, day: tuple | None = None) -> np.ndarray:
+        return self.utility(rows, day) + self.rng.normal(0, 0.25, len(rows)) > self.bar
+
+
+def run_day_users(wardrobe, args) -> dict:
+    """DayUsers, each suggest for a day of the simulated year; per round of 10 proposals the share liked, against
+    the oracle's and random outfits' of the same days (under the same weather rules)."""
+    from wardrobe.outfits.dress import rules_for
+
+    year = simulated_year()
+    per_round = {"ours": [], "random": [], "oracle": []}
+    stamp = int(time.time())
+    for u in range(args.users):
+        stylist = Stylist(wardrobe, f"sim-day-{u:02d}-{stamp}", seed=u)
+        closet = stylist.closet()
+        user = DayUser(closet, np.random.default_rng(1000 + u), year)
+        rng = np.random.default_rng(u)
+        scores = {"ours": [], "random": [], "oracle": []}  # per proposal, in order
+        while len(scores["ours"]) < 10 * args.rounds:
+            day = year[int(rng.integers(len(year)))]
+            proposals = stylist.suggest(args.batch, *day)[: 10 * args.rounds - len(scores["ours"])]
+            rows = np.stack([closet.row_for([item.id for item in p.items]) for p in proposals])
+            liked = user.likes(rows, day)
+            for proposal, like in zip(proposals, liked):
+                stylist.rate(proposal.id, bool(like))
+            dressed = rules_for(closet, day[0]).apply(closet)
+            candidates = dressed.sample(1200, rng)
+            best = candidates[np.argsort(-user.utility(candidates, day))[: len(proposals)]]
+            scores["ours"] += [float(v) for v in liked]
+            scores["oracle"] += [float(v) for v in user.likes(best, day)]
+            scores["random"] += [float(v) for v in user.likes(dressed.sample(len(proposals), rng), day)]
+        for key in per_round:
+            per_round[key].append([float(np.mean(scores[key][10 * r : 10 * r + 10])) for r in range(args.rounds)])
+    return per_round
+
+
 def variety_after(history: list[tuple[list[int], bool, bool]], start: int) -> dict:
     """Variety of one user's proposals after their first `start` ratings."""
     late = history[start:]
@@ -88,8 +174,17 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--batch", type=int, default=10, help="outfits per suggest call (the TUI asks for 5)")
+    parser.add_argument("--day", action="store_true", help="users whose taste depends on the weather and occasion")
+    parser.add_argument("--no-day-features", action="store_true",
+                        help="with --day: the taste model without the weather and occasion features")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.no_day_features:
+        from wardrobe.outfits.preference import PreferenceModel
+
+        with_day = PreferenceModel.for_day
+        PreferenceModel.for_day = lambda self, features, weather=None, occasion=None, learn=False: \
+            with_day(self, features, None, None, learn)
 
     home = args.home or Path(tempfile.mkdtemp(prefix="wardrobe-sim-"))
     wardrobe = Wardrobe(home, args.model)
@@ -101,8 +196,20 @@ def main() -> None:
     per_round = {"ours": [], "random": [], "oracle": []}
     variety: list[dict] = []
     started = time.perf_counter()
+    if args.day:
+        per_round = run_day_users(wardrobe, args)
+        means = {key: np.mean(values, axis=0) for key, values in per_round.items()}
+        ratio = means["ours"] / np.maximum(means["oracle"], 1e-9)
+        report = {"users": args.users, "day features": not args.no_day_features, "items": len(wardrobe.items()),
+                  "seconds": round(time.perf_counter() - started, 1),
+                  "like_rate_per_round": {k: [round(float(v), 3) for v in m] for k, m in means.items()},
+                  "ours_over_oracle": [round(float(v), 3) for v in ratio],
+                  "ours_over_oracle_from_round_4": round(float(np.mean(ratio[3:])), 3),
+                  "like_rate_from_round_4": round(float(np.mean(means["ours"][3:])), 3)}
+        print(json.dumps(report, indent=2))
+        return
     for u in range(args.users):
-        stylist = Stylist(wardrobe, f"sim-{u:02d}-{int(time.time())}")
+        stylist = Stylist(wardrobe, f"sim-{u:02d}-{int(time.time())}", seed=u)
         closet = stylist.closet()
         user = SyntheticUser(closet, np.random.default_rng(1000 + u))
         rng = np.random.default_rng(u)

@@ -424,3 +424,79 @@ def live(use_tiny_model, private_home):
     app = create_app(Settings.resolve(home=private_home), ServeOptions(seed=1))
     with LiveServer(app) as server:
         yield server
+
+
+class FakeForecast:
+    """A small stand-in for Open-Meteo's forecast API on 127.0.0.1 that answers as `mode` says and counts requests.
+
+    mode: "ok" (a daily forecast for the days asked: `weather` by ISO day, else `default`, as (high, low, rain mm,
+    snow cm, wind km/h)), "500", "slow" (answers after `delay` seconds), "garbage" (not JSON), "wrong" (JSON, no forecast).
+    """
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        fake = self
+        self.mode, self.delay, self.requests = "ok", 2.0, []
+        self.default, self.weather = (4.0, 0.0, 0.0, 0.0, 5.0), {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802  the name http.server calls
+                from urllib.parse import parse_qs, urlparse
+
+                fake.requests.append(self.path)
+                query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+                if fake.mode == "500":
+                    return self._send(500, b'{"error": true, "reason": "down"}')
+                if fake.mode == "slow":
+                    import time
+
+                    time.sleep(fake.delay)
+                if fake.mode == "garbage":
+                    return self._send(200, b"<html>surprise</html>")
+                if fake.mode == "wrong":
+                    return self._send(200, b'{"hourly": {}}')
+                self._send(200, fake.answer(query).encode())
+
+            def _send(self, status: int, body: bytes) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up (a timeout test): nothing to answer
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads, self.server.block_on_close = True, False
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/forecast"
+
+    def answer(self, query: dict) -> str:
+        import json
+        from datetime import date, timedelta
+
+        first, last = date.fromisoformat(query["start_date"]), date.fromisoformat(query["end_date"])
+        days = [(first + timedelta(days=k)).isoformat() for k in range((last - first).days + 1)]
+        rows = [self.weather.get(d, self.default) for d in days]
+        names = ("temperature_2m_max", "temperature_2m_min", "rain_sum", "snowfall_sum", "wind_speed_10m_max")
+        daily = {"time": days, **{name: [row[k] for row in rows] for k, name in enumerate(names)}}
+        return json.dumps({"latitude": float(query["latitude"]), "longitude": float(query["longitude"]), "daily": daily})
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def forecast_server():
+    """A fake Open-Meteo on loopback (FakeForecast), stopped afterwards."""
+    fake = FakeForecast()
+    yield fake
+    fake.close()

@@ -101,3 +101,38 @@ def test_a_browser_that_has_not_paired_sees_only_how_to_pair(browser, live, tmp_
     page.goto(f"{live.url}/pair/not-a-code")
     assert "used, expired or wrong" in page.content()
     context.close()
+
+
+def test_today_shows_the_weather_it_dressed_for_and_offers_occasions_used_before(browser, home, forecast_server,
+                                                                                tmp_path):
+    from conftest import LiveServer
+
+    from wardrobe.settings import Settings
+    from wardrobe.web.app import create_app
+    from wardrobe.web.server import ServeOptions
+
+    forecast_server.default = (10.0, 6.0, 3.0, 0.0, 10.0)  # 8 °C and rain
+    settings = Settings.resolve(home=home).replace(location=(48.2, 16.4), forecast_url=forecast_server.url)
+    with LiveServer(create_app(settings, ServeOptions(seed=1))) as live:
+        context = browser.new_context(**PHONE)
+        page = context.new_page()
+        failures = []
+        page.on("pageerror", lambda error: failures.append(str(error)))
+        page.goto(live.pairing_link("alice"))
+        page.locator("#day", has_text="8 °C, rain (forecast)").wait_for()
+        first = page.evaluate("() => document.body.dataset.outfit")
+        page.fill("#occasion", "Work")
+        page.press("#occasion", "Enter")
+        page.locator("#day", has_text="8 °C, rain (forecast) · work").wait_for()
+        assert page.evaluate("() => document.body.dataset.outfit") != first
+        page.click("button[data-act=like]")
+        page.locator("#status", has_text="liked").wait_for()
+        page.screenshot(path=tmp_path / "today-weather.png")
+        page.reload()
+        page.wait_for_function("() => document.querySelector('#occasions option') && "
+                               "document.querySelector('#occasions option').value === 'work'")
+        assert not failures, failures
+        context.close()
+    con = sqlite3.connect(home / "inventory.sqlite3")
+    assert con.execute("SELECT o.occasion, json_extract(o.weather, '$.rain') FROM ratings r JOIN outfits o "
+                       "ON o.id = r.outfit_id").fetchall() == [("work", 1)]

@@ -147,9 +147,15 @@ def test_the_numpy_update_is_scikit_learns_sgd():
     from wardrobe.outfits.preference import ALPHA, ETA
 
     closet = make_closet(FULL, seed=5)
-    features = outfit_features(ItemTable(closet), closet.sample(60, np.random.default_rng(2)))
-    liked = (np.random.default_rng(3).random(60) < 0.4).astype(int)
     model = PreferenceModel()
+    # The day's crossed features too: a cold, wet "work" day for some outfits, none for the others.
+    from wardrobe.weather import Weather
+
+    base = outfit_features(ItemTable(closet), closet.sample(60, np.random.default_rng(2)))
+    features = model.for_day(base, [Weather(5, rain=True) if k % 2 else None for k in range(60)],
+                              ["work" if k % 3 else None for k in range(60)], learn=True)
+    assert features.shape == (60, len(model.names)) and np.abs(features[:, base.shape[1]:]).sum() > 0
+    liked = (np.random.default_rng(3).random(60) < 0.4).astype(int)
     model.learn(features[:10], liked[:10])  # start from weights that are not zero
     reference = SGDClassifier(loss="log_loss", penalty="l2", alpha=ALPHA, learning_rate="constant", eta0=ETA,
                               shuffle=False, random_state=0)

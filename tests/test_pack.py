@@ -9,7 +9,6 @@ from conftest import run_cli, stock_closet
 
 from wardrobe.outfits.compose import BOTTOM, MAIN, Closet, ClosetItem
 from wardrobe.outfits.packing import CannotPack, pack
-from wardrobe.outfits.weather_stub import BadWeather, parse_weather
 
 CLOSET = {0: 3, 1: 2, 3: 1, 4: 1, 7: 2, 8: 1}  # label: how many (3 tops, 2 trousers, a dress, a coat, 2 shoes, a bag)
 TODAY = date.today()
@@ -104,15 +103,6 @@ def test_pack_refuses_more_days_than_different_outfits():
         pack(closet_of(tops=3, bottoms=3), [liked_all], np.random.default_rng(0))
 
 
-def test_weather_as_people_write_it():
-    assert parse_weather("8C rain") == {"temp_c": 8.0, "rain": True, "wind": False, "snow": False}
-    assert parse_weather(" -2 °C Snow wind") == {"temp_c": -2.0, "rain": False, "wind": True, "snow": True}
-    assert parse_weather("25.5c") == {"temp_c": 25.5, "rain": False, "wind": False, "snow": False}
-    for bad in ("", "warm", "8C drizzle", "rain 8C", "8F"):
-        with pytest.raises(BadWeather, match="not weather"):
-            parse_weather(bad)
-
-
 @pytest.fixture
 def stocked(private_home):
     return stock_closet(private_home, CLOSET)
@@ -139,15 +129,15 @@ def test_pack_command_lists_the_pieces_and_each_day(stocked):
 
 def test_pack_takes_weather_once_or_per_day(stocked):
     trip = packed("--days", "3", "--weather", "8C rain", "-w", "20C", "-w", "-3C snow")
-    assert [o["weather"] for o in trip["outfits"]] == ["8C rain", "20C", "-3C snow"]
-    assert {o["weather"] for o in packed("--days", "2", "--weather", "15c wind")["outfits"]} == {"15C wind"}
+    assert [o["weather"] for o in trip["outfits"]] == ["8 °C, rain", "20 °C", "-3 °C, snow"]
+    assert {o["weather"] for o in packed("--days", "2", "--weather", "15c wind")["outfits"]} == {"15 °C, wind"}
 
 
 @pytest.mark.parametrize("args, code, says", [
     (["--days", "8"], 6, "the closet makes 7 different outfits"),
     (["--days", "3", "-w", "8C", "-w", "9C"], 2, "2 weathers for 3 days"),
     (["--days", "2", "-o", "a", "-o", "b", "-o", "c"], 2, "3 occasions for 2 days"),
-    (["--days", "2", "-w", "balmy"], 2, "is not weather"),
+    (["--days", "2", "-w", "balmy"], 2, "needs a temperature"),
     (["--days", "2", "--from", "yesterday"], 2, "has gone by"),
     (["--days", "0"], 2, "--days"),
 ])
@@ -164,9 +154,10 @@ def test_pack_on_an_empty_closet(private_home):
 
 
 def test_the_days_weather_and_occasion_reach_the_stylist(stocked, monkeypatch):
-    """The seam the weather rules plug into: plan hands suggest the weather (parsed) and occasion when given, and
-    pack hands the scorer each day's; without them, neither keyword is passed."""
+    """Plan hands suggest the weather (parsed) and occasion when given, and pack hands the scorer each day's (days
+    of the same weather share one); without them (and no location set), neither keyword is passed."""
     from wardrobe.services.stylist import Stylist
+    from wardrobe.weather import Weather
 
     calls = []
     suggest, scorer = Stylist.suggest, Stylist.scorer
@@ -180,10 +171,64 @@ def test_the_days_weather_and_occasion_reach_the_stylist(stocked, monkeypatch):
     monkeypatch.setattr(Stylist, "suggest", spy("suggest", suggest))
     monkeypatch.setattr(Stylist, "scorer", spy("scorer", scorer))
     [made] = json.loads(run_cli("plan", "tomorrow", "--weather", "8C rain", "-o", "work", "--json").stdout)
-    assert made["weather"] == "8C rain" and made["occasion"] == "work"
+    assert made["weather"] == "8 °C, rain" and made["occasion"] == "work"
     assert run_cli("plan", "friday").returncode == 0
     packed("--days", "3", "-w", "8C rain", "-w", "20C", "-w", "8C rain")
-    rain = {"temp_c": 8.0, "rain": True, "wind": False, "snow": False}
-    warm = {"temp_c": 20.0, "rain": False, "wind": False, "snow": False}
+    rain, warm = Weather(8.0, rain=True), Weather(20.0)
     assert calls == [("suggest", {"weather": rain, "occasion": "work"}), ("suggest", {}),
                      ("scorer", {"weather": rain}), ("scorer", {"weather": warm})]
+
+
+TOP, TROUSER, COAT, SANDAL, SNEAKER, SHORTS = 0, 1, 4, 5, 7, 10
+
+
+@pytest.fixture
+def seasons(private_home):
+    """3 tops, 2 trousers, 2 shorts, sneakers, sandals and a coat."""
+    return stock_closet(private_home, {TOP: 3, TROUSER: 2, SHORTS: 2, SNEAKER: 1, SANDAL: 1, COAT: 1})
+
+
+def labels(stock: dict, ids) -> set[int]:
+    return {stock[i].predicted_label for i in ids}
+
+
+def test_a_cold_trip_packs_a_coat_and_no_shorts_when_the_closet_has_trousers(seasons):
+    trip = packed("--days", "4", "--weather", "2C")
+    taken = labels(seasons, [p["id"] for p in trip["pieces"]])
+    assert not taken & {SHORTS, SANDAL} and {TROUSER, COAT, SNEAKER} <= taken, taken
+    for day in trip["outfits"]:
+        assert COAT in labels(seasons, day["items"]) and not labels(seasons, day["items"]) & {SHORTS, SANDAL}
+        assert (day["weather"], day["lacking"]) == ("2 °C", [])
+    assert trip["stretched"] == 0 and trip["predicted_like"] > 0.5
+    # In the heat the coat stays home; days of their own weather each keep their own rules.
+    assert COAT not in labels(seasons, [p["id"] for p in packed("--days", "3", "--weather", "30C")["pieces"]])
+    mixed = packed("--days", "2", "-w", "30C", "-w", "1C")["outfits"]
+    assert COAT not in labels(seasons, mixed[0]["items"]) and COAT in labels(seasons, mixed[1]["items"])
+
+
+def test_a_cold_plan_dresses_for_it_and_says_what_the_closet_lacks(private_home):
+    stock = stock_closet(private_home, {TOP: 2, TROUSER: 1, SHORTS: 1, SNEAKER: 1, SANDAL: 1})
+    [made] = json.loads(run_cli("plan", "tomorrow", "--weather", "2C", "--json").stdout)
+    assert made["weather"] == "2 °C" and not labels(stock, [i["id"] for i in made["items"]]) & {SHORTS, SANDAL}
+    assert made["lacking"] == ["no coat for 2 °C"]
+    text = run_cli("plan", "friday", "--weather", "2C")
+    assert text.returncode == 0 and "  missing: no coat for 2 °C" in text.stdout.splitlines()
+
+
+def test_plan_and_pack_dress_for_the_forecast_without_weather(seasons, forecast_server):
+    assert run_cli("config", "set", "location", "60.17,24.94").returncode == 0
+    assert run_cli("config", "set", "forecast-url", forecast_server.url).returncode == 0
+    forecast_server.default = (4.0, 0.0, 0.0, 0.0, 5.0)  # 2 °C every day
+    [made] = json.loads(run_cli("plan", "tomorrow", "--json").stdout)
+    assert made["weather"] == "2 °C (forecast)" and COAT in labels(seasons, [i["id"] for i in made["items"]])
+    trip = packed("--from", "tomorrow", "--days", "3")
+    assert {o["weather"] for o in trip["outfits"]} == {"2 °C (forecast)"}
+    assert not labels(seasons, [p["id"] for p in trip["pieces"]]) & {SHORTS, SANDAL}
+    assert len(forecast_server.requests) == 1  # one request brings the days ahead; then the cache answers
+    # Typed weather wins; a failing server is one line and the trip goes without weather.
+    assert {o["weather"] for o in packed("--days", "2", "-w", "25C")["outfits"]} == {"25 °C"}
+    far = run_cli("pack", "--from", (TODAY + timedelta(days=40)).isoformat(), "--days", "2", "--json")
+    assert far.returncode == 0 and far.stderr.strip() == (
+        "wardrobe: no forecast for 2 of 2 days: Open-Meteo forecasts only 15 days ahead (and 92 back); dressing "
+        "without weather there")
+    assert {o["weather"] for o in json.loads(far.stdout)["outfits"]} == {None}

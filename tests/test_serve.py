@@ -190,6 +190,30 @@ def test_a_paired_phones_day_lands_in_the_database(web, tmp_path, private_home):
         assert answer.status_code == 200 and "<script>" not in answer.text, page
 
 
+def test_todays_outfits_are_dressed_for_the_forecast_and_the_occasion(private_home, forecast_server):
+    from conftest import stock_closet
+
+    from wardrobe.web.app import create_app
+    from wardrobe.web.server import ServeOptions
+
+    stock_closet(private_home, {0: 2, 1: 2, 7: 1, 5: 1, 4: 1})
+    settings = Settings.resolve(home=private_home).replace(location=(1.5, 2.5), forecast_url=forecast_server.url)
+    with TestClient(create_app(settings, ServeOptions(seed=1)), base_url=BASE) as client:
+        paired(client, "alice")
+        day = client.get("/api/day").json()
+        assert day == {"weather": {"temperature": 2.0, "rain": False, "wind": False, "snow": False, "source": "forecast",
+                                   "said": "2 °C (forecast)"}, "note": None, "occasions": []}
+        outfits = client.get("/api/outfits?n=2&occasion=Work").json()
+        assert [(o["weather"]["said"], o["occasion"]) for o in outfits] == [("2 °C (forecast)", "work")] * 2
+        assert all("Coat" in {i["category"] for i in o["items"]} for o in outfits)
+        assert client.get("/api/day").json()["occasions"] == ["work"]
+        refused = client.get("/api/outfits?occasion=%07")
+        assert refused.status_code == 400 and "occasion" in refused.json()["error"]
+        page = client.get("/").text
+        assert 'id="occasion"' in page and 'id="day"' in page
+    assert len(forecast_server.requests) == 1
+
+
 def test_page_forms_relabel_launder_and_give(web, tmp_path):
     paired(web, "alice")
     [item] = web.post("/api/items", files=[("photo", ("a.png", photo_bytes(tmp_path, "a.png"), "image/png"))]).json()

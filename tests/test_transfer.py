@@ -17,6 +17,7 @@ from wardrobe.store.archive import ArchiveRefused
 from wardrobe.store.repository import NewItem
 from wardrobe.store.taste import TasteStore
 from wardrobe.store.transfer import dump
+from wardrobe.weather import Weather
 
 LABELS = (0, 1, 7, 3, 8, 2)
 
@@ -37,15 +38,17 @@ def _fill(service: Wardrobe, tmp_path, count: int = len(LABELS), start: int = 0)
                            photo_features=rng.standard_normal(8).astype(np.float16).tobytes(),
                            owner_id=service.user_id("alice") if k % 3 == 0 else None,
                            attributes={"pattern": "striped", "colour": "navy"} if k % 2 else {},
-                           colour_features=rng.random(6).astype(np.float16).tobytes() if k % 2 else None))
+                           attribute_features=rng.random(6).astype(np.float16).tobytes()))
     items = service.inventory.add_items(new)
     ids = [item.id for item in items]
     service.inventory.relabel(ids[1], 12)
     service.inventory.set_user_attributes(ids[1], {"kind": "hat", "material": "knit"})
     taste = TasteStore(service.inventory.sessions)
     bob = taste.user_id("bob")
-    outfits = taste.record_outfits(bob, [(ids[:3], "-".join(map(str, sorted(ids[:3]))), 0.25, False),
-                                         (ids[2:5], "-".join(map(str, sorted(ids[2:5]))), 0.75, True)])
+    service.inventory.set_warmth(ids[1], 3)
+    outfits = taste.record_outfits(bob, [(ids[:3], "-".join(map(str, sorted(ids[:3]))), 0.25, False)])
+    outfits += taste.record_outfits(bob, [(ids[2:5], "-".join(map(str, sorted(ids[2:5]))), 0.75, True)], "work",
+                                    Weather(8.0, rain=True, source="forecast").to_dict())
     model = PreferenceModel()
     model.coef[:2], model.ratings = (0.5, -0.25), 1
     taste.add_rating(bob, outfits[0], 1, model.to_dict())
@@ -88,6 +91,9 @@ def test_round_trip_through_each_database_keeps_every_row_and_photo(tmp_path, lo
         if name.startswith("thumbnails/"):
             assert data.startswith(b"\xff\xd8") and max(Image.open(io.BytesIO(data)).size) <= 256
     assert back.inventory.list()[1].user_label == 12 and back.inventory.list()[0].owner == "alice"
+    assert back.inventory.list()[1].warmth == 3
+    assert [(r.occasion, r.weather and r.weather["temperature"]) for r in TasteStore(back.inventory.sessions).ratings(
+        TasteStore(back.inventory.sessions).user_id("bob", create=False))] == [(None, None), ("work", 8.0)]
     for service in (source, server, back):
         service.close()
 

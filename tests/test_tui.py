@@ -280,3 +280,32 @@ async def test_closet_retire_and_the_kind_and_state_filters(home):
         await pilot.pause()
         assert screen.items == {} and "No item matches these filters" in str(
             screen.query_one("#closet-empty").render())
+
+
+async def test_the_outfit_screen_shows_the_forecast_it_used_and_offers_occasions(home, forecast_server):
+    from wardrobe.tui.outfits_screen import OutfitScreen
+
+    settings = Settings.resolve(home=home).replace(location=(52.52, 13.41), forecast_url=forecast_server.url)
+    forecast_server.default = (3.0, -1.0, 4.0, 0.0, 10.0)  # 1 °C and rain
+    app = make_app(settings, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        day = str(app.screen.query_one("#outfit-day").render())
+        assert day.startswith("1 °C, rain (forecast)") and app.screen.query_one("#outfit-day").display
+        assert app.screen.current.weather.temperature == 1.0
+        await pilot.press("O")
+        await pilot.pause()
+        await pilot.press(*"work", "enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OutfitScreen) and app.screen.current.occasion == "work"
+        assert "1 °C, rain (forecast) · work" in str(app.screen.query_one("#outfit-day").render())
+        await pilot.press("l")
+        await pilot.press("O")
+        await pilot.pause()
+        assert "used before: work" in str(app.screen.query(".hint").first().render())
+        await pilot.press("escape")
+    rated = db(home).execute("SELECT o.occasion, json_extract(o.weather, '$.temperature') FROM ratings r "
+                             "JOIN outfits o ON o.id = r.outfit_id").fetchall()
+    assert rated == [("work", 1.0)]
+    assert len(forecast_server.requests) == 1
+

@@ -42,7 +42,7 @@ async def test_the_calendar_shows_worn_and_planned_days_with_photos(rated_home, 
         await pilot.press("left", "left")
         await settle(pilot, app)
         text = screen_text(app)
-        assert "Tue 03 March 2026" in text and "wore pink dress, brown leather boot" in text
+        assert "Tue 03 March 2026" in text and "wore pink dress, leather boot" in text
         assert (photos(app, "#calendar-planned"), photos(app, "#calendar-worn")) == (0, 2)
         await pilot.press("up")
         assert "Tue 24 February 2026" in screen_text(app) and "February 2026" in screen_text(app)
@@ -68,7 +68,7 @@ async def test_a_click_picks_a_day(rated_home, march_4):
         await pilot.click(MonthGrid, offset=(5 * width + 2, 1 + 1 * lines + 2))  # the second week's Saturday
         await settle(pilot, app)
         assert grid.selected == date(2026, 3, 7) and "Sat 07 March 2026" in screen_text(app)
-        assert "planned: beige coat, pink dress, brown leather boot" in screen_text(app)  # in slot order
+        assert "planned: coat, pink dress, leather boot" in screen_text(app)  # in slot order
         assert photos(app, "#calendar-planned") == 3
 
 
@@ -112,3 +112,18 @@ async def test_a_plan_made_on_the_command_line_keeps_its_pieces_off_the_days_aro
         await pilot.press("h", "right")
         await settle(pilot, app)
         assert "Thu 05 March 2026" in screen_text(app) and "planned: " in screen_text(app)
+
+
+async def test_a_day_planned_from_the_calendar_dresses_for_its_forecast(home, forecast_server):
+    forecast_server.default = (4.0, 0.0, 0.0, 0.0, 5.0)  # 2 °C
+    settings = Settings.resolve(home=home).replace(location=(60.17, 24.94), forecast_url=forecast_server.url)
+    app = make_app(settings, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await settle(pilot, app)
+        await pilot.press("p")  # today
+        await settle(pilot, app)
+        [(outfit, weather)] = db(home).execute("SELECT outfit_id, weather FROM plans")
+        assert weather == "2 °C (forecast)"
+        assert f"planned outfit {outfit} for {date.today():%a %d %B} (2 °C (forecast))" in \
+            list(app._notifications)[-1].message

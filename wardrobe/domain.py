@@ -99,15 +99,25 @@ class UnknownAttribute(ValueError):
     """A value that is not one of an attribute's names; str() lists them."""
 
 
+# Words people use for the names above.
+_ATTRIBUTE_ALIASES = {
+    "plaid": "checked", "tartan": "checked", "check": "checked", "checks": "checked", "gingham": "checked",
+    "stripe": "striped", "stripes": "striped", "dots": "dotted", "polka-dot": "dotted", "spotted": "dotted",
+    "flowers": "floral", "flowery": "floral", "print": "printed", "graphic": "printed", "plain": "solid",
+    "jean": "jeans", "tee": "t-shirt", "tshirt": "t-shirt", "trainer": "sneaker", "trainers": "sneaker",
+    "cardigan": "sweater", "jumper": "sweater", "pullover": "sweater", "cap": "hat", "gray": "grey",
+    "knitted": "knit", "suede": "leather", "pants": "trousers", "heels": "shoe",
+}
+
+
 def parse_attribute(attribute: str, text: str) -> str:
-    """A user's spelling of an attribute value ('Navy', 'tank-top', 'check') -> its name; UnknownAttribute if none."""
+    """A user's spelling of an attribute value ('Navy', 'tank-top', 'plaid') -> its name; UnknownAttribute if none."""
     names = ATTRIBUTE_VALUES[attribute]
     wanted = _slug(text)
+    wanted = _slug(_ATTRIBUTE_ALIASES.get(wanted, wanted))
     for name in names:
-        if _slug(name) == wanted or _slug(name).rstrip("s") == wanted.rstrip("s") or _slug(name).rstrip("ed") == wanted:
+        if _slug(name) in (wanted, wanted.rstrip("s")) or _slug(name).rstrip("s") == wanted:
             return name
-    if attribute == "colour" and wanted in ("gray", "light-grey", "dark-grey"):
-        return "grey"
     raise UnknownAttribute(f"{text!r} is not a {attribute}; choose one of: {', '.join(names)}")
 
 
@@ -234,6 +244,7 @@ class Item:
     thumbnail_path: str = ""
     state: str = "active"
     owner: str | None = None  # the user it belongs to; None: shared by the household
+    warmth: int | None = None  # 0 (for the heat) to 3 (for the cold) as the user said; None: the default
     attributes: dict[str, str] = field(default_factory=dict)  # what the heads read (unknown ones absent)
     user_attributes: dict[str, str] = field(default_factory=dict)  # what the user tagged: wins over the heads
 
@@ -256,7 +267,10 @@ class Item:
     @property
     def main_colour(self) -> str | None:
         """The colour a person names the piece by; the first dominant colour where no head has read it."""
-        return self.attribute("colour") or (self.colours[0] if self.colours else None)
+        if self.attribute("colour"):
+            return self.attribute("colour")
+        # Read before there were attribute heads: the most common colour of its mask is all there is.
+        return self.colours[0] if self.colours and not self.attributes else None
 
     @property
     def name(self) -> str:

@@ -62,3 +62,7 @@ def import_command(
     note(f"imported {plural(counts['items'], 'new item')}, {plural(counts['ratings'], 'rating')}, "
           f"{plural(counts['wears'], 'wear')}, {plural(counts['users'], 'new user')} and "
          f"{plural(counts['files'], 'new file')} from {shown(file)}")
+    if counts["outdated_taste_models"]:
+        note(f"{plural(counts['outdated_taste_models'], 'taste model')} made by an earlier version "
+             f"{'was' if counts['outdated_taste_models'] == 1 else 'were'} left out: each is rebuilt from the "
+             "imported ratings when next used")

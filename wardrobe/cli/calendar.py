@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Optional
 
 import typer
@@ -18,11 +19,13 @@ from wardrobe.cli.common import (
     plural,
     settings,
     shown,
+    warn,
 )
 from wardrobe.cli.outfits import item_line
 
 DAY_HELP = "YYYY-MM-DD, today, tomorrow, or a weekday name (the next one)."
-WEATHER_HELP = "The day's weather: a temperature in °C, then any of rain, wind, snow (\"8C rain\"); kept with the plan."
+WEATHER_HELP = ("The day's weather: a temperature and any of rain, wind, snow (\"8C rain\", \"45F\"); kept with the plan "
+                "[default: the day's forecast for the location of `wardrobe config set location LAT,LON`, if set].")
 
 
 def _planner(service):
@@ -50,7 +53,8 @@ def plan(
     """Plan an outfit for a day to come, list plans, drop one.
 
     `wardrobe plan tomorrow` proposes an outfit for that day and keeps it (planning the day again
-    replaces it); rate it like any proposal with `wardrobe rate OUTFIT like`. Pieces planned for a
+    replaces it); rate it like any proposal with `wardrobe rate OUTFIT like`. The outfit dresses for
+    the day's weather (--weather, else its forecast) as `suggest` does. Pieces planned for a
     day are not proposed for the day before or after it, by `suggest` or by other plans.
     `wardrobe plan --list` shows the plans; `wardrobe plan friday --clear` drops one.
     Exit code 6: the closet cannot make an outfit yet.
@@ -59,6 +63,7 @@ def plan(
     from wardrobe.services.planner import read_weather
     from wardrobe.services.records import plan_record
     from wardrobe.services.stylist import CannotDress
+    from wardrobe.services.today import day_weather
 
     if list_plans and clear:
         fail("--list and --clear go separately", EXIT_USAGE)
@@ -78,8 +83,15 @@ def plan(
                 fail(f"no plan for {when:%a %Y-%m-%d}; `wardrobe plan --list` shows the plans", EXIT_NOT_FOUND)
             plans = [dropped]
         else:
+            if weather is not None:
+                dressed_for = read_weather(weather)
+            else:
+                forecast = day_weather(settings(), None, when)
+                if forecast.note:
+                    warn(forecast.note.replace("proposing", "planning"))
+                dressed_for = forecast.weather
             try:
-                plans = [planner.plan(when, occasion, read_weather(weather) if weather is not None else None)]
+                plans = [planner.plan(when, occasion, dressed_for)]
             except CannotDress as exc:
                 fail(str(exc), EXIT_CANNOT_DRESS)
     if as_json:
@@ -96,6 +108,8 @@ def plan(
               + (f", {proposal.probability:.0%} like" if proposal else ""))
         if proposal:
             print(f"  why: {proposal.why}")
+            if proposal.lacking:
+                print("  missing: " + "; ".join(proposal.lacking))
         for item_id, item in zip(planned.item_ids, planned.items):
             print(item_line(item, item_id))
 
@@ -109,7 +123,8 @@ def pack(
     occasions: list[str] = typer.Option([], "--occasion", "-o", metavar="NAME", help="What the days are for: once for "
                                         "every day, or once per day in order."),
     weathers: list[str] = typer.Option([], "--weather", "-w", metavar="TEXT", help="The days' weather (\"8C rain\"): "
-                                       "once for every day, or once per day in order."),
+                                       "once for every day, or once per day in order [default: each day's forecast "
+                                       "for the configured location, if set]."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object: the pieces and each day's outfit."),
 ) -> None:
     """Choose the fewest pieces that dress you for a trip.
@@ -117,18 +132,26 @@ def pack(
     Choose the fewest pieces that make a different outfit you would like (by your taste model) for
     each day from --from, and list the outfits day by day. Outfits differ in their top, bottom or
     dress. It starts from your best outfit, then adds the piece that makes the most new liked outfits
-    with those packed, and drops any piece the days can do without. Nothing is stored. Exit code 6:
+    with those packed, and drops any piece the days can do without. Each day's outfit keeps the
+    weather's rules as `suggest` does (no shorts in the cold...). Nothing is stored. Exit code 6:
     the closet cannot make that many different outfits.
     """
     from wardrobe.services.days import coming_day
     from wardrobe.services.planner import BadTrip, read_weather
     from wardrobe.services.stylist import CannotDress
+    from wardrobe.services.today import days_weather
 
     with opened() as service:
         planner = _planner(service)
         start = coming_day(first, planner.stylist.today()) if first is not None else planner.stylist.today()
+        given = [read_weather(text) for text in weathers]
+        if not given:  # the forecast of each day, where a location is set
+            forecasts, missing = days_weather(settings(), [start + timedelta(days=k) for k in range(days)])
+            if missing:
+                warn(missing)
+            given = forecasts if any(forecasts) else []
         try:
-            trip = planner.pack(start, days, occasions, [read_weather(text) for text in weathers])
+            trip = planner.pack(start, days, occasions, given)
         except BadTrip as exc:
             fail(str(exc), EXIT_USAGE)
         except CannotDress as exc:
@@ -142,6 +165,7 @@ def pack(
                           "outfits_per_piece": round(days / len(trip.pieces), 4), "predicted_like": round(liked, 4),
                           "best_like": round(best, 4), "stretched": trip.stretched,
                           "outfits": [{"date": d.day.isoformat(), "occasion": d.occasion, "weather": d.weather,
+                                       "lacking": d.lacking,
                                        "probability": round(d.probability, 4), "items": [i.id for i in d.items]}
                                       for d in trip.days]}, indent=2))
         return
@@ -154,6 +178,8 @@ def pack(
         about = ", ".join(shown(x) for x in (d.occasion, d.weather) if x)
         print(f"{d.day:%a %Y-%m-%d}" + (f" ({about})" if about else "") + f": {d.probability:.0%} like")
         print("    " + " + ".join(f"{i.id} {i.name}" for i in d.items))
+        if d.lacking:
+            print("    missing: " + "; ".join(d.lacking))
     if trip.stretched:
         note(f"{plural(trip.stretched, 'day')} got an outfit your taste model expects you not to like: the closet "
-             "had no liked one left that fitted")
+             "had no liked one left that fitted (or none that keeps the day's weather)")

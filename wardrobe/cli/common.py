@@ -25,7 +25,7 @@ EXIT_CODE_TABLE = [  # (code, what --help says, what docs/cli.md adds)
         "not one (or a wear in the future, a plan in the past), a database URL "
         "that is not one or names neither PostgreSQL nor SQLite, an archive refused by `import`, an `export` target "
         "inside the home or already there (without --force), more `--devices` than there are, a port `serve` cannot "
-        "listen on"),
+        "listen on, a config value that is not one (`wardrobe config` mends it)"),
     (3, "unknown item, outfit or user, or an item that is someone else's", ""),
     (4, "model missing or damaged", "a damaged taste model too (`wardrobe retrain` rebuilds it), or the [train] extra "
         "missing for a command that trains"),
@@ -104,8 +104,12 @@ app = _Typer(
 def settings() -> Settings:
     """This command's settings: built once from the global options and the environment (main_options), kept on the
     command's root context, so nothing outlives one invocation (an in-process test runs many)."""
+    from wardrobe.config import BadConfig
+
     context = _current_context()
     root = context.find_root() if context is not None else None
+    if root is not None and isinstance(root.obj, BadConfig):
+        fail(str(root.obj), EXIT_USAGE)
     if root is None or not isinstance(root.obj, Settings):
         return Settings.resolve()
     return root.obj
@@ -281,11 +285,18 @@ def main_options(
                                 "loaded, timings); -vv adds the libraries' debug messages."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
+    from wardrobe.config import BadConfig
+
     configure_output(quiet_flag, verbose)
-    chosen = Settings.resolve(home=home, model=model, photo_model=photo_model, database=database, library=library,
-                              user=user)
-    _current_context().obj = chosen
-    if verbose:
+    context = _current_context()
+    try:
+        # `wardrobe config` itself must run with bad values in the file: it is how they are mended.
+        chosen = Settings.resolve(home=home, model=model, photo_model=photo_model, database=database, library=library,
+                                  user=user, strict=context.invoked_subcommand != "config")
+    except BadConfig as exc:
+        chosen = exc  # said by the first settings() of the command, once its own options (--json) are known
+    context.obj = chosen
+    if verbose and isinstance(chosen, Settings):
         from wardrobe.store.server import shown as shown_url
 
         where = shown_url(chosen.database) if chosen.database else f"{chosen.home / 'inventory.sqlite3'} (SQLite)"

@@ -40,6 +40,10 @@ def evaluate(
     model: Optional[Path] = typer.Option(None, "--model", metavar="DIR",
                                          help="Model folder to measure [default: wardrobe's --model, else the "
                                               "shipped model/]."),
+    labels: Optional[Path] = typer.Option(None, "--labels", metavar="CSV",
+                                          help="With --photos: score the attribute heads (kind, pattern, material, "
+                                               "main colour) against labels made by looking, e.g. "
+                                               "data/attribute-labels.csv (paths relative to DIR's parent)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Measure the classifier.
@@ -48,6 +52,8 @@ def evaluate(
     and recall, the most confused pairs and the paper's Table 1 beside ours.
     With --photos DIR: slot and class accuracy on real photos sorted into subfolders
     (e.g. ../shared/photos/validation), per folder, with what each folder was taken for.
+    With --photos DIR --labels CSV: each attribute's accuracy, the share called unknown and the error among the
+    rest, against the most common value.
     """
     from wardrobe.services.evaluation import evaluate_photo_folder, evaluate_test_set
 
@@ -55,6 +61,9 @@ def evaluate(
     if photos is not None and not photos.is_dir():
         fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
     model = model or settings().model
+    if labels is not None:
+        _evaluate_attributes(photos, labels, model, as_json)
+        return
     with service_errors():
         try:
             if photos is not None:
@@ -72,6 +81,43 @@ def evaluate(
         _print_photos(result)
     else:
         _print_test_set(result)
+
+
+def _evaluate_attributes(photos: Optional[Path], labels: Path, model: Path, as_json: bool) -> None:
+    from wardrobe.cli.photos import _progress
+    from wardrobe.services import Wardrobe
+    from wardrobe.services.evaluation import evaluate_attributes
+
+    if photos is None:
+        fail("--labels needs --photos DIR (the labelled photos' folder)", EXIT_USAGE)
+    if not labels.is_file():
+        fail(f"{labels}: no such file", EXIT_NOT_FOUND)
+    with service_errors():
+        try:
+            from wardrobe.training.attributes import read_labels
+
+            count = sum(Path(p).parts[:1] == (photos.name,) for p in read_labels(labels))
+            with _progress(count, "reading photos") as advance:
+                result = evaluate_attributes(photos, labels, model, settings().photo_model,
+                                             Wardrobe(settings=settings()).personal_attributes, advance)
+        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            fail(f"{labels}: {exc}" if isinstance(exc, KeyError) else str(exc), EXIT_USAGE)
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"attributes of {result['photos']} labelled photos in {photos} ({result['heads']} heads)")
+    print(f"{'attribute':<10} {'photos':>6} {'unknown':>8} {'right (named)':>14} {'right (all)':>12} {'majority':>9} "
+          f"{'macro-F1':>9}")
+    for name, r in result["attributes"].items():
+        print(f"{name:<10} {r['photos']:>6} {r['unknown']:>8.1%} {_fmt(r['accuracy_named'], '{:.3f}'):>14} "
+              f"{r['accuracy_all']:>12.3f} {r['majority_accuracy']:>9.3f} {r['macro_f1_all']:>9.3f}")
+    for name in ("pattern", "material"):
+        if name in result["attributes"]:
+            recall = ", ".join(f"{k} {v:.2f}" for k, v in result["attributes"][name]["recall"].items())
+            print(f"{name} recall: {recall}")
+    if "colour" in result["attributes"]:
+        print(f"colour: the first colour named before the heads was right in "
+              f"{result['attributes']['colour']['first_named_colour_before']:.3f} (navy and blue count as one)")
 
 
 def _print_test_set(r: dict) -> None:

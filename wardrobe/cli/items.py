@@ -32,7 +32,7 @@ from wardrobe.domain import (
     parse_attribute,
 )
 from wardrobe.services.inventory import attribute_name as _attribute_name
-from wardrobe.services.records import item_record
+from wardrobe.services.records import item_record, item_warmth
 
 
 def _values(attribute: str) -> str:
@@ -126,6 +126,7 @@ def show(
     print("  attributes  " + ", ".join(f"{a} {effective[a] or '?'}" + (" (yours)" if a in item.user_attributes else "")
                                       for a in ATTRIBUTES) + "  (`wardrobe tag` corrects them)")
     print(f"  state       {item.state}")
+    print(f"  warmth      {_warmth_words(item)}")
     print(f"  owner       {shown(item.owner) if item.owner else 'shared (the household)'}")
     print(f"  added       {item.added_at:%Y-%m-%d %H:%M} from {shown(item.original_name)}")
     photo = service.photo_file(item)
@@ -162,22 +163,30 @@ def tag(
                                            help=f"{_values('material')}."),
     colour: Optional[str] = typer.Option(None, "--colour", "--color", metavar="COLOUR",
                                          help=f"The colour you name it by: {_values('colour')}."),
+    warmth: Optional[str] = typer.Option(None, "--warmth", metavar="0-3|default",
+                                         help="How warm the piece is: 0 for the heat, 1 light, 2 warm, 3 for the "
+                                              "cold; `default` goes back to its category's (and kind's)."),
     clear: list[str] = typer.Option([], "--clear", metavar="ATTRIBUTE", help="Drop your tag of kind, pattern, "
                                     "material or colour (or all): the app's own reading counts again. Repeatable."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Correct what an item is: its kind, pattern, material or colour.
+    """Correct what an item is: its kind, pattern, material, colour or warmth.
 
     Tag an item with what it is: `wardrobe tag 41 --pattern striped --colour navy` makes item 41 the
     navy striped shirt in `list`, `suggest` and the TUI. Your tags win over what the app read from the
     photo and are kept for `wardrobe retrain --classifier`; --clear drops one again.
     Values are the names listed below, in any case (gray, check, print and plurals are understood too).
+
+    --warmth says what the app cannot see in a photo: outfits for the day's weather (`suggest --weather`,
+    or the forecast of `wardrobe config set location`) ask for warm pieces in the cold and light ones in
+    the heat; every category and kind has a default warmth, and yours wins.
     """
     given = {"kind": kind, "pattern": pattern, "material": material, "colour": colour}
     values = {attribute: text for attribute, text in given.items() if text is not None}
     cleared = list(ATTRIBUTES) if any(c.strip().lower() == "all" for c in clear) else clear
-    if not values and not clear:
-        fail("nothing to tag: give --kind, --pattern, --material or --colour (or --clear ATTRIBUTE)", EXIT_USAGE)
+    if not values and not clear and warmth is None:
+        fail("nothing to tag: give --kind, --pattern, --material, --colour or --warmth (or --clear ATTRIBUTE)",
+             EXIT_USAGE)
     try:
         for attribute, text in values.items():
             parse_attribute(attribute, text)
@@ -186,12 +195,20 @@ def tag(
         fail(str(exc), EXIT_USAGE)
     if both := names & set(values):
         fail(f"--{sorted(both)[0]} and --clear {sorted(both)[0]} together: give one of them", EXIT_USAGE)
+    warm = warmth.strip().lower() if warmth is not None else None
+    if warm is not None and warm not in ("0", "1", "2", "3", "default"):
+        fail(f"--warmth is 0 (for the heat), 1 (light), 2 (warm), 3 (for the cold) or default, not {shown(warmth)!r}",
+             EXIT_USAGE)
     with opened() as service:
-        item = service.tag(item_id, values, names)
+        if values or names:
+            item = service.tag(item_id, values, names)
+        if warm is not None:
+            item = service.set_warmth(item_id, None if warm == "default" else int(warm))
     if as_json:
         return changed([item_record(item)])
     tags = ", ".join(f"{a} {item.user_attributes[a]}" for a in ATTRIBUTES if a in item.user_attributes)
-    print(f"item {item.id} is now the {item.name} (" + (f"your tags: {tags}" if tags else "no tags of yours") + ")")
+    print(f"item {item.id} is now the {item.name} (" + (f"your tags: {tags}" if tags else "no tags of yours") + ")"
+          + (f"; warmth {_warmth_words(item)}" if warm is not None else ""))
 
 
 @app.command()
@@ -207,6 +224,13 @@ def remove(item_ids: list[int] = typer.Argument(..., metavar="ID...", help="Item
         return changed([{**item_record(item), "removed": True} for item in removed])
     for item in removed:
         print(f"removed item {item.id} ({item.category}, {shown(item.original_name)})")
+
+
+def _warmth_words(item) -> str:
+    from wardrobe.weather.warmth import WARMTH_WORDS
+
+    warmth = item_warmth(item)
+    return f"{warmth} ({WARMTH_WORDS[warmth]}" + ("; yours)" if item.warmth is not None else "; the default)")
 
 
 @app.command()

@@ -22,6 +22,7 @@ from wardrobe.cli.common import (
     plural,
     settings,
     shown,
+    warn,
 )
 from wardrobe.domain import CATEGORIES
 from wardrobe.services.records import outfit_record
@@ -43,26 +44,51 @@ def _stylist(service):
 @app.command()
 def suggest(
     n: int = typer.Option(3, "--n", "-n", min=1, max=50, help="How many outfits."),
+    weather: Optional[str] = typer.Option(None, "--weather", "-w", metavar="TEXT",
+                                          help='The day\'s weather: a temperature and any of rain, wind, snow, e.g. '
+                                               '"8C rain", "-3c snow wind", "45F" [default: the forecast for the '
+                                               'location of `wardrobe config set location LAT,LON`, if set].'),
+    occasion: Optional[str] = typer.Option(None, "--occasion", "-o", metavar="NAME",
+                                           help="What the outfits are for, a name of your own (work, weekend, "
+                                                "party...): your likes for each occasion are learnt apart."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """Propose outfits for today, best first.
 
     Propose outfits from the active items, best first; rate them with `wardrobe rate ID like|dislike`.
+    With the day's weather (--weather, or the forecast of the configured location) the outfits dress for it:
+    an outer layer in the cold, no shorts or sandals; no coat or warm knit in the heat; no sandals or suede in
+    the rain; where the closet cannot, it proposes the best it has and says what is missing. A forecast that
+    cannot be had (no network, a failing server) is one line, and the outfits come without weather.
     Once you have rated, a share of proposals explores pieces not proposed lately, marked "explore"
     (at least one in every 10); each outfit says why it was chosen. Outfits shown recently are not
     repeated, pieces worn today are left out, and no piece is in more than 6 of 20 proposals in a row
     (nor 9 of 30) while the closet offers others. Exit code 6: the closet cannot make an outfit yet.
     """
-    from wardrobe.services.stylist import CannotDress
+    from wardrobe.services.stylist import BadOccasion, CannotDress
+    from wardrobe.services.today import BadWeather, day_weather
 
+    try:
+        day = day_weather(settings(), weather)
+    except BadWeather as exc:
+        fail(str(exc), EXIT_USAGE)
+    if day.note:
+        warn(day.note)
     with opened() as service:
         try:
-            proposals = _stylist(service).suggest(n)
+            proposals = _stylist(service).suggest(n, day.weather, occasion)
         except CannotDress as exc:
             fail(str(exc), EXIT_CANNOT_DRESS)
+        except BadOccasion as exc:
+            fail(str(exc), EXIT_USAGE)
     if as_json:
         print(json.dumps([outfit_record(p) for p in proposals], indent=2))
         return
+    if proposals and (proposals[0].weather or proposals[0].occasion):
+        print("for " + ", ".join(filter(None, [proposals[0].weather and proposals[0].weather.describe(),
+                                               proposals[0].occasion and shown(proposals[0].occasion)])))
+    if proposals and proposals[0].lacking:
+        print("missing: " + "; ".join(proposals[0].lacking))
     for p in proposals:
         print(f"outfit {p.id}: {p.probability:.0%} like" + ("  (explore)" if p.explore else ""))
         print(f"  why: {p.why}")
@@ -201,25 +227,50 @@ def tui() -> None:
 
 def _retrain_classifier(reset: bool, dry_run: bool, as_json: bool) -> None:
     from wardrobe.services.adaptation import NotEnoughCorrections, reset_classifier, retrain_classifier
+    from wardrobe.services.attribute_tags import reset_attributes, retrain_attributes
 
     with opened() as service:
         if reset:
+            had_attributes = service.personal_attributes.exists()
             result = reset_classifier(service)
+            result["attributes"] = reset_attributes(service)
+            result["attributes"]["removed"] = had_attributes
             if as_json:
                 print(json.dumps(result, indent=2))
                 return
             note(("back to the shipped photo head" if result["removed"] else "already using the shipped photo head")
-                 + f"; {plural(result['reclassified'], 'item')} re-predicted")
+                 + f"; {plural(result['reclassified'], 'item')} re-predicted; attributes of "
+                 f"{plural(result['attributes']['reread'], 'item')} read again")
             return
         try:
             result = retrain_classifier(service, dry_run=dry_run)
         except NotEnoughCorrections as exc:
-            fail(str(exc), EXIT_USAGE)
+            result = {"error": str(exc)}
+        result["attributes"] = retrain_attributes(service, dry_run=dry_run)
+        tagged = any(c.get("tags", 0) >= 10 for c in result["attributes"]["checked"].values())
+        if "error" in result and not tagged:
+            fail(result["error"] + "; nor has any attribute 10 tags (`wardrobe tag ID --pattern ...`)", EXIT_USAGE)
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    for line in _verdict(result):
+    for line in ([f"photo head: {result['error']}"] if "error" in result else _verdict(result)):
         print(line)
+    for line in _attribute_verdict(result["attributes"]):
+        print(line)
+
+
+def _attribute_verdict(result: dict) -> list[str]:
+    """What retrain --classifier made of the user's tags, one line per attribute."""
+    lines = []
+    for attribute, c in result.get("checked", {}).items():
+        if c.get("failed") and "corrections" not in c:
+            lines.append(f"{attribute}: {plural(c['tags'], 'tag')}; the shipped head reads it (needs 10 tags)")
+            continue
+        verdict = ("would be adopted" if result["dry_run"] else "adopted") if c["adopt"] else \
+            "not adopted: " + ", ".join(c["failed"])
+        lines.append(f"{attribute}: your {plural(c['tags'], 'tag')} read right {c['corrections']['before']:.1%} by the "
+                     f"shipped head, {c['corrections']['after']:.1%} by refits that did not see them; {verdict}")
+    return lines
 
 
 def _verdict(result: dict) -> list[str]:

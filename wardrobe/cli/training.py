@@ -148,6 +148,46 @@ def train_head(
           f"{result['fmnist_images']} Fashion-MNIST images; temperature {result['temperature']}")
 
 
+@app.command("train-attributes")
+def train_attributes(
+    labels: Path = typer.Argument(..., metavar="LABELS.csv", help="Attribute labels made by looking "
+                                  "(photo,pattern,material,kind,colour; e.g. data/attribute-labels.csv)."),
+    photos: Path = typer.Option(Path("../shared/photos"), "--photos", metavar="DIR",
+                                help="The folder the CSV's photo paths are relative to."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Fit the attribute heads (kind, pattern, material, main colour) and publish them beside the photo network.
+
+    Learns from every labelled photo outside validation/ (kept to measure on, with `wardrobe evaluate --labels`)
+    and from the finer folders of extra/ (polo, hoodie, blazer, ... name kinds). Each head's "unknown"
+    threshold is chosen on cross-validated predictions. Run it after `wardrobe train-head`.
+    """
+    from wardrobe.cli.photos import _progress
+    from wardrobe.training.attributes import fit_shipped_attributes, labelled_for_training, read_labels
+
+    if not labels.is_file():
+        fail(f"{labels}: no such file", EXIT_NOT_FOUND)
+    if not photos.is_dir():
+        fail(f"{photos}: no such folder", EXIT_NOT_FOUND)
+    with service_errors():
+        try:
+            count = len(labelled_for_training(photos, read_labels(labels)))
+            with _progress(count, "reading photos") as advance:
+                result = fit_shipped_attributes(settings().photo_model, settings().model, photos, labels, advance)
+        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            fail(f"{labels}: {exc}", EXIT_USAGE)
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    for name, report in result["heads"].items():
+        if "skipped" in report:
+            print(f"{name}: no head ({report['skipped']})")
+            continue
+        print(f"{name}: {report['photos']} photos, cross-validated accuracy {report['cv_accuracy']:.3f}, "
+              f"unknown below {report['sure']:.2f} ({report['cv_unknown']:.0%} of photos)")
+    print(f"published the attribute heads into {result['model']}")
+
+
 @app.command("photo-network")
 def photo_network(
     variant: Variant = typer.Option(Variant.lite0, "--variant", help="EfficientNet-Lite size: lite0 (224 px), lite1 (240), "

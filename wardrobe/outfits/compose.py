@@ -28,6 +28,8 @@ class ClosetItem:
     colours: tuple[str, ...] = ()
     embedding: np.ndarray | None = None
     days_since_worn: float | None = None
+    warmth: int = 1  # 0 for the heat .. 3 for the cold (weather.warmth)
+    rain_ok: bool = True  # False where it is known not to suit rain (sandals, suede)
     attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour (the user's tags win)
 
     @property
@@ -36,7 +38,8 @@ class ClosetItem:
 
     @property
     def main_colour(self) -> str | None:
-        return self.attributes.get("colour") or (self.colours[0] if self.colours else None)
+        """As domain.Item.main_colour: the colour read or tagged; the first dominant colour when nothing was read."""
+        return self.attributes.get("colour") or (self.colours[0] if self.colours and not self.attributes else None)
 
     @property
     def name(self) -> str:
@@ -48,6 +51,8 @@ class ClosetItem:
 
 class Closet:
     """The wearable items of one user, grouped by outfit slot, with random valid outfits drawn from them."""
+
+    outer_required = False  # every outfit carries an outer layer (the weather asks for one: outfits.dress)
 
     def __init__(self, items: list[ClosetItem]):
         self.items = list(items)
@@ -77,8 +82,10 @@ class Closet:
             return self
         out = copy.copy(self)
         out.slot = {name: pool[~left_out[pool]] for name, pool in self.slot.items()}
-        if out.missing():  # e.g. the only shoes were worn today: keep what the outfit cannot do without
-            out.slot.update({name: self.slot[name] for name in _REQUIRED if not len(out.slot[name])})
+        required = _REQUIRED + (("outer",) if self.outer_required else ())
+        if out.missing() or (self.outer_required and not len(out.slot["outer"])):
+            # e.g. the only shoes were worn today: keep what the outfit cannot do without
+            out.slot.update({name: self.slot[name] for name in required if not len(out.slot[name])})
         return out
 
     def allowed(self, rows: np.ndarray) -> np.ndarray:
@@ -87,7 +94,8 @@ class Closet:
         for pool in self.slot.values():
             usable[pool] = True
         usable[-1] = True  # the empty piece
-        return usable[rows].all(1)
+        ok = usable[rows].all(1)
+        return ok & (rows[:, OUTER] >= 0) if self.outer_required else ok
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """n random valid outfits as rows of item indices (see COLUMNS)."""
@@ -109,7 +117,7 @@ class Closet:
         rows[:, FOOTWEAR] = rng.choice(self.slot["footwear"], n)
         for column, slot in OPTIONAL:
             if len(self.slot[slot]):
-                carry = rng.random(n) < OPTIONAL_SHARE
+                carry = rng.random(n) < (1.0 if column == OUTER and self.outer_required else OPTIONAL_SHARE)
                 rows[carry, column] = rng.choice(self.slot[slot], int(carry.sum()))
         return rows
 

@@ -60,9 +60,24 @@ def _goes_with(colours: list[str], items: list[ClosetItem]) -> str | None:
     return f"the {first} {'go' if plural else 'goes'} with the {second}"
 
 
-def _phrase(name: str, items: list[ClosetItem], liked: Liked, k: int) -> tuple[str, int, set[str]] | None:
+_DAYS = {"cold": "in the cold", "hot": "in the heat", "wet": "in the rain"}
+
+
+def _specific(name: str) -> bool:
+    """A reason a person can point at (a colour, a pair, a piece), also when it is crossed with the day."""
+    return name.rpartition("×")[2].startswith(_COUNTED)
+
+
+def _phrase(name: str, items: list[ClosetItem], liked: Liked, k: int,
+            occasions: list[str] = ()) -> tuple[str, int, set[str]] | None:
     """The words for feature `name` (number k) of this outfit, how many liked outfits had it (0: not said) and the
     shorter phrases these words already say ("the navy shirt goes with the white sneakers" says "the navy shirt")."""
+    if "×" in name:  # crossed with the day: "a coat in the cold", "black for work"
+        day, _, inner = name.partition("×")
+        said = _phrase(inner, items, Liked(np.zeros_like(liked.features)), k)
+        slot = int(day[len("occasion"):]) if day.startswith("occasion") else -1
+        where = _DAYS.get(day) or (f"for {occasions[slot]}" if 0 <= slot < len(occasions) else None)
+        return None if said is None or where is None else (f"{said[0]} {where}", 0, set())
     kind, _, value = name.partition(":")
     times = int(liked.features[k]) if name.startswith(_COUNTED) else 0
     if kind == "pair":
@@ -123,6 +138,7 @@ def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], l
     if explore:
         return EXPLORING
     blend = model.ratings / (model.ratings + PRIOR_WEIGHT)
+    features, typical = model.full(features), model.full(typical)
     # Only what this outfit has more of than a typical one is a reason in words: an outfit without a shirt,
     # from a user who dislikes shirts, gains from the absence, and "a shirt" would name what is not there.
     contribution = np.where(features > typical, blend * model.coef * (features - typical), 0.0)
@@ -130,10 +146,10 @@ def why(model: PreferenceModel, features: np.ndarray, items: list[ClosetItem], l
     for k in np.argsort(-contribution)[:12]:
         if contribution[k] < SMALLEST:
             break
-        said = _phrase(model.names[k], items, liked, k)
+        said = _phrase(model.names[k], items, liked, k, model.occasions)
         if said is None:
             continue
-        entry = merged.setdefault(said[0], [0.0, 0, model.names[k].startswith(_COUNTED), said[2]])
+        entry = merged.setdefault(said[0], [0.0, 0, _specific(model.names[k]), said[2]])
         entry[0] += contribution[k]
         entry[1] = max(entry[1], said[1])
     # Reasons a person can point at (colours, pairs, pieces) before general ones (bright colours, contrast).

@@ -1,4 +1,5 @@
-"""Features of outfits for the preference model: pieces, colours and their pairs, contrast, likeness, recency."""
+"""Features of outfits for the preference model: pieces, colours and their pairs, contrast, likeness, recency; and the
+same crossed with the day they are for (its weather, its occasion), so that taste can differ from day to day."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from wardrobe.domain import CATEGORIES, NEUTRALS, PALETTE
 from wardrobe.outfits.compose import ACCESSORY, BAG, COLUMNS, OUTER, Closet
+from wardrobe.weather.value import Weather
 
 COLOURS = list(PALETTE)
 ID_BUCKETS = 256  # item identities are hashed into this many features ("I like this jacket")
@@ -64,6 +66,60 @@ def feature_names() -> list[str]:
     names += ["form:one_piece", "form:outer", "form:bag", "form:accessory", "form:pieces"]
     names += [f"item:{b}" for b in range(ID_BUCKETS)]
     return names
+
+
+# The day: how cold, how hot, how wet (0-1 each), and which of the user's occasions (one slot each, in the order
+# the user first rated them; OCCASION_SLOTS at most, later ones share the taste of no occasion).
+WEATHER_CONTEXTS = ("cold", "hot", "wet")
+OCCASION_SLOTS = 8
+COLD_FROM, COLD_FULL, HOT_FROM, HOT_FULL = 15.0, 0.0, 18.0, 30.0  # °C felt where cold and hot start and are whole
+_FORM = ["form:one_piece", "form:outer", "form:bag", "form:accessory", "form:pieces"]
+WEATHER_CROSSED = [f"count:{c}" for c in CATEGORIES] + _FORM  # what the weather may change a taste for
+OCCASION_CROSSED = WEATHER_CROSSED + [f"colour:{c}" for c in COLOURS] + ["contrast:range", "chroma:mean",
+                                                                        "colours:non_neutral"]
+
+
+def context_names() -> list[str]:
+    """The crossed features: 'cold×count:Coat' (a coat, as much as the day is cold), 'occasion2×colour:black'."""
+    return [f"{w}×{f}" for w in WEATHER_CONTEXTS for f in WEATHER_CROSSED] + \
+        [f"occasion{k}×{f}" for k in range(OCCASION_SLOTS) for f in OCCASION_CROSSED]
+
+
+def all_feature_names() -> list[str]:
+    """What the preference model weighs: the outfit's own features, then the crossed ones."""
+    return feature_names() + context_names()
+
+
+def weather_vector(weather: Weather | None) -> np.ndarray:
+    """(cold, hot, wet), each 0 to 1: 0 °C felt is all cold, 30 °C all hot; no weather is none of them."""
+    if weather is None:
+        return np.zeros(len(WEATHER_CONTEXTS))
+    felt = weather.felt
+    return np.array([np.clip((COLD_FROM - felt) / (COLD_FROM - COLD_FULL), 0, 1),
+                     np.clip((felt - HOT_FROM) / (HOT_FULL - HOT_FROM), 0, 1), float(weather.wet)])
+
+
+_BASE = {name: i for i, name in enumerate(feature_names())}
+WEATHER_COLUMNS = np.array([_BASE[f] for f in WEATHER_CROSSED])  # where the crossed features are in feature_names()
+OCCASION_COLUMNS = np.array([_BASE[f] for f in OCCASION_CROSSED])
+
+
+def with_context(features: np.ndarray, weather: np.ndarray, occasion: np.ndarray) -> np.ndarray:
+    """Outfit features (rows of feature_names()) with the crossed ones appended (rows of all_feature_names()).
+
+    weather: (n, 3) or (3,) from weather_vector; occasion: the occasion slot of each row (or one for all), -1 for none.
+    """
+    features = np.atleast_2d(features)
+    n = len(features)
+    weather = np.broadcast_to(np.asarray(weather, dtype=np.float64), (n, len(WEATHER_CONTEXTS)))
+    occasion = np.broadcast_to(np.asarray(occasion, dtype=np.int64), (n,))
+    crossed_weather = (weather[:, :, None] * features[:, None, WEATHER_COLUMNS]).reshape(n, len(WEATHER_CONTEXTS) *
+                                                                                      len(WEATHER_CROSSED))
+    crossed_occasion = np.zeros((n, OCCASION_SLOTS, len(OCCASION_CROSSED)))
+    has = occasion >= 0
+    crossed_occasion[np.flatnonzero(has), occasion[has]] = features[has][:, OCCASION_COLUMNS]
+    return np.concatenate([features, crossed_weather, crossed_occasion.reshape(n, OCCASION_SLOTS *
+                                                                                len(OCCASION_CROSSED))], axis=1)
 
 
 class ItemTable:

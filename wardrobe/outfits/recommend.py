@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wardrobe.outfits.compose import Closet
+from wardrobe.outfits.dress import DayRules
 from wardrobe.outfits.explain import Liked, why
-from wardrobe.outfits.features import ItemTable, feature_names, outfit_features
+from wardrobe.outfits.features import ItemTable, all_feature_names, outfit_features
 from wardrobe.outfits.preference import PreferenceModel
+from wardrobe.weather.value import Weather
 
 CANDIDATES = 1200
 NEIGHBOURS_PER_LIKE = 40
@@ -125,37 +127,43 @@ def _closer_look(closet: Closet, rows: np.ndarray, keys: list[bytes], score: np.
     return _distinct(closet, near, skip | set(keys))
 
 
-def _liked(closet: Closet, table: ItemTable, liked: list[list[int]]) -> Liked:
+def _liked(closet: Closet, table: ItemTable, liked: list[list[int]], model: PreferenceModel) -> Liked:
     """What the liked outfits (of pieces still wearable) had, for the why line."""
     rows = [r for r in (closet.row_for(ids) for ids in liked) if r is not None]
     items = Counter(i for ids in liked for i in ids)
     if not rows:
-        return Liked(np.zeros(len(feature_names()), dtype=np.int64), items)
-    return Liked((outfit_features(table, np.stack(rows)) > 0).sum(0), items)
+        return Liked(np.zeros(len(all_feature_names()), dtype=np.int64), items)
+    return Liked((model.for_day(outfit_features(table, np.stack(rows))) > 0).sum(0), items)
 
 
 def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Generator, seen: Seen | None = None,
-            table: ItemTable | None = None, candidates: int = CANDIDATES) -> list[Proposal]:
+            table: ItemTable | None = None, candidates: int = CANDIDATES, rules: DayRules | None = None,
+            weather: Weather | None = None, occasion: str | None = None) -> list[Proposal]:
     """Up to n distinct outfits, best first except for exploring picks where the plan puts them.
 
     Variety: pieces worn today are left out (unless the outfit cannot be made without them); a piece that
-    would go over a limit of WINDOWS is taken only when no candidate avoids it.
+    would go over a limit of WINDOWS is taken only when no candidate avoids it. `rules`, the day's weather
+    (outfits.dress), keep every candidate to the pieces it allows; the model scores them for the day's `weather`
+    and `occasion` (its taste for them).
     """
     seen = seen or Seen()
     if closet.missing() or n <= 0:
         return []
     table = table or ItemTable(closet)
-    wearable = closet.without(seen.worn_today)
+    wearable = (rules.apply(closet) if rules is not None else closet).without(seen.worn_today)
     window = _Windows(closet, seen.recent_items)
     skip = {Closet.identity(key) for key in seen.recent_keys}
     rows, keys = _candidates(wearable, seen.liked, skip, rng, candidates)
+    # Scored for the day with the crossed weights folded in (model.day_coef): the crossed features themselves are
+    # built only for the outfits chosen, for their why.
     features = outfit_features(table, rows)
-    score = model.score(features)
+    score = model.score(features, weather, occasion)
     more, more_keys = _closer_look(wearable, rows, keys, score, window.excess(rows) == 0, skip, rng)
     if more_keys:
         more_features = outfit_features(table, more)
         rows, keys = np.concatenate([rows, more]), keys + more_keys
-        features, score = np.concatenate([features, more_features]), np.concatenate([score, model.score(more_features)])
+        features = np.concatenate([features, more_features])
+        score = np.concatenate([score, model.score(more_features, weather, occasion)])
     # Exploration: the best outfits with pieces not proposed lately, whose own weights the model has yet to learn.
     shown = np.zeros(len(closet.items) + 1, dtype=bool)
     shown[_positions(closet, seen.recent_items)] = True
@@ -163,7 +171,8 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
     novelty = score + NOVELTY * (~shown[rows]).sum(1)
     rank = {False: np.argsort(np.argsort(-score)), True: np.argsort(np.argsort(-novelty))}
     usable = np.ones(len(rows), dtype=bool)  # not chosen yet, and sharing at most MAX_SHARED pieces with those chosen
-    liked, typical = _liked(closet, table, seen.liked), features.mean(0)
+    liked = _liked(closet, table, seen.liked, model)
+    typical = model.for_day(features.mean(0), weather, occasion)[0]  # the crossed features are linear in the rest
     out = []
     for explore in explore_plan(n, model.ratings, seen.since_explore):
         if not usable.any():
@@ -177,6 +186,7 @@ def propose(closet: Closet, model: PreferenceModel, n: int, rng: np.random.Gener
         usable &= np.isin(rows, pieces).sum(1) <= MAX_SHARED
         usable[i] = False
         probability = float(1.0 / (1.0 + np.exp(-score[i])))
-        reason = why(model, features[i], [closet.items[j] for j in pieces], liked, typical, explore)
+        reason = why(model, model.for_day(features[i], weather, occasion)[0], [closet.items[j] for j in pieces], liked,
+                     typical, explore)
         out.append(Proposal(row, closet.item_ids(row), closet.key(row), probability, explore, reason))
     return out

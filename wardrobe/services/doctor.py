@@ -161,6 +161,27 @@ def _taste(wardrobe: Wardrobe, repair: bool) -> list[Finding]:
     return findings
 
 
+def _attributes(wardrobe: Wardrobe, repair: bool) -> Finding:
+    """Items whose kind, pattern, material and colour were never read (added before the attribute heads)."""
+    from wardrobe.services.attribute_tags import reread_attributes
+    from wardrobe.vision.card import ModelError
+
+    try:
+        if wardrobe.classifier.attribute_heads is None:
+            return Finding("attributes", True, "no attribute heads ship with this photo network")
+    except ModelError:
+        return Finding("attributes", True, "not read: the model check below says why")
+    unread = [item for item, _, blob in wardrobe.inventory.attribute_inputs() if not blob]
+    if not unread:
+        return Finding("attributes", True, "every item's attributes were read")
+    if repair:
+        read = reread_attributes(wardrobe, read_missing=True)
+        return Finding("attributes", True, f"read the attributes of {len(unread)} items from their photos "
+                       f"({read} items read again in all)", repaired=True)
+    return Finding("attributes", False, f"{len(unread)} items have no kind, pattern, material or colour yet "
+                   "(`--repair` reads them from their photos)")
+
+
 def _checked(name: str, check, *args) -> list[Finding]:
     """A check's findings; a store error met while checking (a damaged table) is itself the finding."""
     try:
@@ -180,5 +201,7 @@ def examine(wardrobe: Wardrobe, repair: bool = False) -> list[Finding]:
     if inventory.ok:
         findings += _checked("library", _library, wardrobe, repair and not getattr(wardrobe.inventory, "read_only", False))
         findings += _checked("taste", _taste, wardrobe, repair)
+        writable = repair and not getattr(wardrobe.inventory, "read_only", False)
+        findings += _checked("attributes", _attributes, wardrobe, writable)
     findings += _models(wardrobe)
     return findings

@@ -56,3 +56,15 @@ def evaluate_photo_folder(folder: Path, model_dir: Path | None = None, mapping: 
     result["classifier"] = classifier.version
     result["head"] = classifier.head_source
     return result
+
+
+def evaluate_attributes(folder: Path, labels_csv: Path, model_dir: Path | None = None,
+                        photo_model_dir: Path | None = None, personal_attributes: Path | None = None,
+                        progress=None) -> dict:
+    """Kind, pattern, material and main colour against labels made by looking, for the photos of folder."""
+    from wardrobe.training.attributes import evaluate_attribute_labels
+    from wardrobe.vision.classifier import Classifier
+
+    classifier = Classifier(config.model_dir(model_dir), config.photo_model_dir(photo_model_dir),
+                            personal_attributes=personal_attributes)
+    return evaluate_attribute_labels(classifier, Path(folder), Path(labels_csv), progress)

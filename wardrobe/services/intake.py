@@ -16,6 +16,7 @@ from wardrobe.domain import Item, Prediction
 from wardrobe.store.errors import StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, thumbnail_jpeg
 from wardrobe.store.repository import NewItem
+from wardrobe.vision.attributes import attribute_features
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo, read_photo
 from wardrobe.vision.safe_open import one_line
 from wardrobe.vision.views import photo_views
@@ -56,6 +57,8 @@ class _Prepared:
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
     colour_features: np.ndarray | None = None
+    closeup: np.ndarray | None = None  # (size, size, 3) the middle of the garment, for the pattern head
+    closeup_features: np.ndarray | None = None  # the photo network's features of it, where a worker read it
     reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
     staged: Path | None = None  # the photo's bytes, as read, in a temporary file of the library (when storing)
     error: str | None = None
@@ -92,7 +95,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
     """Read one photo once, hash, open and make both views of those bytes, and (when storing) stage those same
     bytes in the library; runs in worker threads or processes. A photo swapped or rewritten meanwhile cannot
     make the stored file differ from its hash, nor make it grow without end."""
-    from wardrobe.vision.attributes import colour_features
+    from wardrobe.vision.attributes import closeup, colour_features
     from wardrobe.vision.colours import dominant_colours
 
     prepared = _Prepared(path)
@@ -107,11 +110,13 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
         prepared.framed = views.framed
         prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
         prepared.colour_features = colour_features(views.converted.work, views.converted.mask)
+        prepared.closeup = closeup(image, views.converted.mask, size)
         if library is not None:
             prepared.thumbnail = thumbnail_jpeg(image)
         if _WORKER_NETWORKS is not None:
             prepared.reading = _WORKER_NETWORKS.read_networks(prepared.pixels[None], prepared.framed[None])
-            prepared.framed = None  # read: no need to send it back
+            prepared.closeup_features = _WORKER_NETWORKS.photo_outputs(prepared.closeup[None])[0][0]
+            prepared.framed = prepared.closeup = None  # read: no need to send them back
     except PhotoError as exc:
         prepared.error = str(exc)
     except OSError as exc:
@@ -119,7 +124,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
     except Exception as exc:  # noqa: BLE001  whatever fails on one photo is that photo's one-line refusal
         prepared.error = f"could not be converted ({one_line(exc) or type(exc).__name__})"
     if prepared.error:
-        prepared.pixels, prepared.framed, prepared.thumbnail = None, None, b""
+        prepared.pixels, prepared.framed, prepared.thumbnail, prepared.closeup = None, None, b"", None
     elif library is not None:
         try:
             prepared.staged = library.stage(prepared.sha256, path.name, data)
@@ -223,21 +228,36 @@ class Intake:
         else:
             reading = self.wardrobe.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
         probabilities, embeddings = reading.probabilities, reading.embedding
-        attributes = self.wardrobe.classifier.read_attributes(
-            reading.features, np.stack([p.colour_features for _, p in good]), np.argmax(probabilities, axis=1))
+        closeups = self._closeup_features([p for _, p in good])
+        colours = np.stack([p.colour_features for _, p in good])
+        attributes = self.wardrobe.classifier.read_attributes(reading.features, closeups, colours,
+                                                              np.argmax(probabilities, axis=1))
         for (result, _), probs, embedding, values in zip(good, probabilities, embeddings, attributes):
             result.prediction = Prediction(tuple(probs.tolist()), tuple(embedding.tolist()))
             result.attributes = values
         if store:
-            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id)
+            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id,
+                        [attribute_features(c, k) if c.size else None for c, k in zip(closeups, colours)])
         return results
 
-    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id) -> None:
+    def _closeup_features(self, prepared: list[_Prepared]) -> np.ndarray:
+        """The close-ups' features: as a worker read them, else read here, one at a time (as the network runs best)."""
+        classifier = self.wardrobe.classifier
+        if classifier.attribute_heads is None:
+            return np.zeros((len(prepared), 0), np.float32)
+        for p in prepared:
+            if p.closeup_features is None:
+                p.closeup_features = classifier.photo_outputs(p.closeup[None])[0][0]
+            p.closeup = None
+        return np.stack([p.closeup_features for p in prepared])
+
+    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id, attribute_all) -> None:
         """Files into the library, then rows in one transaction; files this batch wrote go if the rows do not."""
         created: list[str] = []
         try:
             new_items = []
-            for (result, p), probs, embedding, features in zip(good, probabilities, embeddings, features_all):
+            for (result, p), probs, embedding, features, kept in zip(good, probabilities, embeddings, features_all,
+                                                                     attribute_all):
                 try:
                     photo_file, thumb_file = self.wardrobe.library.store(p.sha256, p.path.name, p.staged, p.thumbnail,
                                                                          created)
@@ -251,7 +271,7 @@ class Intake:
                     model_version=self.wardrobe.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
                     owner_id=owner_id, attributes=result.attributes,
-                    colour_features=p.colour_features.astype(np.float16).tobytes(),
+                    attribute_features=None if kept is None else kept.astype(np.float16).tobytes(),
                 )))
                 p.thumbnail, p.framed = b"", None
             if not new_items:

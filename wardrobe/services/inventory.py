@@ -224,6 +224,15 @@ class Wardrobe:
             raise _no_item([item_id])
         return item
 
+    def set_warmth(self, item_id: int, warmth: int | None) -> Item:
+        """How warm the user says an item is (0 for the heat .. 3 for the cold); None goes back to the default."""
+        if warmth is not None and warmth not in range(4):
+            raise ValueError("warmth is 0 (for the heat), 1 (light), 2 (warm) or 3 (for the cold)")
+        item = self.inventory.set_warmth(item_id, warmth) if storable([item_id]) else None
+        if item is None:
+            raise _no_item([item_id])
+        return item
+
     def remove(self, item_id: int) -> Item:
         return self.remove_many([item_id])[0]
 

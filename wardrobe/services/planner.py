@@ -11,7 +11,9 @@ from wardrobe.config import BadName
 from wardrobe.domain import Item
 from wardrobe.services.days import BadDate, local_day, local_noon
 from wardrobe.services.stylist import CannotDress, OutfitProposal, Stylist
+from wardrobe.services.stylist import check_occasion as normal_occasion
 from wardrobe.store.plans import Plan, PlanStore
+from wardrobe.weather import BadWeather, Weather, parse_weather
 
 
 @dataclass
@@ -34,6 +36,7 @@ class PackedDay:
     probability: float
     occasion: str | None = None
     weather: str | None = None
+    lacking: list[str] = field(default_factory=list)  # what the closet lacked for the day's weather ("no coat for 2 °C")
 
 
 @dataclass
@@ -60,7 +63,8 @@ class CalendarDay:
 
 
 def check_occasion(name: str | None) -> str | None:
-    """An occasion as the user names it ("work", "wedding"), refused if empty, too long or holding control characters."""
+    """An occasion as the user names it ("work", "wedding"), refused if empty, too long or holding control characters;
+    kept as suggest keeps it (stylist.check_occasion: trimmed, lower-cased), so its ratings teach the same taste."""
     if name is None:
         return None
     if not name.strip():
@@ -69,24 +73,18 @@ def check_occasion(name: str | None) -> str | None:
         raise BadName("an occasion has at most 100 characters")
     if any(not ch.isprintable() for ch in name) or any(0xD800 <= ord(ch) <= 0xDFFF for ch in name):
         raise BadName(f"occasion {ascii(name)} holds control characters; use letters, digits and punctuation")
-    return name.strip()
+    return normal_occasion(name)
 
 
 class BadTrip(ValueError):
     """Weather or occasions that do not fit the days asked for, or weather that cannot be read."""
 
 
-def read_weather(text: str):
-    """The weather a user wrote ("8C rain", "-2C snow wind"), for plan and pack.
-
-    MERGE: read with the stand-in parser of wardrobe/outfits/weather_stub.py; once issue 22's weather parser is in
-    the tree, import its parse_weather here instead (and delete the stand-in).
-    """
-    from wardrobe.outfits.weather_stub import parse_weather
-
+def read_weather(text: str) -> Weather:
+    """The weather a user wrote ("8C rain", "-2C snow wind"), for plan and pack; BadTrip says what it could not read."""
     try:
         return parse_weather(text)
-    except ValueError as exc:
+    except BadWeather as exc:
         raise BadTrip(str(exc)) from None
 
 
@@ -97,14 +95,9 @@ def per_day(given: list, days: int, what: str) -> list:
     return list(given) * days if len(given) == 1 else list(given) or [None] * days
 
 
-def weather_text(weather) -> str | None:
-    """How a day's weather is kept with its plan and shown: "8C rain" (a Weather value says it of itself)."""
-    if weather is None:
-        return None
-    if isinstance(weather, dict) and "temp_c" in weather:  # parse_weather's answer
-        said = [f"{weather['temp_c']:g}C"] + [c for c in ("rain", "wind", "snow") if weather.get(c)]
-        return " ".join(said)
-    return str(weather)
+def weather_text(weather: Weather | None) -> str | None:
+    """How a day's weather is kept with its plan and shown: "8 °C, rain" ("... (forecast)" for a forecast)."""
+    return None if weather is None else weather.describe()
 
 
 def context(weather=None, occasion: str | None = None) -> dict:
@@ -145,6 +138,7 @@ class Planner:
         is scored for its own (Stylist.scorer). Every active item may travel: the rules for today (worn today,
         planned nearby) do not apply to a trip.
         """
+        from wardrobe.outfits.dress import rules_for
         from wardrobe.outfits.features import ItemTable
         from wardrobe.outfits.packing import CannotPack, pack
 
@@ -155,19 +149,19 @@ class Planner:
             raise CannotDress(f"cannot make an outfit yet: {why}")
         table = ItemTable(closet)
         scorers: dict[tuple, object] = {}
-        for occasion, weather in zip(occasions, weathers):
-            key = (occasion, weather_text(weather))
-            if key not in scorers:
-                scorers[key] = self.stylist.scorer(closet, table, **context(weather, occasion))
+        for occasion, weather in zip(occasions, weathers):  # days of the same weather and occasion share a scorer
+            if (occasion, weather) not in scorers:
+                scorers[(occasion, weather)] = self.stylist.scorer(closet, table, **context(weather, occasion))
         try:
-            packing = pack(closet, [scorers[(o, weather_text(w))] for o, w in zip(occasions, weathers)],
+            packing = pack(closet, [scorers[(o, w)] for o, w in zip(occasions, weathers)],
                            self.stylist.rng)
         except CannotPack as exc:
             raise CannotDress(f"cannot pack for {days} days: {exc}; add pieces, or pack fewer days") from None
         items = self.stylist.wardrobe.inventory.by_ids(closet.item_ids(np.concatenate([packing.pieces,
                                                                                       *packing.best_rows])))
+        lacking = {w: rules_for(closet, w).lacking for w in set(weathers) if w is not None}
         trip = [PackedDay(first + timedelta(days=k), [items[i] for i in closet.item_ids(row)], p, occasion,
-                          weather_text(weather))
+                          weather_text(weather), list(lacking.get(weather, [])))
                 for k, (row, p, occasion, weather) in enumerate(zip(packing.rows, packing.probabilities, occasions,
                                                                      weathers))]
         return PackedTrip([items[i] for i in closet.item_ids(np.array(packing.pieces))], trip, packing.best,

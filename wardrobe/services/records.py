@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wardrobe.domain import CATEGORIES, SLOTS, Item, Prediction, item_name, kind_fits
+from wardrobe.weather.warmth import warmth_of
 
 
 def printable(text) -> str:
@@ -28,8 +29,14 @@ def item_record(item: Item) -> dict:
         "state": item.state, "original_name": printable(item.original_name), "added_at": item.added_at.isoformat(),
         "photo": item.photo_path, "thumbnail": item.thumbnail_path,
         "conversion_version": item.conversion_version, "model_version": item.model_version, "sha256": item.sha256,
-        "owner": item.owner,
+        "owner": item.owner, "warmth": item_warmth(item), "warmth_yours": item.warmth is not None,
     }
+
+
+def item_warmth(item: Item) -> int:
+    """How warm the piece is: the user's warmth, else its kind's (where it has one; a knit is warm), else its
+    category's."""
+    return warmth_of(item.label, getattr(item, "kind", None), item.warmth, getattr(item, "material", None))
 
 
 def prediction_record(prediction: Prediction) -> dict:
@@ -78,17 +85,23 @@ def piece_record(item: Item) -> dict:
 
 def outfit_record(proposal) -> dict:
     """A proposed outfit (a services.stylist.OutfitProposal) with its pieces."""
+    weather = getattr(proposal, "weather", None)
     return {"id": proposal.id, "probability": round(proposal.probability, 4), "explore": proposal.explore,
-            "why": proposal.why, "items": [piece_record(i) for i in proposal.items]}
+            "why": proposal.why, "occasion": getattr(proposal, "occasion", None),
+            "weather": None if weather is None else {**weather.to_dict(), "said": weather.describe()},
+            "lacking": list(getattr(proposal, "lacking", [])),
+            "items": [piece_record(i) for i in proposal.items]}
 
 
 def plan_record(planned) -> dict:
     """A day's plan (a services.planner.PlannedDay): the day, the outfit's id to rate it by, occasion, weather,
-    its pieces (a piece removed since: {"id", "removed": true}); a plan just made adds probability and why."""
+    its pieces (a piece removed since: {"id", "removed": true}); a plan just made adds probability, why and what the
+    closet lacked for the weather."""
     record = {"date": planned.day.isoformat(), "outfit": planned.outfit_id, "occasion": planned.occasion,
               "weather": planned.weather,
               "items": [piece_record(item) if item is not None else {"id": item_id, "removed": True}
                         for item_id, item in zip(planned.item_ids, planned.items)]}
     if planned.proposal is not None:
-        record.update(probability=round(planned.proposal.probability, 4), why=planned.proposal.why)
+        record.update(probability=round(planned.proposal.probability, 4), why=planned.proposal.why,
+                      lacking=list(planned.proposal.lacking))
     return record

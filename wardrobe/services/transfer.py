@@ -124,9 +124,15 @@ def import_archive(wardrobe: Wardrobe, path: Path) -> dict:
     if wardrobe.inventory.read_only:
         raise HomeUnusable(f"the home {wardrobe.home} is read-only: nothing can be imported")
     with ArchiveReader(Path(path).expanduser()) as reader:
-        tables = check_tables(reader.rows, PreferenceModel.problem)
+        # A taste model of another version or other features (an archive made before an upgrade) is left out, not
+        # refused: the user's ratings come in, and the model is rebuilt from them when next used (Stylist.model).
+        tables = check_tables(reader.rows, lambda params: None if PreferenceModel.outdated(params)
+                              else PreferenceModel.problem(params))
+        models = tables["preference_models"]
+        tables["preference_models"] = [m for m in models if not PreferenceModel.outdated(m["params"])]
         with wardrobe.library.writing():
-            return _take_in(wardrobe, reader, tables)
+            counts = _take_in(wardrobe, reader, tables)
+        return {**counts, "outdated_taste_models": len(models) - len(tables["preference_models"])}
 
 
 def _take_in(wardrobe: Wardrobe, reader: ArchiveReader, tables: dict[str, list[dict]]) -> dict:

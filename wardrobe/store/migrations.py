@@ -208,7 +208,17 @@ def m007_item_attributes(conn: Connection) -> None:
     """Attributes of each item: what the heads read, what the user tagged, and the colour statistics they read."""
     conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attributes JSON"))
     conn.execute(text(conn, "ALTER TABLE items ADD COLUMN user_attributes JSON"))
-    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN colour_features BLOB"))
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN attribute_features BLOB"))
+
+
+@migration
+def m008_weather_and_occasion(conn: Connection) -> None:
+    """Dressing for the day: a piece's warmth as its owner says it (0-3; NULL: its category's and kind's default), and
+    the occasion and weather each outfit was proposed for (what its rating is about)."""
+    conn.execute(text(conn, "ALTER TABLE items ADD COLUMN warmth INTEGER CHECK (warmth BETWEEN 0 AND 3)"))
+    conn.execute(text(conn, "ALTER TABLE outfits ADD COLUMN occasion VARCHAR(100)"))
+    conn.execute(text(conn, "ALTER TABLE outfits ADD COLUMN weather JSON"))
+    conn.execute(text(conn, "CREATE INDEX ix_outfits_user_occasion ON outfits (user_id, occasion)"))
 
 
 @migration

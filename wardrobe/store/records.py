@@ -16,6 +16,7 @@ from wardrobe.domain import ATTRIBUTE_VALUES, CATEGORIES, FMNIST_CLASSES, PALETT
 from wardrobe.store.archive import TABLES, ArchiveRefused
 from wardrobe.store.library import photo_suffix
 from wardrobe.store.taste import STATES
+from wardrobe.weather.value import Weather
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 MAX_OUTFIT_ITEMS = 32
@@ -27,6 +28,7 @@ MAX_BLOB = 64 << 10  # an embedding of 2048 float32 is 8 KB
 MAX_REF = 2**63 - 1
 SOURCES = ("add", "relabel")  # what wrote a correction
 VERSION_LENGTHS = {"conversion_version": 40, "model_version": 80}  # the columns' VARCHAR sizes
+OCCASION_LENGTH = 100
 
 
 class Checker:
@@ -204,7 +206,8 @@ def _item(c: Checker, row: dict, out, seen, taste_problem) -> dict:
             "colours": list(colours), "state": state, "owner": c.user(row, "owner", _users(out), optional=True),
             "embedding": c.blob(row, "embedding", np.float32), "photo_features": c.blob(row, "photo_features", np.float16),
             "attributes": c.attributes(row, "attributes"), "user_attributes": c.attributes(row, "user_attributes"),
-            "colour_features": c.blob(row, "colour_features", np.float16)}
+            "attribute_features": c.blob(row, "attribute_features", np.float16),
+            "warmth": c.integer(row, "warmth", range(4), optional=True)}
 
 
 def _items(out) -> set[str]:
@@ -231,9 +234,21 @@ def _outfit(c: Checker, row: dict, out, seen, taste_problem) -> dict:
     key = c.text(row, "key", 20 * MAX_OUTFIT_ITEMS)
     if not OUTFIT_KEY.fullmatch(key):
         raise c.refuse("key is not an outfit's item ids joined by '-'")
+    weather = c.value(row, "weather", optional=True)
+    if weather is not None and (not isinstance(weather, dict) or len(weather) > 8 or Weather.from_dict(weather) is None):
+        raise c.refuse("weather is not a day's weather (temperature, rain, wind, snow, source)")
     return {"ref": ref, "user": c.user(row, "user", _users(out)), "items": list(shas), "key": key,
             "score": c.real(row, "score"),
-            "explore": c.flag(row, "explore"), "proposed_at": c.time(row, "proposed_at")}
+            "explore": c.flag(row, "explore"), "proposed_at": c.time(row, "proposed_at"),
+            "occasion": check_occasion(c, row),
+            "weather": None if weather is None else Weather.from_dict(weather).to_dict()}
+
+
+def check_occasion(c: Checker, row: dict) -> str | None:
+    text = c.text(row, "occasion", OCCASION_LENGTH, printable=True, optional=True)
+    if text is not None and not text.strip():
+        raise c.refuse("occasion is empty")
+    return text
 
 
 def _rating(c: Checker, row: dict, out, seen, taste_problem) -> dict:

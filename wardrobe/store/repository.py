@@ -41,7 +41,7 @@ class NewItem:
     photo_features: bytes | None = None
     owner_id: int | None = None  # None: shared by the household
     attributes: dict = field(default_factory=dict)
-    colour_features: bytes | None = None
+    attribute_features: bytes | None = None
 
 
 def item_from_row(row: ItemRow) -> Item:
@@ -52,7 +52,8 @@ def item_from_row(row: ItemRow) -> Item:
         user_label=row.user_label, colours=list(row.colours or []),
         # A tampered path (outside the library) reaches no caller: it reads as no file at all.
         photo_path=safe_relative(row.photo_file), thumbnail_path=safe_relative(row.thumbnail_file), state=row.state,
-        owner=row.owner, attributes=clean_attributes(row.attributes), user_attributes=clean_attributes(row.user_attributes),
+        owner=row.owner, warmth=row.warmth, attributes=clean_attributes(row.attributes),
+        user_attributes=clean_attributes(row.user_attributes),
     )
 
 
@@ -62,7 +63,7 @@ def _row_values(new: NewItem, now: datetime) -> dict:
                 probabilities=new.probabilities, conversion_version=new.conversion_version,
                 model_version=new.model_version, user_label=new.user_label, embedding=new.embedding,
                 colours=new.colours, state="active", photo_features=new.photo_features, owner_id=new.owner_id,
-                attributes=new.attributes, user_attributes={}, colour_features=new.colour_features)
+                attributes=new.attributes, user_attributes={}, attribute_features=new.attribute_features)
 
 
 def visible_to(user_id) -> sa.ColumnElement[bool]:
@@ -217,6 +218,21 @@ class Inventory:
         with self.sessions() as s:
             return [(item_from_row(row), row.photo_features) for row in s.scalars(query)]
 
+    def attribute_inputs(self) -> list[tuple[Item, bytes | None, bytes | None]]:
+        """Every item with its stored photo features and attribute features (close-up and colour statistics)."""
+        query = sa.select(ItemRow).order_by(ItemRow.id).options(undefer(ItemRow.photo_features),
+                                                                undefer(ItemRow.attribute_features))
+        with self.sessions() as s:
+            return [(item_from_row(row), row.photo_features, row.attribute_features) for row in s.scalars(query)]
+
+    def update_attributes(self, values: list[tuple[int, dict, bytes | None]]) -> None:
+        """What the heads read of items (and, where given, their newly read attribute features); one transaction."""
+        with self.sessions.begin() as s:
+            for item_id, attributes, blob in values:
+                update = {"attributes": attributes} if blob is None else {"attributes": attributes,
+                                                                          "attribute_features": blob}
+                s.execute(sa.update(ItemRow).where(ItemRow.id == item_id).values(**update))
+
     def update_predictions(self, predictions: list[tuple[int, list[float], bytes | None, bytes | None]],
                            model_version: str) -> None:
         """New probabilities (and, where given, embeddings and photo features) for items; one transaction."""
@@ -249,6 +265,16 @@ class Inventory:
             tags = clean_attributes(row.user_attributes)
             tags.update(changes)
             row.user_attributes = {a: v for a, v in tags.items() if v is not None}  # a new dict: JSON is not tracked
+            s.flush()
+            return item_from_row(row)
+
+    def set_warmth(self, item_id: int, warmth: int | None) -> Item | None:
+        """Set (or with None, clear) the warmth the user gives an item; None when there is no such item."""
+        with self.sessions.begin() as s:
+            row = s.get(ItemRow, item_id)
+            if row is None:
+                return None
+            row.warmth = warmth
             s.flush()
             return item_from_row(row)
 

@@ -45,9 +45,10 @@ class ItemRow(Base):
     # Kind, pattern, material and main colour as the heads read them, and as the user tagged them (wins).
     attributes: Mapped[dict | None] = mapped_column(JSON)
     user_attributes: Mapped[dict | None] = mapped_column(JSON)
-    # The garment's colour statistics (float16), kept so that a refit of the colour head needs no photo decoded.
-    colour_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The close-up's features and the colour statistics (float16): attribute heads refit with no photo decoded.
+    attribute_features: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     owner: Mapped[str | None] = column_property(select(UserRow.name).where(UserRow.id == owner_id).scalar_subquery())
+    warmth: Mapped[int | None]  # 0 (for the heat) to 3 (for the cold) as the user said; NULL: the default (weather.warmth)
 
 
 class CorrectionRow(Base):
@@ -75,6 +76,8 @@ class OutfitRow(Base):
     score: Mapped[float]
     explore: Mapped[bool] = mapped_column(Boolean, default=False)
     proposed_at: Mapped[datetime]
+    occasion: Mapped[str | None] = mapped_column(String(100))  # what it was proposed for: "work", "weekend"...
+    weather: Mapped[dict | None] = mapped_column(JSON)  # the weather it was proposed for (Weather.to_dict())
 
 
 class RatingRow(Base):

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from wardrobe.domain import clean_attributes
+from wardrobe.domain import clean_attributes, kind_fits
 from wardrobe.store.dialects import insert_or_skip
 from wardrobe.store.repository import utcnow, visible_to
 from wardrobe.store.tables import ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
@@ -29,6 +29,9 @@ class Wearable:
     colours: list[str]
     last_worn: datetime | None
     embedding: bytes | None = None
+    warmth: int | None = None  # as the user said (None: the default of its category and kind)
+    kind: str | None = None
+    material: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour: the user's tags win
 
 
@@ -38,11 +41,37 @@ class Rated:
     item_ids: list[int]
     value: int
     created_at: datetime
+    occasion: str | None = None  # what the outfit was proposed for
+    weather: dict | None = None  # the weather it was proposed for (Weather.to_dict()), or None
 
 
-def _effective(read, tagged) -> dict[str, str]:
-    """An item's attributes as the heads read them, with the user's tags over them."""
-    return {**clean_attributes(read), **clean_attributes(tagged)}
+@dataclass
+class Proposed:
+    """An outfit as it was proposed: to whom, its pieces, and the occasion and weather it was for."""
+
+    user_id: int
+    item_ids: list[int]
+    occasion: str | None = None
+    weather: dict | None = None
+
+
+def _wearable(item_id: int, label: int, colours, last_worn, warmth, read, tagged) -> Wearable:
+    """A Wearable from its row: kind and material as Item has them (what the user tagged wins over what the heads
+    read; a kind that does not fit the category is none), for warmth and rain-fitness."""
+    read, tagged = clean_attributes(read), clean_attributes(tagged)
+    kind, material = tagged.get("kind") or read.get("kind"), tagged.get("material") or read.get("material")
+    return Wearable(item_id, label, colours or [], last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
+                    material, _effective(read, tagged, colours))
+
+
+def _effective(read, tagged, colours) -> dict[str, str]:
+    """An item's attributes as the heads read them, with the user's tags over them; its colour as Item.main_colour
+    says it (the first dominant colour of an item read before there were attribute heads)."""
+    read, tagged = clean_attributes(read), clean_attributes(tagged)
+    effective = {**read, **tagged}
+    if colours and not read and "colour" not in effective:
+        effective["colour"] = colours[0]
+    return effective
 
 
 def _lock_user(s: Session, user_id: int) -> None:
@@ -93,12 +122,13 @@ class TasteStore:
         """
         last = (sa.select(WearRow.item_id, sa.func.max(WearRow.worn_at).label("last"))
                 .where(WearRow.user_id == user_id).group_by(WearRow.item_id).subquery())
-        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last, ItemRow.attributes, ItemRow.user_attributes)
+        query = (sa.select(ItemRow.id, _LABEL, ItemRow.colours, last.c.last, ItemRow.warmth, ItemRow.attributes,
+                           ItemRow.user_attributes)
                  .outerjoin(last, last.c.item_id == ItemRow.id).where(ItemRow.state == "active", visible_to(user_id))
                  .order_by(ItemRow.id))
         with self.sessions() as s:
-            found = [Wearable(i, lab, colours or [], worn, attributes=_effective(read, tagged))
-                     for i, lab, colours, worn, read, tagged in s.execute(query).all()]
+            found = [_wearable(i, lab, colours, worn, warmth, read, tagged)
+                     for i, lab, colours, worn, warmth, read, tagged in s.execute(query).all()]
             self._add_embeddings(s, [w for w in found if w.id not in skip_embeddings])
         return found
 
@@ -113,7 +143,7 @@ class TasteStore:
         for start in range(0, len(ids), 900):
             query = sa.select(ItemRow.id, _LABEL, ItemRow.colours, ItemRow.attributes, ItemRow.user_attributes).where(
                 ItemRow.id.in_(ids[start : start + 900]))
-            found.update((i, Wearable(i, lab, colours or [], None, attributes=_effective(read, tagged)))
+            found.update((i, Wearable(i, lab, colours or [], None, attributes=_effective(read, tagged, colours)))
                          for i, lab, colours, read, tagged in s.execute(query).all())
         cls._add_embeddings(s, [w for w in found.values() if w.id not in skip_embeddings])
         return found
@@ -138,19 +168,30 @@ class TasteStore:
 
     # -- outfits, ratings, wear -----------------------------------------------------------------------------
 
-    def record_outfits(self, user_id: int, outfits: list[tuple[list[int], str, float, bool]]) -> list[int]:
+    def record_outfits(self, user_id: int, outfits: list[tuple[list[int], str, float, bool]], occasion: str | None = None,
+                       weather: dict | None = None) -> list[int]:
+        """Record proposed outfits (item ids, key, score, explore), all for one occasion and weather; returns their ids."""
         now = utcnow()
         with self.sessions.begin() as s:
-            rows = [OutfitRow(user_id=user_id, item_ids=ids, key=key, score=score, explore=explore, proposed_at=now)
+            rows = [OutfitRow(user_id=user_id, item_ids=ids, key=key, score=score, explore=explore, proposed_at=now,
+                              occasion=occasion, weather=weather)
                     for ids, key, score, explore in outfits]
             s.add_all(rows)
             s.flush()
             return [row.id for row in rows]
 
-    def outfit(self, outfit_id: int) -> tuple[int, list[int]] | None:
+    def outfit(self, outfit_id: int) -> Proposed | None:
         with self.sessions() as s:
             row = s.get(OutfitRow, outfit_id)
-            return (row.user_id, list(row.item_ids)) if row else None
+            return Proposed(row.user_id, list(row.item_ids), row.occasion, row.weather) if row else None
+
+    def occasions(self, user_id: int | None, limit: int = 20) -> list[str]:
+        """The occasions this user's outfits were proposed for, the latest used first."""
+        latest = sa.func.max(OutfitRow.id)
+        with self.sessions() as s:
+            return list(s.scalars(sa.select(OutfitRow.occasion).where(OutfitRow.user_id == user_id,
+                                                                      OutfitRow.occasion.is_not(None))
+                                  .group_by(OutfitRow.occasion).order_by(latest.desc()).limit(limit)))
 
     def recent_outfits(self, user_id: int | None, limit: int = 100) -> list[tuple[str, list[int], bool]]:
         """The last outfits proposed to this user, newest first: (key, item ids, explore)."""
@@ -179,14 +220,14 @@ class TasteStore:
         model is damaged), their items (with embeddings, except those in `skip_embeddings`), and whether
         an earlier rating of this outfit is being replaced; it returns the new model. Returns whether a
         rating was replaced. A stored model that is not `usable` (made by another version) is rebuilt from
-        every rating, as a damaged one is.
+        every rating, as a damaged or a missing one is (ratings imported without their model).
         """
         with self.sessions.begin() as s:
             _lock_user(s, user_id)
             replaced = s.execute(sa.delete(RatingRow).where(RatingRow.user_id == user_id,
                                                            RatingRow.outfit_id == outfit_id)).rowcount > 0
             stored = self._load_model(s, user_id)
-            everything = replaced or stored is DAMAGED or (stored is not None and not usable(stored))
+            everything = replaced or stored is None or stored is DAMAGED or not usable(stored)
             history = self._ratings(s, user_id, None if everything else replay)
             wanted = {i for r in history for i in r.item_ids} | set(s.get(OutfitRow, outfit_id).item_ids)
             model = learn(stored, history, self._items(s, wanted, skip_embeddings), replaced)
@@ -210,12 +251,14 @@ class TasteStore:
 
     @staticmethod
     def _ratings(s: Session, user_id: int | None, limit: int | None) -> list[Rated]:
-        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at)
+        query = (sa.select(RatingRow.outfit_id, OutfitRow.item_ids, RatingRow.value, RatingRow.created_at,
+                           OutfitRow.occasion, OutfitRow.weather)
                  .join(OutfitRow, OutfitRow.id == RatingRow.outfit_id).where(RatingRow.user_id == user_id)
                  .order_by(RatingRow.id.desc()))
         if limit:
             query = query.limit(limit)
-        return [Rated(o, list(ids), v, t) for o, ids, v, t in reversed(s.execute(query).all())]
+        return [Rated(o, list(ids), v, t, occasion, weather)
+                for o, ids, v, t, occasion, weather in reversed(s.execute(query).all())]
 
     def add_wears(self, user_id: int, item_ids: list[int], when: datetime | None = None) -> list[int]:
         """Log these items as worn at `when` (naive UTC; now if None); returns the ids that exist."""

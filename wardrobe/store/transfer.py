@@ -5,12 +5,13 @@ Records refer to each other by content, never by database id: items by sha256, u
   users              name, created_at
   items              sha256, photo, thumbnail, original_name, added_at, predicted_label, probabilities,
                      conversion_version, model_version, user_label, colours, state, owner (a user name or
-                     null: shared), embedding, photo_features and colour_features (base64 of the stored bytes, or
+                     null: shared), embedding, photo_features and attribute_features (base64 of the stored bytes, or
                      null), attributes (what the heads read) and user_attributes (the user's tags): {kind, pattern,
-                     material, colour: a name}, absent in archives made before them
+                     material, colour: a name}, warmth (0-3 as the user said, or null); attributes, user_attributes
+                     and warmth absent in archives made before them
   corrections        item (sha256), label, source, created_at
   outfits            ref, user, items (sha256 each; null for an item no longer in the inventory), key, score,
-                     explore, proposed_at
+                     explore, proposed_at, occasion and weather (what it was proposed for; null or absent: none)
   ratings            user, outfit (ref), value, created_at
   wears              user, item (sha256), worn_at
   preference_models  user, params (the model's numbers), updated_at
@@ -49,7 +50,7 @@ def dump(sessions: sessionmaker[Session]) -> dict[str, list[dict]]:
         out["items"] = []
         for row in s.scalars(sa.select(ItemRow).order_by(ItemRow.id)
                              .options(undefer(ItemRow.embedding), undefer(ItemRow.photo_features),
-                                      undefer(ItemRow.colour_features))):
+                                      undefer(ItemRow.attribute_features))):
             sha[row.id] = row.sha256
             out["items"].append({
                 "sha256": row.sha256, "photo": row.photo_file, "thumbnail": row.thumbnail_file,
@@ -59,7 +60,7 @@ def dump(sessions: sessionmaker[Session]) -> dict[str, list[dict]]:
                 "user_label": row.user_label, "colours": row.colours, "state": row.state, "owner": row.owner,
                 "embedding": _b64(row.embedding), "photo_features": _b64(row.photo_features),
                 "attributes": clean_attributes(row.attributes), "user_attributes": clean_attributes(row.user_attributes),
-                "colour_features": _b64(row.colour_features)})
+                "attribute_features": _b64(row.attribute_features), "warmth": row.warmth})
         out["corrections"] = [{"item": sha[c.item_id], "label": c.label, "source": c.source,
                                "created_at": _time(c.created_at)}
                               for c in s.scalars(sa.select(CorrectionRow).order_by(CorrectionRow.id))]
@@ -69,7 +70,7 @@ def dump(sessions: sessionmaker[Session]) -> dict[str, list[dict]]:
             ref[o.id] = len(ref) + 1
             out["outfits"].append({"ref": ref[o.id], "user": users[o.user_id], "items": [sha.get(i) for i in o.item_ids],
                                    "key": o.key, "score": o.score, "explore": bool(o.explore),
-                                   "proposed_at": _time(o.proposed_at)})
+                                   "proposed_at": _time(o.proposed_at), "occasion": o.occasion, "weather": o.weather})
         out["ratings"] = [{"user": users[r.user_id], "outfit": ref[r.outfit_id], "value": r.value,
                            "created_at": _time(r.created_at)} for r in s.scalars(sa.select(RatingRow).order_by(RatingRow.id))]
         out["wears"] = [{"user": users[w.user_id], "item": sha[w.item_id], "worn_at": _time(w.worn_at)}
@@ -132,7 +133,7 @@ def _load(s: Session, tables: dict[str, list[dict]]) -> dict:
             continue
         outfit_id[o["ref"]] = s.scalar(sa.insert(OutfitRow).values(
             user_id=uid, item_ids=ids, key=key, score=o["score"], explore=o["explore"],
-            proposed_at=o["proposed_at"]).returning(OutfitRow.id))
+            proposed_at=o["proposed_at"], occasion=o["occasion"], weather=o["weather"]).returning(OutfitRow.id))
         counts["outfits"] += 1
 
     for r in tables["ratings"]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import ATTRIBUTE_VALUES, KINDS
-from wardrobe.vision.attributes import AttributeHead, AttributeHeads, colour_features
+from wardrobe.vision.attributes import AttributeHead, AttributeHeads, closeup, colour_features
 from wardrobe.vision.head import fit_temperature
 from wardrobe.vision.photo import PhotoError, open_photo
 from wardrobe.vision.views import photo_views
@@ -27,9 +27,9 @@ FOLDER_KINDS = {
     "blazer": "blazer", "t-shirt": "t-shirt", "shirt": "shirt", "shorts": "shorts", "skirt": "skirt",
     "dress": "dress", "hat": "hat",
 }
-INPUTS = {"kind": "photo", "pattern": "photo", "material": "photo", "colour": "colour"}
+INPUTS = {"kind": "photo", "pattern": "photo+closeup", "material": "photo", "colour": "colour"}
 C = {"kind": 0.01, "pattern": 0.01, "material": 0.01, "colour": 0.03}
-SURE_PRECISION = {"kind": 0.85, "pattern": 0.88, "material": 0.9, "colour": 0.85}
+SURE_PRECISION = {"kind": 0.8, "pattern": 0.85, "material": 0.9, "colour": 0.7}
 FOLDS = 5
 
 
@@ -39,6 +39,7 @@ class Inputs:
 
     photos: list[str]
     features: np.ndarray  # (N, F) photo network features
+    closeups: np.ndarray  # (N, F) its features of the garment's close-up
     colours: np.ndarray  # (N, COLOUR_FEATURES)
     labels: np.ndarray  # (N,) the photo head's category
 
@@ -55,21 +56,30 @@ def read_labels(path: Path) -> dict[str, dict[str, str]]:
 
 def photo_inputs(classifier, root: Path, photos: list[str], progress=None) -> Inputs:
     """Open each photo as `add` does and read it with the photo network (and head) and the colour statistics."""
-    features, colours, labels, kept = [], [], [], []
+    features, closeups, colours, labels, kept = [], [], [], [], []
     size = classifier.photo_size
     for photo in photos:
         try:
-            views = photo_views(open_photo(root / photo), size)
+            image = open_photo(root / photo)
         except PhotoError:
             continue
+        views = photo_views(image, size)
         reading = classifier.read(views.converted.pixels[None], views.framed[None])
         features.append(reading.features[0])
+        closeups.append(classifier.photo_outputs(closeup(image, views.converted.mask, size)[None])[0][0])
         labels.append(int(np.argmax(reading.probabilities[0])))
         colours.append(colour_features(views.converted.work, views.converted.mask))
         kept.append(photo)
         if progress:
             progress(1)
-    return Inputs(kept, np.array(features, np.float32), np.array(colours, np.float32), np.array(labels))
+    return Inputs(kept, np.array(features, np.float32), np.array(closeups, np.float32), np.array(colours, np.float32),
+                  np.array(labels))
+
+
+def stacked(inputs: Inputs, which: str) -> np.ndarray:
+    """The columns a head reads ("photo+closeup" -> features and close-up features side by side)."""
+    parts = {"photo": inputs.features, "closeup": inputs.closeups, "colour": inputs.colours}
+    return np.hstack([parts[name] for name in which.split("+")])
 
 
 def targets(photos: list[str], labels: dict[str, dict[str, str]], attribute: str) -> list[str | None]:
@@ -150,8 +160,103 @@ def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], netwo
     heads, reports = {}, {}
     for attribute, classes in ATTRIBUTE_VALUES.items():
         values = targets(inputs.photos, labels, attribute)
-        x = inputs.features if INPUTS[attribute] == "photo" else inputs.colours
+        x = stacked(inputs, INPUTS[attribute])
         used = tuple(c for c in classes if c in set(values)) if attribute == "kind" else classes
+        present = [v for v in values if v in used]
+        if len(set(present)) < 2 or len(present) < 2 * FOLDS:
+            reports[attribute] = {"photos": len(present), "skipped": "fewer than two values, or ten photos, labelled"}
+            continue
         heads[attribute], reports[attribute] = fit_attribute_head(x, values, used, attribute, INPUTS[attribute],
                                                                   inputs.labels)
     return AttributeHeads(heads, network, {"reports": reports, "kinds": list(KINDS)}), reports
+
+
+def labelled_for_training(root: Path, labels: dict[str, dict[str, str]]) -> list[str]:
+    """Photos to learn from: every labelled one outside validation/ (kept to measure on), and every photo of extra/
+    (its finer folders name kinds)."""
+    extra = sorted(str(p.relative_to(root)) for p in (root / "extra").rglob("*.jpg")) if (root / "extra").is_dir() else []
+    chosen = [p for p in labels if not p.startswith("validation/") and (root / p).is_file()]
+    return sorted(set(chosen) | set(extra))
+
+
+def fit_shipped_attributes(photo_dir: Path, model_dir: Path, root: Path, labels_csv: Path, progress=None) -> dict:
+    """Fit the attribute heads on labelled photos under root and publish them beside the photo network."""
+    from wardrobe.vision import card as cards
+    from wardrobe.vision.classifier import Classifier
+
+    labels = read_labels(labels_csv)
+    photos = labelled_for_training(root, labels)
+    if not photos:
+        raise ValueError(f"{labels_csv}: none of its photos is under {root} (outside validation/)")
+    classifier = Classifier(model_dir, photo_dir)
+    inputs = photo_inputs(classifier, root, photos, progress)
+    heads, reports = fit_attribute_heads(inputs, labels, classifier.network)
+    heads.info = {**heads.info, "labels": labels_csv.name, "photos": len(inputs.photos)}
+    staged = Path(photo_dir) / ".staged-attributes.npz"
+    heads.save(staged)
+    card = cards.read_card(photo_dir)
+    card["artifacts"]["attributes"] = {
+        "format": "npz: calibrated linear heads for kind, pattern, material (photo and close-up features) and main "
+                  "colour (colour statistics of the garment)",
+        "network": classifier.network, "labels": labels_csv.name, "photos": len(inputs.photos), "heads": reports}
+    cards.publish(Path(photo_dir), {"attributes": staged}, card)
+    return {"photos": len(inputs.photos), "heads": reports, "model": str(photo_dir)}
+
+
+def _same(attribute: str, truth: str, guess: str | None) -> bool:
+    # Navy and blue count as one colour: labellers themselves split dark denim and dark blue both ways.
+    return guess is not None and (truth == guess or (attribute == "colour" and {truth, guess} <= {"navy", "blue"}))
+
+
+def score_attributes(heads: AttributeHeads, inputs: Inputs, labels: dict[str, dict[str, str]]) -> dict:
+    """Each attribute against the labels: unknown share, accuracy of what was named and of all (unknown counted
+    wrong), the majority-value baseline, macro-F1 and recall per value; for colour also the first colour the app
+    named before the heads (the garment's most common palette colour)."""
+    from sklearn.metrics import f1_score
+
+    from wardrobe.domain import PALETTE
+
+    read = heads.read(inputs.features, inputs.closeups, inputs.colours, [int(v) for v in inputs.labels])
+    report = {}
+    for attribute, values in ATTRIBUTE_VALUES.items():
+        pairs = [(labels[p][attribute], r.get(attribute)) for p, r in zip(inputs.photos, read)
+                 if attribute in labels.get(p, {})]
+        if not pairs:
+            continue
+        truth = [t for t, _ in pairs]
+        named = [(t, g) for t, g in pairs if g is not None]
+        majority = max(set(truth), key=truth.count)
+        entry = {
+            "photos": len(pairs), "unknown": round(1 - len(named) / len(pairs), 4),
+            "accuracy_named": round(float(np.mean([_same(attribute, t, g) for t, g in named])), 4) if named else None,
+            "accuracy_all": round(float(np.mean([_same(attribute, t, g) for t, g in pairs])), 4),
+            "error_named": round(float(np.mean([not _same(attribute, t, g) for t, g in named])), 4) if named else None,
+            "majority": majority, "majority_accuracy": round(truth.count(majority) / len(truth), 4),
+            "macro_f1_all": round(float(f1_score(truth, [g or "unknown" for _, g in pairs], average="macro",
+                                                 labels=sorted(set(truth)), zero_division=0)), 4),
+            "recall": {v: round(float(np.mean([g == v for t, g in pairs if t == v])), 4)
+                       for v in values if v in truth},
+        }
+        if attribute == "colour":
+            names = list(PALETTE)
+            before = [names[int(i)] for i in inputs.colours[:, : len(names)].argmax(1)]
+            by_photo = dict(zip(inputs.photos, before))
+            entry["first_named_colour_before"] = round(float(np.mean(
+                [_same("colour", labels[p]["colour"], by_photo[p]) for p in inputs.photos
+                 if "colour" in labels.get(p, {})])), 4)
+        report[attribute] = entry
+    return report
+
+
+def evaluate_attribute_labels(classifier, folder: Path, labels_csv: Path, progress=None) -> dict:
+    """The shipped (or the user's) attribute heads on the labelled photos that lie in folder."""
+    if classifier.attribute_heads is None:
+        raise ValueError("this photo network has no attribute heads; fit them with `wardrobe train-attributes`")
+    labels = read_labels(labels_csv)
+    root = folder.parent
+    photos = [p for p in sorted(labels) if Path(p).parts[:1] == (folder.name,) and (root / p).is_file()]
+    if not photos:
+        raise ValueError(f"{labels_csv}: none of its photos lies in {folder} (paths are relative to its parent)")
+    inputs = photo_inputs(classifier, root, photos, progress)
+    return {"photos": len(inputs.photos), "labels": str(labels_csv), "heads": classifier.attributes_source,
+            "attributes": score_attributes(classifier.attribute_heads, inputs, labels)}

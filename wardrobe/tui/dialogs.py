@@ -1,4 +1,5 @@
-"""Modal dialogs that return a value: confirm, pick a category for an item, tag what it is, name a user."""
+"""Modal dialogs that return a value: confirm, pick a category for an item, tag what it is, name a user, name an
+occasion."""
 
 from __future__ import annotations
 
@@ -188,6 +189,31 @@ class AskUser(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AskOccasion(ModalScreen[str | None]):
+    """What the outfits are for: a name of one's own, the ones used before offered as one types; empty: none."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def __init__(self, used: list[str], current: str | None):
+        super().__init__()
+        self.used, self.current = used, current
+
+    def compose(self) -> ComposeResult:
+        from textual.suggester import SuggestFromList
+
+        with Vertical(classes="dialog"):
+            yield Label("Outfits for which occasion? (empty: none)")
+            yield Label("used before: " + (", ".join(escape(name) for name in self.used) or "none yet"), classes="hint")
+            yield Input(value=self.current or "", placeholder="work, weekend, party...", id="occasion",
+                        suggester=SuggestFromList(self.used, case_sensitive=False))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

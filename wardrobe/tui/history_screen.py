@@ -170,10 +170,16 @@ class HistoryScreen(DataScreen):
             self.notify(f"{self.day:%a %d %B} has gone by: only today and days to come can be planned",
                         severity="warning")
             return
+        from wardrobe.services.today import day_weather
+
+        # The day's forecast where a location is set (cached in the home; a failed server is not asked again soon).
+        forecast = day_weather(self.app.wardrobe.settings, None, self.day)
         made = []
-        if self.change("planned", lambda: made.append(self.planner.plan(self.day))):
-            self.notify(f"planned outfit {made[0].outfit_id} for {self.day:%a %d %B}; `wardrobe rate "
-                        f"{made[0].outfit_id} like` rates it")
+        if self.change("planned", lambda: made.append(self.planner.plan(self.day, weather=forecast.weather))):
+            said = f" ({forecast.weather.describe()})" if forecast.weather else ""
+            self.notify(f"planned outfit {made[0].outfit_id} for {self.day:%a %d %B}{said}; `wardrobe rate "
+                        f"{made[0].outfit_id} like` rates it" + (f"; {forecast.note.split('; proposing')[0]}"
+                                                               if forecast.note else ""))
             self.reload()
 
     def action_drop(self) -> None:

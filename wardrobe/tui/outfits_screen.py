@@ -72,12 +72,20 @@ def why_line(proposal) -> str:
     return proposal.why or (EXPLORING if proposal.explore else "")
 
 
+def day_line(proposal, note: str | None = None) -> str:
+    """The day an outfit is for: its weather, its occasion, what the closet lacked; or why there is no weather."""
+    parts = [proposal.weather.describe() if proposal.weather else note, proposal.occasion]
+    line = " · ".join(escape(p) for p in parts if p)
+    return line + (f" — missing: {escape('; '.join(proposal.lacking))}" if proposal.lacking else "")
+
+
 class OutfitScreen(Screen):
     BINDINGS = [
         Binding("l", "rate(True)", "Like"),
         Binding("d", "rate(False)", "Dislike"),
         Binding("s", "skip", "Skip"),
         Binding("w", "wore", "Wore it"),
+        Binding("O", "occasion", "Occasion", show=False),
     ]
 
     def __init__(self):
@@ -87,11 +95,14 @@ class OutfitScreen(Screen):
         self.fetching = False
         self.stylist = None  # whose proposals are queued
         self.shown_count = 0  # pieces on screen: cards beyond it are hidden, kept for larger outfits
+        self.occasion: str | None = None  # what the outfits are for (O chooses)
+        self.weather_note: str | None = None  # why the outfits come without the forecast, when one was wanted
         self.photo_sizes: dict[int, list[tuple[int, int]]] = {}  # pieces in an outfit -> each photo's size, in order
 
     def compose(self) -> ComposeResult:
         yield TopBar("outfits")
         yield Static("Looking for an outfit...", id="outfit-title")
+        yield Static("", id="outfit-day")
         yield Static("", id="outfit-why")
         yield Container(id="pieces")
         yield Static("", id="outfit-status")
@@ -122,9 +133,13 @@ class OutfitScreen(Screen):
     @work(thread=True, group="suggest", exit_on_error=False)
     def fetch(self, stylist) -> None:
         from wardrobe.services.stylist import CannotDress, TasteDamaged
+        from wardrobe.services.today import day_weather
 
         try:
-            proposals = stylist.suggest(5)
+            # The configured location's forecast (cached in the home; a failure is not asked again for minutes).
+            day = day_weather(self.app.wardrobe.settings)
+            self.weather_note = day.note and day.note.split("; proposing")[0]
+            proposals = stylist.suggest(5, day.weather, self.occasion)
         except (CannotDress, TasteDamaged) as exc:
             self.app.call_from_thread(self.show_message, f"{exc}. {ADD_HINT}")
             proposals = []
@@ -167,6 +182,35 @@ class OutfitScreen(Screen):
         self.query_one("#outfit-title", Static).update(text)
         self.query_one("#outfit-why", Static).update(why)
 
+    def show_day(self, text: str) -> None:
+        """The day's line under the title, taking no room when there is nothing to say (no weather, no occasion)."""
+        day = self.query_one("#outfit-day", Static)
+        day.update(text)
+        day.display = bool(text)
+
+    def action_occasion(self) -> None:
+        """Choose what the outfits are for; the ones used before are offered. The queue starts again for it."""
+        from wardrobe.tui.dialogs import AskOccasion
+
+        def done(name: str | None) -> None:
+            if name is None or (name or None) == self.occasion:
+                return
+            from wardrobe.services.stylist import BadOccasion, check_occasion
+
+            try:
+                self.occasion = check_occasion(name)
+            except BadOccasion as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"outfits for {self.occasion}" if self.occasion else "outfits for no occasion in particular")
+            self.catch_up()
+
+        try:
+            used = self.app.stylist.occasions()
+        except Exception:  # noqa: BLE001  a closet that cannot be read: the dialog still asks
+            used = []
+        self.app.push_screen(AskOccasion(used, self.occasion), done)
+
     def advance(self) -> None:
         """Show the next proposal at once; fetch more in the background when the queue runs low."""
         self.current = self.queue.pop(0) if self.queue else None
@@ -175,10 +219,12 @@ class OutfitScreen(Screen):
             pieces.remove_children()
             self.shown_count = 0
             self.show_message("Looking for an outfit...")
+            self.show_day("")
         else:
             p = self.current
             self.show_message(f"Outfit {p.id} for {self.app.stylist.user}: {p.probability:.0%} you'll like it",
                               why_line(p))
+            self.show_day(day_line(p, self.weather_note))
             self.show_pieces(pieces, by_slot(p.items))
         if len(self.queue) < 2:
             # After this outfit is drawn: the proposals worker would compete with drawing it for the interpreter.

@@ -69,6 +69,7 @@ class Classifier:
         self.head = self.shipped_head = None
         self.head_source: str | None = None
         self.attribute_heads: AttributeHeads | None = None
+        self.shipped_attribute_heads: AttributeHeads | None = None
         self.attributes_source: str | None = None
         self.version = self.paper_version
         if photo_dir is None:
@@ -120,15 +121,19 @@ class Classifier:
                 hint = "`wardrobe retrain --classifier --reset` removes it" if source == "personal" \
                     else restore_hint(photo_dir, "photo")
                 raise ModelError(f"{exc}; {hint}") from exc
-            if heads.fits(self.network):
+            if not heads.fits(self.network):
+                continue
+            if source == "shipped":
+                self.shipped_attribute_heads = heads
+            if self.attribute_heads is None:
                 self.attribute_heads, self.attributes_source = heads, source
-                return
 
-    def read_attributes(self, features: np.ndarray, colours: np.ndarray, labels) -> list[dict[str, str]]:
+    def read_attributes(self, features: np.ndarray, closeups: np.ndarray, colours: np.ndarray,
+                        labels) -> list[dict[str, str]]:
         """Each photo's known attributes ({} for all where no heads are shipped); unknown ones are left out."""
         if self.attribute_heads is None or len(labels) == 0:
             return [{} for _ in labels]
-        read = self.attribute_heads.read(features, colours, [int(v) for v in labels])
+        read = self.attribute_heads.read(features, closeups, colours, [int(v) for v in labels])
         return [{k: v for k, v in values.items() if v is not None} for values in read]
 
     @property

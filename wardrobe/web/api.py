@@ -179,11 +179,30 @@ def give(request: Request, item_id: int, body: Owner) -> dict:
     return item_record(hand_over(server.wardrobe, [item_id], body.to, user)[0])
 
 
-@router.get("/outfits", summary="Propose outfits for today, best first")
-def outfits(request: Request, n: int = Query(3, ge=1, le=20)) -> list[dict]:
-    stylist, lock = server_of(request).stylist(user_of(request))
+@router.get("/outfits", summary="Propose outfits for today, best first, dressed for the forecast of the configured "
+                             "location and for an occasion (a name of the user's own)")
+def outfits(request: Request, n: int = Query(3, ge=1, le=20), occasion: str | None = Query(None, max_length=100)) -> list[dict]:
+    from wardrobe.services.today import day_weather
+
+    server = server_of(request)
+    day = day_weather(server.settings)
+    stylist, lock = server.stylist(user_of(request))
     with lock:
-        return [outfit_record(p) for p in stylist.suggest(n)]
+        return [outfit_record(p) for p in stylist.suggest(n, day.weather, occasion)]
+
+
+@router.get("/day", summary="Today: the weather outfits are dressed for (or why there is none) and the occasions "
+                            "the user chose before")
+def today(request: Request) -> dict:
+    from wardrobe.services.today import day_weather
+
+    server = server_of(request)
+    day = day_weather(server.settings)
+    stylist, lock = server.stylist(user_of(request))
+    with lock:
+        used = stylist.occasions()
+    weather = None if day.weather is None else {**day.weather.to_dict(), "said": day.weather.describe()}
+    return {"weather": weather, "note": day.note and day.note.split("; proposing")[0], "occasions": used}
 
 
 @router.post("/outfits/{outfit_id}/rating", summary="Like or dislike an outfit: the taste model learns at once")

@@ -1,6 +1,6 @@
 // The service worker: the page shell (styles, scripts, icons) cached, so the app opens from the home screen at once.
 "use strict";
-const SHELL = "wardrobe-shell-1";
+const SHELL = "wardrobe-shell-2";
 const FILES = ["/static/app.css", "/static/app.js", "/static/today.js", "/static/add.js",
                "/static/icon-192.png", "/static/icon-512.png", "/manifest.webmanifest"];
 
