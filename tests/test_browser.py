@@ -57,6 +57,8 @@ def test_a_phone_pairs_adds_corrects_rates_and_wears(browser, live, tmp_path, pr
     first = page.evaluate("() => document.body.dataset.outfit")
     page.wait_for_function("() => [...document.querySelectorAll('#pieces img')].every(i => i.complete && i.naturalWidth)")
     page.screenshot(path=tmp_path / "today.png")
+    names = {item["name"] for item in page.evaluate("() => fetch('/api/items').then(answer => answer.json())")}
+    assert set(page.locator("#pieces figcaption b").all_inner_texts()) <= names  # pieces by name
     started = time.perf_counter()
     page.click("button[data-act=like]")
     page.wait_for_function(f"() => document.body.dataset.outfit !== '{first}' && document.body.dataset.outfit !== '' && "
@@ -74,6 +76,9 @@ def test_a_phone_pairs_adds_corrects_rates_and_wears(browser, live, tmp_path, pr
     page.locator(".grid a").first.click()
     page.wait_for_url("**/items/*")
     page.screenshot(path=tmp_path / "item.png", full_page=True)
+    page.select_option("form.tags select[name=pattern]", "striped")
+    page.click("form.tags button")
+    page.locator("h1", has_text="striped").wait_for()  # the item page names it with your tag
     assert not failures, failures
 
     con = sqlite3.connect(private_home / "inventory.sqlite3")

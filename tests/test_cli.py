@@ -67,8 +67,10 @@ def test_add_list_show_relabel_remove_round_trip(use_tiny_model, closet, private
     records = json.loads(added.stdout)  # stdout is JSON alone
     assert [r["path"].rsplit("/", 1)[1] for r in records] == ["RED.PNG", "blue.jpg", "green.webp"]
     for record in records:
-        assert set(record) >= {"path", "id", "label", "category", "confidence", "top"}
+        assert set(record) >= {"path", "id", "label", "category", "confidence", "top", "colours", "name", "kind",
+                               "pattern", "material", "colour"}
         assert len(record["top"]) == 3 and 0 <= record["label"] <= 9
+        assert record["colour"] in record["colours"] + [None] and record["name"].endswith(record["kind"] or "")
     stored = sorted(p.name for p in (private_home / "photos").rglob("*.*"))
     assert stored == sorted(_sha(r["path"]) + os.path.splitext(r["path"])[1].lower() for r in records)
 
@@ -142,6 +144,7 @@ def test_classify_json_reports_errors_in_input_order(use_tiny_model, tmp_path, c
     assert result.returncode == 1
     records = json.loads(result.stdout)
     assert records[0]["path"].endswith("blue.jpg") and "category" in records[0]
+    assert set(records[0]) >= {"name", "kind", "pattern", "material", "colour"} and records[0]["name"]
     assert records[1] == {"path": str(text), "error": records[1]["error"]} and "not an image" in records[1]["error"]
     assert json.loads(run_cli("list", "--json").stdout) == []  # classify stores nothing
 

@@ -1,11 +1,12 @@
 """Outfits: validity of every proposal, features, the preference model as data, learning, the service."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 
-from wardrobe.domain import CATEGORIES, SLOTS
+from wardrobe.domain import CATEGORIES, SLOTS, item_name
 from wardrobe.outfits.compose import Closet, ClosetItem
 from wardrobe.outfits.explain import EXPLORING
 from wardrobe.outfits.features import PIECES, ItemTable, feature_names, outfit_features
@@ -184,9 +185,13 @@ def test_why_names_the_colour_pair_a_model_learnt_to_like():
     model.fit(outfit_features(table, rows), liked)
     seen = Seen(liked=[closet.item_ids(row) for row, like in zip(rows, liked) if like])
     proposals = propose(closet, model, 3, rng, seen, table=table)
-    assert "blue with red, liked" in proposals[0].why, [p.why for p in proposals]
-    times = int(proposals[0].why.split("blue with red, liked ")[1].split(" times")[0])
-    assert times == len(seen.liked)  # every liked outfit had the pair
+    # Each colour is a piece's main colour: the pieces are named ("the blue top goes with the red trousers").
+    said = re.search(r"the ([a-z -]+) goe?s? with the ([a-z -]+), liked (\d+) times", proposals[0].why)
+    assert said, [p.why for p in proposals]
+    names = [closet.items[j].name for j in proposals[0].row if j >= 0]
+    assert {said[1].split()[0], said[2].split()[0]} == {"blue", "red"}
+    assert names.index(said[1]) < names.index(said[2])  # in outfit order: the top before the trousers
+    assert int(said[3]) == len(seen.liked)  # every liked outfit had the pair
 
 
 def test_an_exploring_pick_says_so_and_the_first_picks_say_why_without_ratings():
@@ -233,4 +238,5 @@ def test_a_piece_named_as_a_reason_counts_its_own_likes_not_its_hash_buckets():
     features = outfit_features(ItemTable(closet), row[None])[0]
     liked = Liked(np.full(len(model.names), 7), Counter({piece.id: 3}))  # 7: the bucket, shared with other items
     line = why(model, features, [closet.items[j] for j in row if j >= 0], liked, np.zeros_like(features))
-    assert line.startswith(f"this {CATEGORIES[piece.label].lower()} (#{piece.id}), liked 3 times"), line
+    assert line.startswith(f"the {piece.name} (#{piece.id}), liked 3 times"), line
+    assert piece.name.endswith(item_name(piece.label)) and piece.colours[0] in piece.name

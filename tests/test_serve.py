@@ -222,10 +222,32 @@ def test_page_forms_relabel_launder_and_give(web, tmp_path):
     assert web.get(f"/api/items/{item['id']}").json()["category"] == "Skirt"
     web.post(f"{page}/state", data={"state": "laundry"})
     assert web.get(f"/api/items/{item['id']}").json()["state"] == "laundry"
-    shown = f'alt="Skirt #{item["id"]}"'
+    name = web.get(f"/api/items/{item['id']}").json()["name"]
+    assert name.endswith("skirt")
+    shown = f'alt="{name} #{item["id"]}"'
     assert shown not in web.get("/closet").text and shown in web.get("/closet?state=laundry").text
     web.post(f"{page}/owner", data={"to": ""})
     assert web.get(f"/api/items/{item['id']}").json()["owner"] is None
+
+
+def test_tags_from_the_item_page_and_the_api_name_the_piece_and_filter_the_closet(web, tmp_path):
+    paired(web, "alice")
+    [item] = web.post("/api/items", files=[("photo", ("a.png", photo_bytes(tmp_path, "a.png"), "image/png"))]).json()
+    page = f"/items/{item['id']}"
+    web.post(f"{page}/label", data={"category": "shirt"})
+    assert 'name="pattern"' in web.get(page).text and '<option value="jeans"' not in web.get(page).text  # a shirt's kinds
+    answer = web.post(f"{page}/tags", data={"pattern": "striped", "colour": "navy", "kind": "", "material": ""},
+                      follow_redirects=False)
+    assert answer.status_code == 303
+    assert "<h1>navy striped shirt <small>" in web.get(page).text
+    assert '>navy striped shirt</span>' in web.get("/closet?pattern=striped&colour=navy&state=all").text
+    assert "navy striped shirt" not in web.get("/closet?pattern=floral&state=all").text
+    record = web.put(f"/api/items/{item['id']}/tags", json={"kind": "Polo", "colour": None}).json()
+    assert (record["name"], record["tags"]) == (f"{record['colour']} striped polo", {"kind": "polo", "pattern": "striped"})
+    assert [i["id"] for i in web.get("/api/items?kind=polo").json()] == [item["id"]]
+    assert web.get("/api/items?kind=polo&pattern=solid").json() == []
+    refused = web.put(f"/api/items/{item['id']}/tags", json={"kind": "jeans"})
+    assert refused.status_code == 400 and "not a kind of Shirt" in refused.json()["error"]
 
 
 @pytest.mark.parametrize("method, path, body", [
@@ -237,6 +259,8 @@ def test_page_forms_relabel_launder_and_give(web, tmp_path):
     ("get", "/api/outfits?n=0", None), ("get", "/api/outfits", None), ("get", "/items/77", None),
     ("get", "/closet?category=scarf", None), ("get", "/closet?state=x", None), ("put", "/api/items/1/owner", {"to": "\x1b"}),
     ("get", "/api/items?category=%00", None), ("post", "/items/1/label", None),
+    ("put", "/api/items/1/tags", {"pattern": "zebra"}), ("get", "/api/items?colour=teal", None),
+    ("get", "/closet?pattern=zebra", None), ("post", "/items/1/tags", None),
 ])
 def test_odd_requests_get_one_line_never_a_500(web, method, path, body):
     paired(web)

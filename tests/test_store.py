@@ -52,6 +52,20 @@ def test_add_get_list_relabel_remove(location):
     assert inventory.remove(item.id) is None
 
 
+def test_user_attributes_merge_clear_and_win_over_the_heads(location):
+    inventory = Inventory(**location)
+    [item] = inventory.add_items([new_item(attributes={"pattern": "solid", "colour": "blue"})])
+    assert item.name == "blue shirt"
+    tagged = inventory.set_user_attributes(item.id, {"pattern": "striped", "colour": "navy"})
+    assert tagged.user_attributes == {"pattern": "striped", "colour": "navy"} and tagged.name == "navy striped shirt"
+    tagged = inventory.set_user_attributes(item.id, {"kind": "polo", "colour": None})
+    assert inventory.get(item.id).user_attributes == tagged.user_attributes == {"pattern": "striped", "kind": "polo"}
+    assert tagged.attributes == {"pattern": "solid", "colour": "blue"}  # what the heads read stays
+    assert tagged.name == "blue striped polo"
+    assert inventory.set_user_attributes(item.id + 1, {"kind": "polo"}) is None
+    inventory.close()
+
+
 def test_add_with_label_records_a_correction(location):
     inventory = Inventory(**location)
     [item] = inventory.add_items([new_item(user_label=3)])

@@ -36,10 +36,13 @@ def _fill(service: Wardrobe, tmp_path, count: int = len(LABELS), start: int = 0)
                            conversion_version="v", model_version="m", colours=["blue", "white"],
                            embedding=rng.standard_normal(16).astype(np.float32).tobytes(),
                            photo_features=rng.standard_normal(8).astype(np.float16).tobytes(),
-                           owner_id=service.user_id("alice") if k % 3 == 0 else None))
+                           owner_id=service.user_id("alice") if k % 3 == 0 else None,
+                           attributes={"pattern": "striped", "colour": "navy"} if k % 2 else {},
+                           attribute_features=rng.random(6).astype(np.float16).tobytes()))
     items = service.inventory.add_items(new)
     ids = [item.id for item in items]
     service.inventory.relabel(ids[1], 12)
+    service.inventory.set_user_attributes(ids[1], {"kind": "hat", "material": "knit"})
     taste = TasteStore(service.inventory.sessions)
     bob = taste.user_id("bob")
     service.inventory.set_warmth(ids[1], 3)

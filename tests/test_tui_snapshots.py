@@ -14,6 +14,8 @@ SCREENS = {
     "closet-empty": ("private_home", ["c"]),
     "photo": ("home", ["c", "down", "down", "enter"]),
     "relabel": ("home", ["c", "down", "r"]),
+    "tag": ("home", ["c", "down", "down", "enter", "t"]),
+    "find": ("home", ["c", "slash"]),
     "review": ("home", ["e"]),
     "add": ("home", ["a"]),
     "history": ("rated_home", ["h", "right"]),  # the calendar on 2026-03-04 (march_4), then the planned 5th

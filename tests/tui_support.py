@@ -18,12 +18,16 @@ CLOSET = [(0, "red", None), (0, "white", None), (6, "blue", {6: 0.35, 2: 0.3, 4:
           (1, "black", None), (3, "pink", None), (7, "white", None), (9, "brown", None), (4, "beige", None),
           (8, "black", None), (11, "blue", {11: 0.38, 10: 0.3, 3: 0.2}), (12, "black", None)]
 UNSURE_IDS = [3, 11]
+# What the attribute heads read of some of them (item id: attributes); the others are read as nothing more.
+READ = {1: {"kind": "t-shirt", "pattern": "printed"}, 3: {"pattern": "checked"}, 4: {"kind": "jeans", "material": "denim"},
+        8: {"kind": "boot", "material": "leather"}, 9: {"kind": "coat"}}
 RGB = {"red": (200, 30, 40), "white": (250, 250, 250), "blue": (50, 100, 200), "navy": (30, 40, 90),
        "black": (20, 20, 20), "pink": (235, 150, 180), "brown": (110, 70, 40), "beige": (215, 195, 160)}
 
 
 def make_closet(home: Path) -> Path:
-    """An inventory of twelve items with real thumbnail files (no network or model needed); items 3 and 11 unsure."""
+    """An inventory of twelve items with real thumbnail files (no network or model needed); items 3 and 11 unsure;
+    what the attribute heads read of five of them (READ)."""
     inventory = Inventory(home / "inventory.sqlite3")
     rng = np.random.default_rng(0)
     new = []
@@ -39,7 +43,7 @@ def make_closet(home: Path) -> Path:
         new.append(NewItem(sha256=f"{n:064x}", photo_file=thumb, thumbnail_file=thumb, original_name=f"item{n}.jpg",
                            predicted_label=label, probabilities=probabilities, conversion_version="v",
                            model_version="m", embedding=rng.standard_normal(2048).astype(np.float32).tobytes(),
-                           colours=[colour]))
+                           colours=[colour], attributes=READ.get(n, {})))
     inventory.add_items(new)
     inventory.close()
     return home

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 SCREENS = {"outfits": [], "closet": ["c"], "history": ["h", "right"], "stats": ["t"], "review": ["e"],
-           "photo": ["c", "enter"], "relabel": ["c", "r"], "add": ["a"], "help": ["question_mark"]}
+           "photo": ["c", "enter"], "relabel": ["c", "r"], "tag": ["c", "enter", "t"], "find": ["c", "slash"], "add": ["a"],
+           "help": ["question_mark"]}
 SIZES = ((80, 24), (160, 48))
 # The calendar opens on today: drawn on the day after the test closet's wears, as the snapshot tests draw it.
 CLOCK = {"history": datetime(2026, 3, 4, 12)}

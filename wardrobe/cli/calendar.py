@@ -177,7 +177,7 @@ def pack(
     for d in trip.days:
         about = ", ".join(shown(x) for x in (d.occasion, d.weather) if x)
         print(f"{d.day:%a %Y-%m-%d}" + (f" ({about})" if about else "") + f": {d.probability:.0%} like")
-        print("    " + " + ".join(f"{i.id} {i.category}" + (f" ({i.colours[0]})" if i.colours else "") for i in d.items))
+        print("    " + " + ".join(f"{i.id} {i.name}" for i in d.items))
         if d.lacking:
             print("    missing: " + "; ".join(d.lacking))
     if trip.stretched:

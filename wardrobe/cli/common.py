@@ -216,6 +216,7 @@ def wardrobe():
 @contextmanager
 def service_errors():
     """Service errors inside the block become one stderr line and their documented exit code."""
+    from wardrobe.domain import UnknownAttribute
     from wardrobe.services import BadName, DatasetNotFound, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.days import BadDate
     from wardrobe.services.owners import NotYours, StillOwns
@@ -233,7 +234,7 @@ def service_errors():
         fail(str(exc), EXIT_MODEL)
     except DatasetNotFound as exc:
         fail(str(exc), EXIT_DATA)
-    except (BadName, BadDate, BadTrip, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns) as exc:
+    except (BadName, BadDate, BadTrip, BadDatabaseURL, ArchiveRefused, ExportRefused, StillOwns, UnknownAttribute) as exc:
         fail(str(exc), EXIT_USAGE)
     except PhotoError as exc:
         fail(str(exc), EXIT_PHOTOS)

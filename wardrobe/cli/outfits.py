@@ -16,6 +16,7 @@ from wardrobe.cli.common import (
     app,
     changed,
     fail,
+    fit,
     note,
     opened,
     plural,
@@ -96,10 +97,10 @@ def suggest(
 
 
 def item_line(item, item_id: int | None = None) -> str:
-    """One piece of an outfit as the outfit commands print it: id, category, colours, file name."""
+    """One piece of an outfit as the outfit commands print it: id, category, name, file name."""
     if item is None:
         return f"  {item_id:>5}  (removed)"
-    return f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {', '.join(item.colours):<24} {shown(item.original_name)}"
+    return f"  {item.id:>5}  {CATEGORIES[item.label]:<12} {fit(item.name, 26)} {shown(item.original_name)}"
 
 
 @app.command()

@@ -20,7 +20,6 @@ from wardrobe.cli.common import (
     error,
     fail,
     fit,
-    json_text,
     note,
     quiet,
     service_errors,
@@ -31,7 +30,7 @@ from wardrobe.cli.common import (
     warn,
 )
 from wardrobe.domain import CATEGORIES, describe
-from wardrobe.services.records import prediction_record
+from wardrobe.services.records import photo_record
 
 
 def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: bool,
@@ -46,26 +45,20 @@ def _run_photos(paths: list[Path], store: bool, label: Optional[int], as_json: b
     out: list[dict] = []
 
     def report(result: PhotoResult) -> None:
+        record = photo_record(result, result.path)
         if result.error:
             counts["failed"] += 1
             error(f"{shown(result.path)}: {result.error}")
-            out.append({"path": json_text(result.path), "error": result.error})
+            out.append(record)
             return
-        record = {"path": json_text(result.path)}
         if result.duplicate_of is not None:
             counts["duplicates"] += 1
-            record.update({"id": result.duplicate_of, "duplicate": True})
             if not as_json:
                 print(f"{result.duplicate_of:>5}  already in the inventory: {shown(result.path)}")
             out.append(record)
             return
         counts["added" if store else "classified"] += 1
         counts["unsure"] += bool(result.item and result.item.unsure)
-        if result.item:
-            record["id"] = result.item.id
-        record.update(prediction_record(result.prediction))
-        if result.item:
-            record["colours"] = result.colours
         if explain is not None:
             target = explain / f"{len(out):04d}-{shown(result.path.stem).replace('/', '_')}.png"
             record["explain_png"] = str(service.explain(result.path, target)[1])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from wardrobe.domain import Item, Prediction
+from wardrobe.domain import ATTRIBUTES, KINDS, Item, Prediction, UnknownAttribute, kind_fits, parse_attribute
 from wardrobe.services.intake import Intake, PhotoResult  # noqa: F401  (PhotoResult re-exported)
 from wardrobe.settings import Settings
 from wardrobe.store.errors import HomeUnusable
@@ -25,6 +25,20 @@ class NotFound(LookupError):
 def storable(ids) -> list[int]:
     """The ids that could exist in the database (1 to 2^63-1); others name nothing and are simply not found."""
     return [i for i in ids if 0 < i <= MAX_ID]
+
+
+def attribute_name(text: str) -> str:
+    """'Colour', 'color' or 'kind' -> the attribute's name; UnknownAttribute (listing them) for anything else."""
+    wanted = text.strip().lower().replace("color", "colour")
+    if wanted not in ATTRIBUTES:
+        raise UnknownAttribute(f"{text!r} is not an attribute; choose one of: {', '.join(ATTRIBUTES)}")
+    return wanted
+
+
+def matches(item: Item, attributes: dict[str, str]) -> bool:
+    """Whether the item's effective attributes (main colour for colour) are these."""
+    effective = {"kind": item.kind, "pattern": item.pattern, "material": item.material, "colour": item.main_colour}
+    return all(effective[a] == v for a, v in attributes.items())
 
 
 def _no_item(ids) -> NotFound:
@@ -162,11 +176,13 @@ class Wardrobe:
     # -- the inventory -------------------------------------------------------------------------------------
 
     def items(self, label: int | None = None, state: str | None = None, user: str | None = None,
-              unsure: bool = False) -> list[Item]:
+              unsure: bool = False, attributes: dict[str, str] | None = None) -> list[Item]:
         """Items in id order by category and state; a `user` sees their own and the shared ones, no user sees all;
-        unsure=True keeps those flagged for review (unsure prediction, no label of yours)."""
+        unsure=True keeps those flagged for review (unsure prediction, no label of yours); `attributes` keeps those
+        whose kind, pattern, material and main colour (yours, else the app's reading) are these names."""
         items = self.inventory.list(label=label, state=state, for_user=user)
-        return [item for item in items if item.unsure] if unsure else items
+        wanted = {attribute_name(a): v for a, v in (attributes or {}).items()}
+        return [item for item in items if (item.unsure or not unsure) and matches(item, wanted)]
 
     def item(self, item_id: int) -> Item:
         item = self.inventory.get(item_id) if storable([item_id]) else None
@@ -183,6 +199,27 @@ class Wardrobe:
 
     def relabel(self, item_id: int, label: int) -> Item:
         item = self.inventory.relabel(item_id, label) if storable([item_id]) else None
+        if item is None:
+            raise _no_item([item_id])
+        return item
+
+    def tag(self, item_id: int, values: dict[str, str] | None = None, clear: Iterable[str] = ()) -> Item:
+        """Set the user's own attributes of an item (kind, pattern, material, colour: they win over what the heads
+        read) and clear others (back to what the heads read); one transaction. Values may be spelt as users type
+        them; an unknown one, or a kind its category cannot be, raises UnknownAttribute naming the allowed ones."""
+        changes: dict[str, str | None] = {}
+        for attribute in clear:
+            changes[attribute_name(attribute)] = None
+        for attribute, text in (values or {}).items():
+            name = attribute_name(attribute)
+            changes[name] = parse_attribute(name, text)
+        if (kind := changes.get("kind")) is not None:
+            current = self.item(item_id)
+            if not kind_fits(kind, current.label):
+                fitting = [k for k in KINDS if kind_fits(k, current.label)]
+                raise UnknownAttribute(f"{kind!r} is not a kind of {current.category}; " + (
+                    f"choose one of: {', '.join(fitting)}" if fitting else "that category has no kinds"))
+        item = self.inventory.set_user_attributes(item_id, changes) if storable([item_id]) else None
         if item is None:
             raise _no_item([item_id])
         return item

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wardrobe.domain import CATEGORIES, SLOTS, Item, Prediction
+from wardrobe.domain import CATEGORIES, SLOTS, Item, Prediction, item_name, kind_fits
 from wardrobe.weather.warmth import warmth_of
 
 
@@ -13,9 +13,16 @@ def printable(text) -> str:
         "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in text)
 
 
+def attribute_fields(item: Item) -> dict:
+    """What the piece is beyond its category, as the user tagged it or the app read it (None: unknown), and its name."""
+    return {"name": item.name, "kind": item.kind, "pattern": item.pattern, "material": item.material,
+            "colour": item.main_colour}
+
+
 def item_record(item: Item) -> dict:
     return {
         "id": item.id, "label": item.label, "category": item.category, "slot": SLOTS[item.label],
+        **attribute_fields(item), "tags": dict(item.user_attributes),
         "predicted_label": item.predicted_label, "predicted_category": CATEGORIES[item.predicted_label],
         "confidence": round(item.confidence, 4), "user_label": item.user_label, "unsure": item.unsure,
         "probabilities": [round(p, 4) for p in item.probabilities], "colours": item.colours,
@@ -55,14 +62,25 @@ def photo_record(result, name: str) -> dict:
         record["id"] = result.item.id
     record.update(prediction_record(result.prediction))
     if result.item:
-        record["colours"] = result.colours
+        record.update(attribute_fields(result.item), colours=result.colours)
+    else:
+        record.update(_read_fields(result.prediction.label, result.attributes, result.colours))
     return record
+
+
+def _read_fields(label: int, attributes: dict, colours: list[str]) -> dict:
+    """attribute_fields of a photo read but not stored (classify)."""
+    kind = attributes.get("kind") if kind_fits(attributes.get("kind", ""), label) else None
+    colour = attributes.get("colour") or (colours[0] if colours else None)
+    pattern, material = attributes.get("pattern"), attributes.get("material")
+    return {"name": item_name(label, kind, pattern, material, colour), "kind": kind, "pattern": pattern,
+            "material": material, "colour": colour}
 
 
 def piece_record(item: Item) -> dict:
     """A piece of an outfit: what a script needs to name it."""
     return {"id": item.id, "label": item.label, "category": item.category, "slot": SLOTS[item.label],
-            "colours": item.colours}
+            **attribute_fields(item), "colours": item.colours}
 
 
 def outfit_record(proposal) -> dict:

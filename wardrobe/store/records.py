@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 
 from wardrobe.config import BadName, check_user_name
-from wardrobe.domain import CATEGORIES, FMNIST_CLASSES, PALETTE
+from wardrobe.domain import ATTRIBUTE_VALUES, CATEGORIES, FMNIST_CLASSES, PALETTE
 from wardrobe.store.archive import TABLES, ArchiveRefused
 from wardrobe.store.library import photo_suffix
 from wardrobe.store.taste import STATES
@@ -104,6 +104,18 @@ class Checker:
             raise self.refuse(f"{field} is not a vector of finite {np.dtype(dtype).name} numbers")
         return data
 
+    def attributes(self, row: dict, field: str) -> dict[str, str]:
+        """An item's attributes ({kind, pattern, material, colour: a name of its vocabulary}); absent or null: none
+        (archives made before attributes lack them)."""
+        value = self.value(row, field, optional=True)
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(
+                isinstance(v, str) and v in ATTRIBUTE_VALUES.get(a, ()) for a, v in value.items()):
+            raise self.refuse(f"{field} are not names of {', '.join(ATTRIBUTE_VALUES)} as `wardrobe tag --help` "
+                              "lists them")
+        return dict(value)
+
     def sha(self, row: dict, field: str, known: Iterable[str] | None = None) -> str:
         value = self.value(row, field)
         if not isinstance(value, str) or not SHA256.fullmatch(value):
@@ -193,6 +205,8 @@ def _item(c: Checker, row: dict, out, seen, taste_problem) -> dict:
             "user_label": c.integer(row, "user_label", range(len(CATEGORIES)), optional=True),
             "colours": list(colours), "state": state, "owner": c.user(row, "owner", _users(out), optional=True),
             "embedding": c.blob(row, "embedding", np.float32), "photo_features": c.blob(row, "photo_features", np.float16),
+            "attributes": c.attributes(row, "attributes"), "user_attributes": c.attributes(row, "user_attributes"),
+            "attribute_features": c.blob(row, "attribute_features", np.float16),
             "warmth": c.integer(row, "warmth", range(4), optional=True)}
 
 

@@ -256,6 +256,18 @@ class Inventory:
             s.flush()
             return item_from_row(row)
 
+    def set_user_attributes(self, item_id: int, changes: dict[str, str | None]) -> Item | None:
+        """Merge the user's tags into an item's (a value of None clears that tag); one transaction."""
+        with self.sessions.begin() as s:
+            row = s.get(ItemRow, item_id, with_for_update=True)
+            if row is None:
+                return None
+            tags = clean_attributes(row.user_attributes)
+            tags.update(changes)
+            row.user_attributes = {a: v for a, v in tags.items() if v is not None}  # a new dict: JSON is not tracked
+            s.flush()
+            return item_from_row(row)
+
     def set_warmth(self, item_id: int, warmth: int | None) -> Item | None:
         """Set (or with None, clear) the warmth the user gives an item; None when there is no such item."""
         with self.sessions.begin() as s:

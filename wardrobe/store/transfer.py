@@ -5,8 +5,10 @@ Records refer to each other by content, never by database id: items by sha256, u
   users              name, created_at
   items              sha256, photo, thumbnail, original_name, added_at, predicted_label, probabilities,
                      conversion_version, model_version, user_label, colours, state, owner (a user name or
-                     null: shared), embedding and photo_features (base64 of the stored bytes, or null), warmth
-                     (0-3 as the user said, or null; absent in archives made before it)
+                     null: shared), embedding, photo_features and attribute_features (base64 of the stored bytes, or
+                     null), attributes (what the heads read) and user_attributes (the user's tags): {kind, pattern,
+                     material, colour: a name}, warmth (0-3 as the user said, or null); attributes, user_attributes
+                     and warmth absent in archives made before them
   corrections        item (sha256), label, source, created_at
   outfits            ref, user, items (sha256 each; null for an item no longer in the inventory), key, score,
                      explore, proposed_at, occasion and weather (what it was proposed for; null or absent: none)
@@ -24,6 +26,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
+from wardrobe.domain import clean_attributes
 from wardrobe.store.archive import ArchiveRefused
 from wardrobe.store.dialects import ITEMS_LOCK, exclusive, insert_or_skip
 from wardrobe.store.tables import CorrectionRow, ItemRow, OutfitRow, PreferenceModelRow, RatingRow, UserRow, WearRow
@@ -46,7 +49,8 @@ def dump(sessions: sessionmaker[Session]) -> dict[str, list[dict]]:
         sha: dict[int, str] = {}
         out["items"] = []
         for row in s.scalars(sa.select(ItemRow).order_by(ItemRow.id)
-                             .options(undefer(ItemRow.embedding), undefer(ItemRow.photo_features))):
+                             .options(undefer(ItemRow.embedding), undefer(ItemRow.photo_features),
+                                      undefer(ItemRow.attribute_features))):
             sha[row.id] = row.sha256
             out["items"].append({
                 "sha256": row.sha256, "photo": row.photo_file, "thumbnail": row.thumbnail_file,
@@ -54,7 +58,9 @@ def dump(sessions: sessionmaker[Session]) -> dict[str, list[dict]]:
                 "predicted_label": row.predicted_label, "probabilities": row.probabilities,
                 "conversion_version": row.conversion_version, "model_version": row.model_version,
                 "user_label": row.user_label, "colours": row.colours, "state": row.state, "owner": row.owner,
-                "embedding": _b64(row.embedding), "photo_features": _b64(row.photo_features), "warmth": row.warmth})
+                "embedding": _b64(row.embedding), "photo_features": _b64(row.photo_features),
+                "attributes": clean_attributes(row.attributes), "user_attributes": clean_attributes(row.user_attributes),
+                "attribute_features": _b64(row.attribute_features), "warmth": row.warmth})
         out["corrections"] = [{"item": sha[c.item_id], "label": c.label, "source": c.source,
                                "created_at": _time(c.created_at)}
                               for c in s.scalars(sa.select(CorrectionRow).order_by(CorrectionRow.id))]

@@ -1,4 +1,4 @@
-"""The closet screen: every item in a table, filters, the selected photo, relabel, laundry, retire, delete."""
+"""The closet screen: every item in a table, filters, the selected photo, relabel, tag, laundry, retire, delete."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from wardrobe.domain import CATEGORIES
 from wardrobe.tui.data_screen import DataScreen
-from wardrobe.tui.dialogs import Confirm, ask_relabel
+from wardrobe.tui.dialogs import Confirm, PickAttributes, ask_relabel, ask_tags
 from wardrobe.tui.photo import Photo
 from wardrobe.tui.photo_screen import PhotoScreen, predictions_text
 from wardrobe.tui.top_bar import TopBar
@@ -19,21 +19,32 @@ STATE_FILTERS = (None, "active", "laundry", "retired")
 EMPTY = "Your closet is empty. Press a to add photos, or run `wardrobe add PATH` in a shell."
 
 
+def category_cell(item) -> str:
+    return item.category + ("*" if item.user_label is not None else "?" if item.unsure else "")
+
+
+def confidence_cell(item) -> str:
+    return "yours" if item.user_label is not None else f"{item.confidence:.0%}"
+
+
 class ClosetScreen(DataScreen):
     BINDINGS = [
         Binding("enter", "open_photo", "Photo", show=False),
         Binding("f", "pick_category", "Category"),
         Binding("v", "cycle_state", "State"),
+        Binding("slash", "pick_attributes", "Find"),
         Binding("r", "relabel", "Relabel"),
+        Binding("T", "tag", "Tag", show=False),  # the footer has no room at 80 columns: ? lists them
         Binding("L", "laundry", "Laundry"),
         Binding("x", "retire", "Retire"),
-        Binding("delete", "delete", "Delete"),
+        Binding("delete", "delete", "Delete", show=False),
     ]
 
     def __init__(self):
         super().__init__()
         self.category: int | None = None
         self.state_filter: str | None = None
+        self.attributes: dict[str, str] = {}  # kind, pattern, material, colour the items must have
         self.items: dict[int, object] = {}
 
     def compose(self) -> ComposeResult:
@@ -58,15 +69,19 @@ class ClosetScreen(DataScreen):
     def on_resize(self) -> None:
         self.reload()
 
-    def colours_column(self, table: DataTable) -> None:
-        """The last column takes the width the others leave (the side panel has 30%); a longer list of colours ends in
-        an ellipsis (rows stay one line, and nothing scrolls sideways)."""
-        width = max(8, int(self.size.width * 0.7) - 42)
-        if "colours" in table.columns:
-            if table.columns["colours"].width == width:
+    def name_column(self, table: DataTable, items: list) -> None:
+        """The last column, the item's name, takes the width the others leave (the side panel has 30%, at least 26
+        columns); a longer name ends in an ellipsis (rows stay one line, and nothing scrolls sideways)."""
+        others = [("id", [str(i.id) for i in items]), ("category", [category_cell(i) for i in items]),
+                  ("state", [i.state for i in items]), ("conf", [confidence_cell(i) for i in items])]
+        used = sum(2 + max(len(header), *map(len, cells or [""])) for header, cells in others) + 2  # cell padding
+        scrolls = len(items) + 1 > self.size.height - 3  # the table's rows and header, in its height
+        width = max(8, self.size.width - max(26, int(self.size.width * 0.3)) - used - 2 * scrolls)
+        if "name" in table.columns:
+            if table.columns["name"].width == width:
                 return
-            table.remove_column("colours")
-        table.add_column("colours", width=width, key="colours")
+            table.remove_column("name")
+        table.add_column("name", width=width, key="name")
 
     def reload(self, keep: int | None = None) -> None:
         """Re-read the items; the cursor stays on `keep`, else on the item it was on."""
@@ -74,28 +89,28 @@ class ClosetScreen(DataScreen):
         if keep is None and (current := self.selected()) is not None:
             keep = current.id
         table.clear()
-        self.colours_column(table)
         items = self.read("closet", lambda: self.app.wardrobe.items(label=self.category, state=self.state_filter,
-                                                                          user=self.app.stylist.user), [])
+                                                                          user=self.app.stylist.user,
+                                                                          attributes=self.attributes), [])
+        self.name_column(table, items)
         self.items = {item.id: item for item in items}
         for item in items:
-            unsure = item.unsure
-            style = "bold red" if unsure else "none"
-            category = item.category + ("*" if item.user_label is not None else "?" if unsure else "")
-            table.add_row(str(item.id), Text(category, style=style, justify="left"), item.state,
-                          "yours" if item.user_label is not None else f"{item.confidence:.0%}",
-                          Text(", ".join(item.colours), no_wrap=True, overflow="ellipsis"), key=str(item.id))
+            style = "bold red" if item.unsure else "none"
+            table.add_row(str(item.id), Text(category_cell(item), style=style, justify="left"), item.state,
+                          confidence_cell(item), Text(item.name, no_wrap=True, overflow="ellipsis"), key=str(item.id))
         ids = [item.id for item in items]
         if keep in ids:
             table.move_cursor(row=ids.index(keep), animate=False, scroll=True)
-        filtered = self.category is not None or self.state_filter is not None
+        filtered = self.category is not None or self.state_filter is not None or bool(self.attributes)
         empty = self.query_one("#closet-empty", Static)
         empty.display = not items
-        empty.update("No item matches these filters: f and v change them." if filtered else EMPTY)
+        empty.update("No item matches these filters: f, v and / change them." if filtered else EMPTY)
         self.query_one("#closet-body").display = bool(items)
         what = CATEGORIES[self.category] if self.category is not None else "every category"
+        named = " ".join(self.attributes[a] for a in ("colour", "pattern", "material", "kind") if a in self.attributes)
         self.query_one("#closet-filter", Label).update(
-            f"{len(items)} items: {what}, {self.state_filter or 'any state'}  (? unsure, * your label; enter: photo)")
+            f"{len(items)} items: {what}, {self.state_filter or 'any state'}" + (f", {named}" if named else "")
+            + "  (? unsure, * your label; enter: photo)")
         self.show_selected()
 
     def selected(self):
@@ -138,6 +153,21 @@ class ClosetScreen(DataScreen):
                 self.reload()
 
         self.app.push_screen(PickFilter(self.category), chosen)
+
+    def action_pick_attributes(self) -> None:
+        def chosen(values: dict | None) -> None:
+            if values is not None:
+                self.attributes = {a: v for a, v in values.items() if v}
+                self.reload()
+
+        blank = {a: "any" for a in ("kind", "pattern", "material", "colour")}
+        self.app.push_screen(PickAttributes("Show the closet's items that are:", self.attributes, blank, save="Show",
+                                            label=self.category), chosen)
+
+    def action_tag(self) -> None:
+        item = self.selected()
+        if item is not None:
+            ask_tags(self, item, lambda: self.reload(keep=item.id))
 
     def action_cycle_state(self) -> None:
         self.state_filter = STATE_FILTERS[(STATE_FILTERS.index(self.state_filter) + 1) % len(STATE_FILTERS)]

@@ -1,4 +1,5 @@
-"""Modal dialogs that return a value: confirm, pick a category for an item, name a user, name an occasion."""
+"""Modal dialogs that return a value: confirm, pick a category for an item, tag what it is, name a user, name an
+occasion."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList, Select
 
-from wardrobe.domain import CATEGORIES
+from wardrobe.domain import ATTRIBUTE_VALUES, ATTRIBUTES, CATEGORIES, kind_fits
 from wardrobe.tui.keys import category_from_digits
 from wardrobe.tui.photo import Photo
 from wardrobe.tui.text import middle
@@ -122,6 +123,57 @@ class PickFilter(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+class PickAttributes(ModalScreen[dict | None]):
+    """A Select per attribute (kind, pattern, material, colour); answers {attribute: name or None (the blank
+    choice)}, or None when cancelled. The item view tags with it, the closet filters with it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, title: str, chosen: dict[str, str], blank: dict[str, str], save: str = "Save",
+                 label: int | None = None):
+        super().__init__()
+        self.title_text, self.chosen, self.blank, self.save_text = title, chosen, blank, save
+        self.label = label  # the category whose kinds are offered (None: every kind)
+
+    def names(self, attribute: str) -> tuple[str, ...]:
+        names = ATTRIBUTE_VALUES[attribute]
+        return tuple(n for n in names if attribute != "kind" or self.label is None or kind_fits(n, self.label))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="attributes-dialog"):
+            yield Label(self.title_text, id="attributes-title")
+            for attribute in ATTRIBUTES:
+                names = self.names(attribute)
+                with Horizontal(classes="attribute-row"):
+                    yield Label(attribute, classes="attribute-name")
+                    yield Select([(n, n) for n in names], prompt=self.blank[attribute], compact=True,
+                                 value=self.chosen.get(attribute) or Select.NULL, id=f"attribute-{attribute}",
+                                 disabled=not names)
+            with Horizontal(id="attributes-buttons"):
+                yield Button(self.save_text, variant="primary", id="attributes-save", compact=True)
+                yield Button("Cancel", id="attributes-cancel", compact=True)
+            yield Label(f"tab moves, enter chooses, ctrl+s {self.save_text.lower()}s, esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#attribute-kind" if self.names("kind") else "#attribute-pattern", Select).focus()
+
+    def values(self) -> dict[str, str | None]:
+        out = {}
+        for attribute in ATTRIBUTES:
+            value = self.query_one(f"#attribute-{attribute}", Select).value
+            out[attribute] = value if isinstance(value, str) else None
+        return out
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(self.values() if event.button.id == "attributes-save" else None)
+
+    def action_save(self) -> None:
+        self.dismiss(self.values())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class AskUser(ModalScreen[str | None]):
     BINDINGS = [("escape", "cancel", "Cancel")]
 
@@ -182,3 +234,26 @@ def ask_relabel(screen: Screen, item, then) -> None:
         then()
 
     screen.app.push_screen(PickCategory(item, screen.app.wardrobe.thumbnail_file(item)), done)
+
+
+def ask_tags(screen: Screen, item, then) -> None:
+    """Tag the item's kind, pattern, material and colour in the attributes dialog (a blank choice: what the app read),
+    store them as `wardrobe tag` does, then call `then`."""
+    read = dict(item.attributes)
+    read.setdefault("colour", item.colours[0] if item.colours else None)
+    blank = {a: f"{read.get(a) or '?'} (as read)" for a in ATTRIBUTES}
+
+    def done(values: dict | None) -> None:
+        if values is None:
+            return
+        try:
+            tagged = screen.app.wardrobe.tag(item.id, {a: v for a, v in values.items() if v},
+                                             [a for a, v in values.items() if not v])
+        except Exception as exc:  # noqa: BLE001  e.g. removed meanwhile from another terminal
+            screen.notify(f"not tagged: {exc}", severity="error")
+            return
+        screen.notify(f"#{item.id} is now the {tagged.name}")
+        then()
+
+    title = f"Tag #{item.id}, the [b]{escape(item.name)}[/b] ({item.category}): what is it?"
+    screen.app.push_screen(PickAttributes(title, item.user_attributes, blank, label=item.label), done)

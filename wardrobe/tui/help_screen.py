@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from wardrobe.tui.keys import CATEGORY_LETTERS
 
 NAMES = {"question_mark": "?", "escape": "esc", "delete": "del", "enter": "enter", "space": "space", "backspace": "⌫",
-         "left_square_bracket": "[", "right_square_bracket": "]", "full_stop": "."}
+         "left_square_bracket": "[", "right_square_bracket": "]", "full_stop": ".", "slash": "/"}
 
 
 def key_lines(bindings: list[Binding]) -> list[str]:
@@ -47,9 +47,9 @@ def columns(everywhere: list) -> list[list[tuple[str, list[str]]]]:
 
     review = key_lines(ReviewScreen.BINDINGS)
     return [
-        [("Everywhere", key_lines(everywhere)), ("Add photos (a)", key_lines(AddPhotos.BINDINGS))],
-        [("Outfits (o)", key_lines(OutfitScreen.BINDINGS)), ("Closet (c)", key_lines(ClosetScreen.BINDINGS)),
+        [("Everywhere", key_lines(everywhere)), ("Add photos (a)", key_lines(AddPhotos.BINDINGS)),
          ("Photo (enter in closet)", key_lines(PhotoScreen.BINDINGS))],
+        [("Outfits (o)", key_lines(OutfitScreen.BINDINGS)), ("Closet (c)", key_lines(ClosetScreen.BINDINGS))],
         [(f"Review (e); {CATEGORY_LETTERS[0]}-{CATEGORY_LETTERS[-1]} as listed", review),
          ("Relabel dialog (r)", key_lines(PickCategory.BINDINGS)), ("History (h)", key_lines(HistoryScreen.BINDINGS))],
     ]
@@ -63,8 +63,8 @@ class HelpScreen(ModalScreen[None]):
         self.everywhere = everywhere
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help"):
-            yield Label("[b]Keys[/b]  (esc closes)", id="help-title")
+        with Vertical(id="help") as box:
+            box.border_title = "[b]Keys[/b]  (esc closes)"  # in the border: 24 lines hold every section
             with Horizontal(id="help-columns"):
                 for column in columns(self.everywhere):
                     yield Static("\n\n".join(f"[u]{title}[/u]\n" + "\n".join(lines) for title, lines in column),

@@ -12,7 +12,7 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from wardrobe.domain import CATEGORIES, slot_of
+from wardrobe.domain import slot_of
 from wardrobe.tui.layout import best_columns, by_slot
 from wardrobe.tui.photo import Photo, half_blocks, load_photo, photo_widget
 from wardrobe.tui.top_bar import TopBar
@@ -29,8 +29,8 @@ def card_title(label: int) -> str:
 
 
 class PieceCard(Vertical):
-    """One piece of the outfit in a card titled with its slot: the photo, and right under it the category, id and
-    colours (two lines, so that three colour names fit)."""
+    """One piece of the outfit in a card titled with its slot: the photo, and right under it the piece's name (two
+    lines, so that "navy striped long-sleeve top" fits), its id and colours."""
 
     def __init__(self, item, photo_path, graphics=None):
         super().__init__(classes="piece")
@@ -42,11 +42,14 @@ class PieceCard(Vertical):
             yield Photo(self.photo_path, anchor_bottom=True, classes="photo")
         else:
             yield photo_widget(self.photo_path, self.graphics, classes="photo")
-        yield Label(self._category(), classes="category")
-        yield Label(", ".join(self.item.colours), classes="colours")
+        yield Label(self.name_text(), classes="category")
+        yield Label(self.more_text(), classes="colours")
 
-    def _category(self) -> str:
-        return f"[b]{CATEGORIES[self.item.label]}[/b] [dim]#{self.item.id}[/dim]"
+    def name_text(self) -> str:
+        return f"[b]{escape(self.item.name)}[/b]"
+
+    def more_text(self) -> str:
+        return f"[dim]#{self.item.id}[/dim] {', '.join(self.item.colours)}"
 
     def show(self, item, photo_path) -> bool:
         """Show another piece in this card, in place (no new widgets, no new layout); False where it cannot."""
@@ -57,8 +60,8 @@ class PieceCard(Vertical):
         self.item, self.photo_path = item, photo_path
         self.border_title = card_title(item.label)
         photo.show(photo_path)
-        self.query_one(".category", Label).update(self._category())
-        self.query_one(".colours", Label).update(", ".join(item.colours))
+        self.query_one(".category", Label).update(self.name_text())
+        self.query_one(".colours", Label).update(self.more_text())
         return True
 
 
@@ -296,5 +299,5 @@ class OutfitScreen(Screen):
         except Exception as exc:  # noqa: BLE001  e.g. an item removed meanwhile from another terminal
             self.app.notify(f"not logged: {exc}", severity="error")
             return
-        names = ", ".join(CATEGORIES[item.label] for item in by_slot(self.current.items))
+        names = ", ".join(f"the {item.name}" for item in by_slot(self.current.items))
         self.query_one("#outfit-status", Static).update(f"Logged: you wore {names} today")

@@ -15,7 +15,5 @@ def middle(text: str, width: int) -> str:
 
 
 def piece_name(item) -> str:
-    """How a piece is named on screen: its main colour and category, e.g. "navy Trouser"."""
-    if item is None:
-        return "(removed)"
-    return f"{item.colours[0]} {item.category}" if item.colours else item.category
+    """How a piece is named on screen: its name, e.g. "navy striped shirt" (domain.Item.name)."""
+    return "(removed)" if item is None else item.name

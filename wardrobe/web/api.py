@@ -24,6 +24,13 @@ class Label(BaseModel):
     category: str = Field(description="A category name (t-shirt, trouser, skirt...) or number 0-12")
 
 
+class Tags(BaseModel):
+    kind: str | None = Field(default=None, description="t-shirt, jeans, boot... (`wardrobe tag --help` lists them)")
+    pattern: str | None = Field(default=None, description="solid, striped, checked, dotted, floral or printed")
+    material: str | None = Field(default=None, description="denim, leather, knit or other")
+    colour: str | None = Field(default=None, description="the colour the piece is named by: navy, black...")
+
+
 class Rating(BaseModel):
     value: Literal["like", "dislike"]
 
@@ -65,14 +72,17 @@ def visible_item(server: Server, user: str, item_id: int):
 
 @router.get("/items", summary="List the closet: the user's own items and the shared ones")
 def list_items(request: Request, category: str | None = None, state: str | None = None,
-               owner: Literal["mine", "shared", "all"] = "all") -> list[dict]:
-    from wardrobe.domain import parse_category
+               owner: Literal["mine", "shared", "all"] = "all", kind: str | None = None, pattern: str | None = None,
+               material: str | None = None, colour: str | None = None) -> list[dict]:
+    from wardrobe.domain import parse_attribute, parse_category
 
     server, user = server_of(request), user_of(request)
     label = parse_category(category) if category else None
     if state is not None and state not in STATES:
         raise Refused(400, f"state must be one of {', '.join(STATES)}")
-    items = server.wardrobe.items(label=label, state=state, user=user)
+    given = {"kind": kind, "pattern": pattern, "material": material, "colour": colour}
+    wanted = {a: parse_attribute(a, text) for a, text in given.items() if text}
+    items = server.wardrobe.items(label=label, state=state, user=user, attributes=wanted)
     if owner != "all":
         items = [i for i in items if (i.owner == user) == (owner == "mine")]
     return [item_record(item) for item in items]
@@ -138,6 +148,16 @@ def relabel(request: Request, item_id: int, body: Label) -> dict:
     server = server_of(request)
     visible_item(server, user_of(request), item_id)
     return item_record(server.wardrobe.relabel(item_id, parse_category(body.category)))
+
+
+@router.put("/items/{item_id}/tags", summary="Tag an item's kind, pattern, material or colour (null clears a tag; "
+            "as `wardrobe tag` does)")
+def tag(request: Request, item_id: int, body: Tags) -> dict:
+    server = server_of(request)
+    visible_item(server, user_of(request), item_id)
+    given = body.model_dump(exclude_unset=True)
+    return item_record(server.wardrobe.tag(item_id, {a: v for a, v in given.items() if v is not None},
+                                           [a for a, v in given.items() if v is None]))
 
 
 @router.put("/items/{item_id}/state", summary="Send an item to the laundry, retire it, or bring it back")

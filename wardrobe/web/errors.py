@@ -21,12 +21,13 @@ class Refused(Exception):
 
 def statuses() -> list[tuple[tuple[type, ...], int]]:
     """Which service errors answer which status."""
-    from wardrobe.domain import UnknownCategory
+    from wardrobe.domain import UnknownAttribute, UnknownCategory
     from wardrobe.services import BadName, InventoryDamaged, ModelError, NotFound, PhotoError, StoreError
     from wardrobe.services.owners import NotYours, StillOwns
     from wardrobe.services.stylist import BadOccasion, CannotDress, TasteDamaged
 
-    return [((NotFound, NotYours), 404), ((BadName, UnknownCategory, StillOwns, BadOccasion), 400), ((PhotoError,), 415),
+    return [((NotFound, NotYours), 404), ((BadName, UnknownCategory, UnknownAttribute, StillOwns, BadOccasion), 400),
+            ((PhotoError,), 415),
             ((CannotDress,), 409), ((ModelError, TasteDamaged, InventoryDamaged, StoreError), 503)]
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from wardrobe.domain import CATEGORIES, SLOTS, category_slug
+from wardrobe.domain import ATTRIBUTE_VALUES, CATEGORIES, SLOTS, category_slug, kind_fits, parse_attribute
 from wardrobe.services.pairing import pair
 from wardrobe.web.api import STATES, visible_item
 from wardrobe.web.errors import Refused
@@ -23,6 +23,12 @@ def render(request: Request, name: str, **context) -> HTMLResponse:
     context.update(user=device.user if device else None, page=name.removesuffix(".html"),
                    csrf=server.csrf(session) if session else "")
     return request.app.state.templates.TemplateResponse(request, name, context)
+
+
+def attribute_choices(label: int | None = None) -> dict[str, tuple[str, ...]]:
+    """The names of each attribute, for selects; kinds only those of the category `label` (when given)."""
+    return {a: tuple(k for k in names if a != "kind" or label is None or kind_fits(k, label))
+            for a, names in ATTRIBUTE_VALUES.items()}
 
 
 def categories() -> list[dict]:
@@ -63,19 +69,22 @@ def add(request: Request) -> HTMLResponse:
 
 @router.get("/closet", response_class=HTMLResponse, include_in_schema=False)
 def closet(request: Request, category: str = "", state: str = "active", owner: str = "all",
-           unsure: bool = False) -> HTMLResponse:
+           unsure: bool = False, kind: str = "", pattern: str = "", material: str = "", colour: str = "") -> HTMLResponse:
     from wardrobe.domain import parse_category
 
     server, user = request.app.state.server, request.state.device.user
     label = parse_category(category) if category else None
     if state not in (*STATES, "all") or owner not in ("all", "mine", "shared"):
         raise Refused(400, "unknown filter")
-    items = server.wardrobe.items(label=label, state=None if state == "all" else state, user=user, unsure=unsure)
+    given = {"kind": kind, "pattern": pattern, "material": material, "colour": colour}
+    wanted = {a: parse_attribute(a, text) for a, text in given.items() if text}
+    items = server.wardrobe.items(label=label, state=None if state == "all" else state, user=user, unsure=unsure,
+                                  attributes=wanted)
     if owner != "all":
         items = [i for i in items if (i.owner == user) == (owner == "mine")]
-    return render(request, "closet.html", items=items, categories=categories(), chosen={
-        "category": category_slug(label) if label is not None else "", "state": state, "owner": owner,
-        "unsure": unsure})
+    return render(request, "closet.html", items=items, categories=categories(), attributes=attribute_choices(),
+                  chosen={"category": category_slug(label) if label is not None else "", "state": state,
+                          "owner": owner, "unsure": unsure, **{a: wanted.get(a, "") for a in given}})
 
 
 @router.get("/items/{item_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -86,7 +95,10 @@ def item_page(request: Request, item_id: int, remove: str = "") -> HTMLResponse:
     item = visible_item(server, user, item_id)
     top = sorted(enumerate(item.probabilities), key=lambda t: -t[1])[:3]
     users = [u["name"] for u in all_users(server.wardrobe) if u["name"] != user]
+    read = {a: item.attributes.get(a) for a in ATTRIBUTE_VALUES}
+    read["colour"] = read["colour"] or (item.colours[0] if item.colours else None)
     return render(request, "item.html", item=item, top=[(CATEGORIES[i], p) for i, p in top],
+                  attributes=attribute_choices(item.label), read=read,
                   categories=categories(), users=users, slot=SLOTS[item.label], asking=remove == "ask",
                   guesses=[(category_slug(i), CATEGORIES[i], p) for i, p in top])
 
@@ -98,6 +110,17 @@ def relabel_form(request: Request, item_id: int, category: str = Form(...)):
     server = request.app.state.server
     visible_item(server, request.state.device.user, item_id)
     server.wardrobe.relabel(item_id, parse_category(category))
+    return RedirectResponse(f"/items/{item_id}", 303)
+
+
+@router.post("/items/{item_id}/tags", include_in_schema=False)
+def tags_form(request: Request, item_id: int, kind: str = Form(""), pattern: str = Form(""), material: str = Form(""),
+              colour: str = Form("")):
+    """The item page's tags: a chosen name is the user's tag; the empty choice ("as read") clears it."""
+    server = request.app.state.server
+    visible_item(server, request.state.device.user, item_id)
+    given = {"kind": kind, "pattern": pattern, "material": material, "colour": colour}
+    server.wardrobe.tag(item_id, {a: v for a, v in given.items() if v}, [a for a, v in given.items() if not v])
     return RedirectResponse(f"/items/{item_id}", 303)
 
 

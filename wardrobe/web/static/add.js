@@ -32,7 +32,7 @@ function describe(row, record) {
   if (record.error) { row.classList.add("failed"); result.textContent = record.error; return; }
   row.querySelector(".thumb").src = `/api/items/${record.id}/thumbnail`;
   if (record.duplicate) { result.textContent = `already in the closet: item ${record.id}`; return; }
-  result.textContent = `${record.category} · ${record.slot} · ${(record.colours || []).join(", ")}`;
+  result.textContent = `${record.name} · ${record.category} · ${record.slot}`;
   if (!record.unsure) return;
   row.classList.add("unsure");
   const confirm = row.querySelector(".confirm");
@@ -56,7 +56,7 @@ async function relabel(row, id, category) {
     row.classList.remove("unsure");
     row.classList.add("confirmed");
     row.querySelector(".confirm").hidden = true;
-    row.querySelector(".result").textContent = `${item.category} · ${item.slot} (your label)`;
+    row.querySelector(".result").textContent = `${item.name} · ${item.category} (your label)`;
   } catch (error) {
     row.querySelector(".result").textContent = error.message;
   }

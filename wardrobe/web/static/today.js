@@ -96,9 +96,9 @@ function show() {
     figure.classList.add(`slot-${piece.slot}`);
     const image = figure.querySelector("img");
     image.src = thumb(piece.id);
-    image.alt = `${piece.category} #${piece.id}`;
-    figure.querySelector("b").textContent = piece.category;
-    figure.querySelector("small").textContent = piece.colours.join(", ");
+    image.alt = `${piece.name} #${piece.id}`;
+    figure.querySelector("b").textContent = piece.name;
+    figure.querySelector("small").textContent = piece.category;
     pieces.append(figure);
   }
   document.body.dataset.outfit = String(current.id);
