@@ -1,12 +1,12 @@
-"""Adding photos: hash, open and convert them in workers, read them with both networks in batches, store whole batches."""
+"""Adding photos: worker threads read, hash, open, convert and frame each photo and run the photo network on it; this
+thread runs the paper's network on batches of them and stores whole batches."""
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +16,15 @@ from wardrobe.domain import Item, Prediction
 from wardrobe.store.errors import StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, thumbnail_jpeg
 from wardrobe.store.repository import NewItem
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo, read_photo
+from wardrobe.vision.colours import dominant_colours
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, read_photo
+from wardrobe.vision.photonet import FRAMING_VERSION
 from wardrobe.vision.safe_open import one_line
-from wardrobe.vision.views import photo_views
+from wardrobe.vision.views import read_views
 
-BATCH_SIZE = 64
-PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
+BATCH_SIZE = 64  # photos stored in one transaction, and read by the paper's network in one pass
+# What an item records of how its photo was turned into what the networks read (at most 40 characters).
+VIEWS_VERSION = f"{CONVERSION_VERSION}+{FRAMING_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -51,64 +54,33 @@ class PhotoResult:
 class _Prepared:
     path: Path
     sha256: str = ""
-    pixels: np.ndarray | None = None
-    framed: np.ndarray | None = None
+    pixels: np.ndarray | None = None  # the 28x28 view, for the paper's network
+    features: np.ndarray | None = None  # the photo network's outputs: pooled features (1, F)
+    imagenet: np.ndarray | None = None  # and closet ImageNet logits (1, K)
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
-    reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
     staged: Path | None = None  # the photo's bytes, as read, in a temporary file of the library (when storing)
     error: str | None = None
 
 
-
-# In a worker process: both networks on one thread each. Workers that read what they prepare keep both
-# cores busy without the stalls of a two-thread network waiting on a core the converters hold.
-_WORKER_NETWORKS = None
-
-
-def _start_worker(parent: int, model_dir: Path, photo_dir: Path) -> None:
-    global _WORKER_NETWORKS
-    _die_with_parent(parent)
-    from wardrobe.vision.classifier import Classifier
-
-    _WORKER_NETWORKS = Classifier(model_dir, photo_dir, need_head=False, threads=1)
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a worker process: exit when the `wardrobe` process that started it is gone (even after kill -9)."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
-    """Read one photo once, hash, open and make both views of those bytes, and (when storing) stage those same
-    bytes in the library; runs in worker threads or processes. A photo swapped or rewritten meanwhile cannot
-    make the stored file differ from its hash, nor make it grow without end."""
-    from wardrobe.vision.colours import dominant_colours
-
+def _prepare(path: Path, library: PhotoLibrary | None, classifier) -> _Prepared:
+    """Read one photo once; hash it, decode it once and make its views of those bytes, run the photo network on it,
+    and (when storing) stage those same bytes in the library. Runs in worker threads: what costs most (decoding,
+    resizing, the photo network) runs in native code that lets go of the GIL. A photo swapped or rewritten
+    meanwhile cannot make the stored file differ from its hash, nor make it grow without end."""
     prepared = _Prepared(path)
     data = b""
     try:
         # A regular file only (never a device or pipe), size-capped, one descriptor; an upload is bytes already.
         data = path.data if isinstance(path, Upload) else read_photo(path)
         prepared.sha256 = hashlib.sha256(data).hexdigest()
-        image = open_photo(data)
-        views = photo_views(image, size)
+        views = read_views(data, classifier.photo_size)
         prepared.pixels = views.converted.pixels
-        prepared.framed = views.framed
         prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
         if library is not None:
-            prepared.thumbnail = thumbnail_jpeg(image)
-        if _WORKER_NETWORKS is not None:
-            prepared.reading = _WORKER_NETWORKS.read_networks(prepared.pixels[None], prepared.framed[None])
-            prepared.framed = None  # read: no need to send it back
+            prepared.thumbnail = thumbnail_jpeg(views.image)
+        with classifier.photo_network() as network:
+            prepared.features, prepared.imagenet = network.read(views.framed[None])
     except PhotoError as exc:
         prepared.error = str(exc)
     except OSError as exc:
@@ -116,7 +88,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
     except Exception as exc:  # noqa: BLE001  whatever fails on one photo is that photo's one-line refusal
         prepared.error = f"could not be converted ({one_line(exc) or type(exc).__name__})"
     if prepared.error:
-        prepared.pixels, prepared.framed, prepared.thumbnail = None, None, b""
+        prepared.pixels, prepared.features, prepared.imagenet, prepared.thumbnail = None, None, None, b""
     elif library is not None:
         try:
             prepared.staged = library.stage(prepared.sha256, path.name, data)
@@ -139,20 +111,14 @@ class Intake:
 
     def process(self, entries, store: bool, label: int | None, progress, owner_id: int | None = None) -> Iterator[PhotoResult]:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
-        workers = os.cpu_count() or 1
-        # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
-        # a handful: threads, which start at once.
-        many = sum(problem is None for _, problem in entries) >= PROCESSES_FROM and workers > 1
-        size = self.wardrobe.classifier.photo_size  # loads the models before any work: a missing model stops at once
-        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                       initargs=(os.getpid(), self.wardrobe.model_dir, self.wardrobe.photo_model_dir)) if many \
-            else ThreadPoolExecutor(workers)
+        classifier = self.wardrobe.classifier  # loads the models before any work: a missing model stops at once
         library = self.wardrobe.library if store else None
-        with executor as pool:
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
             def submit(batch):
-                return {id(path): pool.submit(_prepare, path, library, size) for path, problem in batch if problem is None}
+                return {id(path): pool.submit(_prepare, path, library, classifier) for path, problem in batch
+                        if problem is None}
 
-            # The workers convert batch k+1 while this thread runs the network on batch k.
+            # The workers prepare batch k+1 while this thread runs the paper's network on batch k and stores it.
             current, upcoming = {}, submit(batches[0]) if batches else {}
             try:
                 for k, batch in enumerate(batches):
@@ -213,12 +179,10 @@ class Intake:
             good = fresh
         if not good:
             return results
-        if all(p.reading is not None for _, p in good):
-            from wardrobe.vision.classifier import Reading
-
-            reading = self.wardrobe.classifier.decided(Reading.joined([p.reading for _, p in good]))
-        else:
-            reading = self.wardrobe.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
+        classifier = self.wardrobe.classifier
+        reading = classifier.decided(classifier.paper_read(
+            np.stack([p.pixels for _, p in good]), np.concatenate([p.features for _, p in good]),
+            np.concatenate([p.imagenet for _, p in good])))
         probabilities, embeddings = reading.probabilities, reading.embedding
         for (result, _), probs, embedding in zip(good, probabilities, embeddings):
             result.prediction = Prediction(tuple(probs.tolist()), tuple(embedding.tolist()))
@@ -241,12 +205,12 @@ class Intake:
                 new_items.append((result, p, NewItem(
                     sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
                     original_name=stored_name(p.path), predicted_label=int(np.argmax(probs)),
-                    probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
+                    probabilities=[round(float(v), 6) for v in probs], conversion_version=VIEWS_VERSION,
                     model_version=self.wardrobe.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
                     owner_id=owner_id,
                 )))
-                p.thumbnail, p.framed = b"", None
+                p.thumbnail = b""
             if not new_items:
                 return
             outcome = self.wardrobe.inventory.add_new_items([new for _, _, new in new_items])
