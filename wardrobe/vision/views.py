@@ -26,9 +26,9 @@ def decoded_edge(size: int) -> int:
 
 def photo_views(image: Image.Image, size: int) -> PhotoViews:
     """Both views of a decoded photo; the photo is resized once, to the framing's size, and the conversion's working
-    copy is made from that."""
+    copy is made from that (from the photo itself where that would be enlarged: a small photo gains nothing)."""
     fit = fitted(image, size)
-    return PhotoViews(image, to_fmnist(fit), pad_square(fit, size))
+    return PhotoViews(image, to_fmnist(fit if max(image.size) > size else image), pad_square(fit, size))
 
 
 def read_views(source: Path | bytes, size: int) -> PhotoViews:
