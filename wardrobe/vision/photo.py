@@ -148,15 +148,17 @@ def _refine(image: np.ndarray, mask: np.ndarray, rounds: int = REFINE_ROUNDS) ->
     around it, and a smoothing of the log-likelihood ratio stands in for the pairwise term.
     """
     bins = 16
-    q = (image // (256 // bins)).astype(np.int64)
+    q = (image // (256 // bins)).astype(np.uint16)
     codes = (q[..., 0] * bins + q[..., 1]) * bins + q[..., 2]
     h, w = mask.shape
-    yy, xx = np.mgrid[0:h, 0:w]
     # A mild centre prior: photographers put the garment in the middle.
-    centre = 0.6 * (1.0 - ((yy - h / 2) / (h / 2)) ** 2 - ((xx - w / 2) / (w / 2)) ** 2)
+    rows = ((np.arange(h) - h / 2) / (h / 2)) ** 2
+    cols = ((np.arange(w) - w / 2) / (w / 2)) ** 2
+    centre = 0.6 * (1.0 - rows[:, None] - cols[None, :])
     border = np.zeros_like(mask)
     border[:2], border[-2:], border[:, :2], border[:, -2:] = True, True, True, True
-    for _ in range(rounds):
+    cleaned = True
+    for done in range(1, rounds + 1):
         inside = morphology.erode(mask, 2)
         outside = ~morphology.dilate(mask, 2) | border
         if inside.sum() < 50 or outside.sum() < 50:
@@ -165,8 +167,10 @@ def _refine(image: np.ndarray, mask: np.ndarray, rounds: int = REFINE_ROUNDS) ->
         bg = np.bincount(codes[outside], minlength=bins**3) + 0.5
         ratio = np.log(fg / fg.sum()) - np.log(bg / bg.sum())
         score = morphology.box_filter(ratio[codes], 5) + centre
-        mask = _clean(score > 0)
-    return mask
+        # A round's mask only tells the next round where garment and background are: opening it is enough
+        # there; the blobs and holes of the last are cleaned (a third less work, nearly the same masks).
+        mask, cleaned = (_clean(score > 0), True) if done == rounds else (morphology.opening(score > 0), False)
+    return mask if cleaned else _clean(mask)
 
 
 def garment_mask(rgb: np.ndarray) -> np.ndarray:
