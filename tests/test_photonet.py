@@ -190,6 +190,7 @@ def test_each_worker_thread_borrows_its_own_one_thread_photo_network(use_tiny_mo
     from wardrobe.vision.classifier import Classifier
 
     classifier = Classifier(tiny_model, tiny_photo_model, need_head=False, threads=1)
+    classifier.lend_photo_networks(2)
     x = np.random.default_rng(2).integers(0, 256, (1, classifier.photo_size, classifier.photo_size, 3)).astype(np.uint8)
     expected, _ = classifier.photo_outputs(x)
     inside, lent, same = threading.Barrier(2), [], []
@@ -208,3 +209,37 @@ def test_each_worker_thread_borrows_its_own_one_thread_photo_network(use_tiny_mo
     assert len({id(n) for n in lent}) == 2 and same == [True, True]
     with classifier.photo_network() as again:  # given back: reused, not made anew
         assert any(again is n for n in lent)
+
+
+def test_native_stderr_is_given_back_whatever_order_threads_leave_in():
+    """Two threads quiet the native stderr at once and leave in the order they came: file descriptor 2 is the real
+    one afterwards (each saving and restoring it for itself left /dev/null there for good, and `add` lost its
+    summary line)."""
+    import threading
+
+    from wardrobe.vision.native import quiet_native_stderr
+
+    before = os.fstat(2)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    quiet_meanwhile = []
+
+    def first():
+        with quiet_native_stderr():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second():
+        first_in.wait(10)
+        with quiet_native_stderr():
+            second_in.set()
+            first_out.wait(10)
+            quiet_meanwhile.append(os.fstat(2).st_ino != before.st_ino)  # the other thread left, this one did not
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino) and quiet_meanwhile == [True]

@@ -113,7 +113,9 @@ class Intake:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
         classifier = self.wardrobe.classifier  # loads the models before any work: a missing model stops at once
         library = self.wardrobe.library if store else None
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        workers = min(os.cpu_count() or 1, max(1, sum(problem is None for _, problem in entries)))
+        classifier.lend_photo_networks(workers)  # one photo network a worker, made in this thread
+        with ThreadPoolExecutor(workers) as pool:
             def submit(batch):
                 return {id(path): pool.submit(_prepare, path, library, classifier) for path, problem in batch
                         if problem is None}

@@ -65,6 +65,7 @@ class Classifier:
         self._photo_path: Path | None = None
         self._threads = threads
         self._lendable: queue.SimpleQueue[PhotoNetwork] = queue.SimpleQueue()  # one-thread copies (photo_network)
+        self._copies = 0
         self._size: int | None = None
         self.head = self.shipped_head = None
         self.head_source: str | None = None
@@ -77,6 +78,7 @@ class Classifier:
         first = PhotoNetwork(photo_path, threads=1)  # loaded now: a model LiteRT cannot read stops here
         self._size = first.size
         self._lendable.put(first)
+        self._copies = 1
         self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
         self.network_version = self.version  # what an item's model_version starts with when this network read it
         if "head" in self.photo_card["artifacts"]:
@@ -132,20 +134,26 @@ class Classifier:
             self._photo = PhotoNetwork(self._photo_path, threads=self._threads)
         return self._photo.read(photos)
 
+    def lend_photo_networks(self, count: int) -> None:
+        """Have `count` one-thread copies of the photo network to lend (photo_network), made here, in the calling
+        thread: worker threads only run them (loading one silences the process's native stderr for a moment)."""
+        if self._photo_path is None:
+            raise ModelError("no photo network loaded")
+        while self._copies < count:
+            self._lendable.put(PhotoNetwork(self._photo_path, threads=1))
+            self._copies += 1
+
     @contextmanager
     def photo_network(self) -> Iterator[PhotoNetwork]:
-        """A one-thread copy of the photo network for the calling thread alone, lent until the block ends.
+        """A one-thread copy of the photo network for the calling thread alone, lent until the block ends (waits
+        for one to be free: lend_photo_networks says how many there are; the classifier makes one).
 
         Worker threads read their photos with it one at a time (LiteRT lets go of the GIL while it runs): one
         thread each costs less CPU than one network on several threads, and batches gain nothing (measured).
-        A copy is made when none is free; they are kept for the next photos.
         """
         if self._photo_path is None:
             raise ModelError("no photo network loaded")
-        try:
-            network = self._lendable.get_nowait()
-        except queue.Empty:
-            network = PhotoNetwork(self._photo_path, threads=1)
+        network = self._lendable.get()
         try:
             yield network
         finally:

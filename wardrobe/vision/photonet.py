@@ -90,6 +90,7 @@ class PhotoNetwork:
 
     def __init__(self, path: Path, batch: int = BATCH, threads: int | None = None):
         self.model = LiteRTModel(path, batch, pad=False, threads=threads)
+        self.model.ready(1)  # prepared where it is made: a worker thread that reads with it only runs it
         self.size = self.model.item_shape[0]
         sizes = self.model.output_sizes()
         self._logits = sizes.index(len(CLOSET_CLASSES))
