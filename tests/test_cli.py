@@ -194,9 +194,7 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
     db = private_home / "inventory.sqlite3"
     deadline = time.time() + 90
     count = 0
-    workers: set[tuple[int, str]] = set()  # every process the add started, as seen while it ran
     while time.time() < deadline and process.poll() is None:
-        workers |= _descendants(process.pid)
         if db.exists():
             try:
                 count = sqlite3.connect(db).execute("SELECT count(*) FROM items").fetchone()[0]
@@ -206,16 +204,8 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
                 break
         time.sleep(0.05)
     assert process.poll() is None, "add finished before it could be killed"
-    workers |= _descendants(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert workers, "the add started no worker processes"  # 200 photos: a pool converts them
-    # Worker processes converting photos must not outlive the killed command (once orphaned, they are no longer
-    # its children: they are followed by pid and start time, so no other process on the machine counts).
-    deadline = time.time() + 10
-    while time.time() < deadline and _still_running(workers):
-        time.sleep(0.2)
-    assert not _still_running(workers)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rows = con.execute("SELECT photo_file, thumbnail_file, probabilities FROM items").fetchall()
@@ -229,63 +219,28 @@ def test_kill_during_a_200_photo_add_leaves_only_whole_items(processes, use_tiny
     assert f"already there {len(rows)}" in resumed.stderr
 
 
-def test_worker_processes_read_the_photos_they_convert(use_tiny_model, tmp_path, monkeypatch):
-    """With many photos, worker processes run both networks themselves: the same predictions as one process."""
+def test_add_reads_each_photo_as_the_classifier_reads_its_views(use_tiny_model, tmp_path):
+    """Worker threads run the photo network one photo at a time and the paper's network runs on whole batches:
+    the same predictions and embeddings as both networks reading the views (read_views, as `evaluate` and
+    `explain` do) in one batch, and the item records the views' versions."""
     import numpy as np
 
-    import wardrobe.services.intake as intake
-    import wardrobe.services.inventory as inventory
+    from wardrobe.services import Wardrobe
+    from wardrobe.vision.views import read_views
 
     folder = tmp_path / "some"
     folder.mkdir()
     for i in range(5):
         garment_photo(folder / f"p{i}.jpg", size=(120, 160), colour=(40 * i, 200 - 30 * i, 90))
-    wardrobe = inventory.Wardrobe(tmp_path / "home")
+    wardrobe = Wardrobe(tmp_path / "home")
     entries = wardrobe.find_inputs([folder])
-    alone = [r.prediction.probabilities for r in wardrobe.classify(entries)]
-    monkeypatch.setattr(intake, "PROCESSES_FROM", 0)
-
-    def not_here(*args):
-        raise AssertionError("the command process read photos the workers should have read")
-
-    monkeypatch.setattr(wardrobe.classifier, "read", not_here)
-    pooled = [r.prediction.probabilities for r in wardrobe.classify(entries)]
-    assert np.allclose(alone, pooled, atol=1e-6)
-
-
-def _started(pid: int) -> str | None:
-    """A running process's start time (/proc/PID/stat field 22); None when it has ended (a zombie has too)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return None if fields[0] in ("Z", "X") else fields[19]
-
-
-def _descendants(pid: int) -> set[tuple[int, str]]:
-    """(pid, start time) of every process under pid: its children by parent id (/proc/PID/task/*/children), theirs..."""
-    import glob
-
-    found, parents = set(), [pid]
-    while parents:
-        parent = parents.pop()
-        for listing in glob.glob(f"/proc/{parent}/task/*/children"):
-            try:
-                with open(listing) as f:
-                    children = [int(child) for child in f.read().split()]
-            except OSError:
-                continue
-            for child in children:
-                if (started := _started(child)) is not None:
-                    found.add((child, started))
-                    parents.append(child)
-    return found
-
-
-def _still_running(processes: set[tuple[int, str]]) -> list[int]:
-    """Those of processes that still run: the same pid with the same start time (a reused pid is another process)."""
-    return [pid for pid, started in processes if _started(pid) == started]
+    added = list(wardrobe.add(entries))
+    views = [read_views(path, wardrobe.classifier.photo_size) for path, _ in entries]
+    reading = wardrobe.classifier.read(np.stack([v.converted.pixels for v in views]), np.stack([v.framed for v in views]))
+    assert np.allclose([r.prediction.probabilities for r in added], reading.probabilities, atol=1e-5)
+    assert np.allclose([r.prediction.embedding for r in added], reading.embedding, atol=1e-4)
+    assert {r.item.conversion_version for r in added} == {"fmnist-v2+square-pad-v2"}
+    wardrobe.close()
 
 
 def test_demo_adds_the_shipped_samples(use_tiny_model):

@@ -127,3 +127,63 @@ def test_find_photos_recurses_case_insensitively_and_reports_bad_inputs(tmp_path
     assert names[:4] == [("a.JPG", None), ("c.png", None), ("d.jpeg", None), ("b.webp", None)]
     assert names[4] == ("missing.jpg", "no such file or folder")
     assert names[5][0] == "empty" and "no photos" in names[5][1]
+
+
+def test_a_jpeg_is_decoded_at_the_smallest_scale_that_keeps_the_longest_edge(tmp_path):
+    from wardrobe.vision.photo import draft_scale
+
+    assert draft_scale((400, 533), 256) == 2 and draft_scale((4000, 3000), 256) == 8
+    assert draft_scale((511, 300), 256) == 1 and draft_scale((512, 300), 256) == 2 and draft_scale((300, 200), 256) == 1
+    garment_photo(tmp_path / "phone.jpg", size=(4000, 3000))
+    assert open_photo(tmp_path / "phone.jpg", longest=256).size == (500, 375)
+    assert open_photo(tmp_path / "phone.jpg", longest=600).size == (1000, 750)
+    assert open_photo(tmp_path / "phone.jpg", longest=None).size == (4000, 3000)
+    garment_photo(tmp_path / "phone.png", size=(1200, 900))
+    assert open_photo(tmp_path / "phone.png", longest=256).size == (1200, 900)  # only JPEGs have reduced scales
+
+
+def test_a_rotated_jpeg_keeps_its_longest_edge_when_decoded_small(tmp_path):
+    path = tmp_path / "sideways.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    garment_photo(tmp_path / "plain.png", size=(2000, 1500))
+    Image.open(tmp_path / "plain.png").save(path, exif=exif.tobytes())
+    assert open_photo(path, longest=256).size == (375, 500)
+
+
+def test_the_views_come_from_one_decoding_and_one_resize(tmp_path):
+    """read_views decodes a 12-megapixel JPEG at 1/8 (still more than the thumbnail's 256 pixels), frames it as
+    read_framed does (what train-head and re-reading old items see), and converts it."""
+    from wardrobe.store.library import THUMBNAIL_SIZE
+    from wardrobe.vision.photo import DECODED_EDGE
+    from wardrobe.vision.views import read_framed, read_views
+
+    assert DECODED_EDGE >= THUMBNAIL_SIZE
+    path = garment_photo(tmp_path / "phone.jpg", size=(4000, 3000))
+    views = read_views(path, 224)
+    assert views.image.size == (500, 375) and views.framed.shape == (224, 224, 3)
+    assert np.array_equal(views.framed, read_framed(path, 224))
+    assert views.converted.work.shape == (120, 160, 3) and views.converted.pixels.max() > 100
+    small = garment_photo(tmp_path / "small.png", size=(60, 80))  # never enlarged for the conversion
+    assert read_views(small, 224).converted.work.shape == (80, 60, 3)
+
+
+def test_colour_names_are_those_of_the_redmean_distance():
+    """dominant_colours computes one channel at a time: the same numbers as the distance over all three at once."""
+    from wardrobe.domain import PALETTE
+    from wardrobe.vision.colours import dominant_colours
+
+    rng = np.random.default_rng(3)
+    palette = np.array(list(PALETTE.values()), dtype=np.float32)
+    for _ in range(20):
+        rgb = rng.integers(0, 256, (60, 50, 3)).astype(np.uint8)
+        rgb[: rng.integers(0, 60)] = rng.integers(0, 256, 3)  # a large patch of one colour
+        mask = rng.random((60, 50)) < 0.7
+        pixels = rgb[mask].astype(np.float32)
+        rbar = (pixels[:, None, 0] + palette[None, :, 0]) / 2
+        d = pixels[:, None, :] - palette[None, :, :]
+        distance = (2 + rbar / 256) * d[..., 0] ** 2 + 4 * d[..., 1] ** 2 + (2 + (255 - rbar) / 256) * d[..., 2] ** 2
+        counts = np.bincount(distance.argmin(1), minlength=len(palette)) / len(pixels)
+        order = np.argsort(-counts)
+        expected = [list(PALETTE)[i] for i in order[:3] if counts[i] >= 0.15] or [list(PALETTE)[order[0]]]
+        assert dominant_colours(rgb, mask) == expected

@@ -171,3 +171,75 @@ def test_int8_network_is_calibrated_on_photos_and_reads_like_keras(tiny_weights,
     for argv, words in ((("--precision", "int8"), "calibrate on"), (("--calibrate", str(photos)), "int8 only")):
         refused = run_cli(*base, *argv)
         assert refused.returncode == 2 and words in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_framing_resizes_the_photo_then_pads_it():
+    image = Image.new("RGB", (300, 100), (200, 200, 200))
+    image.paste((0, 0, 0), (0, 0, 300, 100))
+    framed = frame_photo(image, 30)
+    assert framed.shape == (30, 30, 3)
+    assert framed[10:20].max() == 0  # the photo, resized to 30x10, in the middle
+    assert framed[:10].min() == 0 and framed[:10].max() == 0  # padded with its own border colour (black)
+    same = Image.new("RGB", (30, 30), (9, 9, 9))
+    assert np.array_equal(frame_photo(same, 30), np.asarray(same))  # already the size: nothing resampled
+
+
+def test_each_worker_thread_borrows_its_own_one_thread_photo_network(use_tiny_model, tiny_model, tiny_photo_model):
+    import threading
+
+    from wardrobe.vision.classifier import Classifier
+
+    classifier = Classifier(tiny_model, tiny_photo_model, need_head=False, threads=1)
+    classifier.lend_photo_networks(2)
+    x = np.random.default_rng(2).integers(0, 256, (1, classifier.photo_size, classifier.photo_size, 3)).astype(np.uint8)
+    expected, _ = classifier.photo_outputs(x)
+    inside, lent, same = threading.Barrier(2), [], []
+
+    def work():
+        with classifier.photo_network() as network:
+            lent.append(network)
+            inside.wait(timeout=30)  # both hold one at once: two copies
+            same.append(np.allclose(network.read(x)[0], expected, atol=1e-5))
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(n) for n in lent}) == 2 and same == [True, True]
+    with classifier.photo_network() as again:  # given back: reused, not made anew
+        assert any(again is n for n in lent)
+
+
+def test_native_stderr_is_given_back_whatever_order_threads_leave_in():
+    """Two threads quiet the native stderr at once and leave in the order they came: file descriptor 2 is the real
+    one afterwards (each saving and restoring it for itself left /dev/null there for good, and `add` lost its
+    summary line)."""
+    import threading
+
+    from wardrobe.vision.native import quiet_native_stderr
+
+    before = os.fstat(2)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    quiet_meanwhile = []
+
+    def first():
+        with quiet_native_stderr():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second():
+        first_in.wait(10)
+        with quiet_native_stderr():
+            second_in.set()
+            first_out.wait(10)
+            quiet_meanwhile.append(os.fstat(2).st_ino != before.st_ino)  # the other thread left, this one did not
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino) and quiet_meanwhile == [True]

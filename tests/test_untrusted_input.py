@@ -62,10 +62,8 @@ def _stored_photos_match_their_hash(home) -> int:
     return len(items)
 
 
-@pytest.mark.parametrize("in_workers", [False, True])
 @pytest.mark.parametrize("swap", ["resaved", "dev-zero"])
-def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp_path, private_home, monkeypatch,
-                                                             swap, in_workers):
+def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp_path, private_home, monkeypatch, swap):
     """The photo is replaced (re-saved, or by a link to /dev/zero) after it was read and hashed, before it is stored:
     what is stored is what was read and hashed, and nothing grows without end."""
     from wardrobe.services import Wardrobe, intake
@@ -85,8 +83,6 @@ def test_a_photo_changed_during_add_is_stored_as_it_was_read(use_tiny_model, tmp
         return real(image)
 
     monkeypatch.setattr(intake, "thumbnail_jpeg", thumbnail_then_swap)
-    if in_workers:
-        monkeypatch.setattr(intake, "PROCESSES_FROM", 1)  # worker processes stage the photos themselves
     service = Wardrobe()
     results = list(service.add(service.find_inputs([tmp_path / "closet"])))
     service.close()

@@ -21,8 +21,8 @@ from wardrobe.vision.attributes import (
     split_attribute_features,
 )
 from wardrobe.vision.head import LEFT_ALONE, PhotoHead, personal_refit
-from wardrobe.vision.photo import PhotoError, open_photo
-from wardrobe.vision.views import photo_views
+from wardrobe.vision.photo import PhotoError
+from wardrobe.vision.views import read_views
 
 
 def _as_photo_head(head: AttributeHead) -> PhotoHead:
@@ -63,11 +63,10 @@ def _inputs(wardrobe: Wardrobe, read_missing: bool) -> tuple[list, dict[str, np.
 def _read_from_photo(wardrobe: Wardrobe, item) -> np.ndarray | None:
     classifier = wardrobe.classifier
     try:
-        image = open_photo(wardrobe.library.home / item.photo_path)
+        views = read_views(wardrobe.library.home / item.photo_path, classifier.photo_size)
     except (PhotoError, OSError):
         return None
-    views = photo_views(image, classifier.photo_size)
-    close = classifier.photo_outputs(closeup(image, views.converted.mask, classifier.photo_size)[None])[0][0]
+    close = classifier.photo_outputs(closeup(views.image, views.converted.mask, classifier.photo_size)[None])[0][0]
     return attribute_features(close, colour_features(views.converted.work, views.converted.mask))
 
 

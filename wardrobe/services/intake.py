@@ -1,12 +1,12 @@
-"""Adding photos: hash, open and convert them in workers, read them with both networks in batches, store whole batches."""
+"""Adding photos: worker threads read, hash, open, convert and frame each photo and run the photo network on it; this
+thread runs the paper's network on batches of them and stores whole batches."""
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +16,16 @@ from wardrobe.domain import Item, Prediction
 from wardrobe.store.errors import StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, thumbnail_jpeg
 from wardrobe.store.repository import NewItem
-from wardrobe.vision.attributes import attribute_features
-from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, open_photo, read_photo
+from wardrobe.vision.attributes import attribute_features, closeup, colour_features
+from wardrobe.vision.colours import dominant_colours
+from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, read_photo
+from wardrobe.vision.photonet import FRAMING_VERSION
 from wardrobe.vision.safe_open import one_line
-from wardrobe.vision.views import photo_views
+from wardrobe.vision.views import read_views
 
-BATCH_SIZE = 64
-PROCESSES_FROM = 200  # photos in one command from which conversion runs in worker processes
+BATCH_SIZE = 64  # photos stored in one transaction, and read by the paper's network in one pass
+# What an item records of how its photo was turned into what the networks read (at most 40 characters).
+VIEWS_VERSION = f"{CONVERSION_VERSION}+{FRAMING_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -52,71 +55,41 @@ class PhotoResult:
 class _Prepared:
     path: Path
     sha256: str = ""
-    pixels: np.ndarray | None = None
-    framed: np.ndarray | None = None
+    pixels: np.ndarray | None = None  # the 28x28 view, for the paper's network
+    features: np.ndarray | None = None  # the photo network's outputs: pooled features (1, F)
+    imagenet: np.ndarray | None = None  # and closet ImageNet logits (1, K)
     thumbnail: bytes = b""
     colours: list[str] = field(default_factory=list)
-    colour_features: np.ndarray | None = None
-    closeup: np.ndarray | None = None  # (size, size, 3) the middle of the garment, for the pattern head
-    closeup_features: np.ndarray | None = None  # the photo network's features of it, where a worker read it
-    reading: object | None = None  # the networks' Reading, where a worker process read the photo itself
+    colour_features: np.ndarray | None = None  # the garment's colour statistics, for the colour head
+    closeup_features: np.ndarray | None = None  # the photo network's features of the garment's close-up (pattern)
     staged: Path | None = None  # the photo's bytes, as read, in a temporary file of the library (when storing)
     error: str | None = None
 
 
-
-# In a worker process: both networks on one thread each. Workers that read what they prepare keep both
-# cores busy without the stalls of a two-thread network waiting on a core the converters hold.
-_WORKER_NETWORKS = None
-
-
-def _start_worker(parent: int, model_dir: Path, photo_dir: Path) -> None:
-    global _WORKER_NETWORKS
-    _die_with_parent(parent)
-    from wardrobe.vision.classifier import Classifier
-
-    _WORKER_NETWORKS = Classifier(model_dir, photo_dir, need_head=False, threads=1)
-
-
-def _die_with_parent(parent: int) -> None:
-    """In a worker process: exit when the `wardrobe` process that started it is gone (even after kill -9)."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
-    """Read one photo once, hash, open and make both views of those bytes, and (when storing) stage those same
-    bytes in the library; runs in worker threads or processes. A photo swapped or rewritten meanwhile cannot
-    make the stored file differ from its hash, nor make it grow without end."""
-    from wardrobe.vision.attributes import closeup, colour_features
-    from wardrobe.vision.colours import dominant_colours
-
+def _prepare(path: Path, library: PhotoLibrary | None, classifier) -> _Prepared:
+    """Read one photo once; hash it, decode it once and make its views of those bytes, run the photo network on it,
+    and (when storing) stage those same bytes in the library. Runs in worker threads: what costs most (decoding,
+    resizing, the photo network) runs in native code that lets go of the GIL. A photo swapped or rewritten
+    meanwhile cannot make the stored file differ from its hash, nor make it grow without end."""
     prepared = _Prepared(path)
     data = b""
     try:
         # A regular file only (never a device or pipe), size-capped, one descriptor; an upload is bytes already.
         data = path.data if isinstance(path, Upload) else read_photo(path)
         prepared.sha256 = hashlib.sha256(data).hexdigest()
-        image = open_photo(data)
-        views = photo_views(image, size)
+        views = read_views(data, classifier.photo_size)
         prepared.pixels = views.converted.pixels
-        prepared.framed = views.framed
         prepared.colours = dominant_colours(views.converted.work, views.converted.mask)
-        prepared.colour_features = colour_features(views.converted.work, views.converted.mask)
-        prepared.closeup = closeup(image, views.converted.mask, size)
         if library is not None:
-            prepared.thumbnail = thumbnail_jpeg(image)
-        if _WORKER_NETWORKS is not None:
-            prepared.reading = _WORKER_NETWORKS.read_networks(prepared.pixels[None], prepared.framed[None])
-            prepared.closeup_features = _WORKER_NETWORKS.photo_outputs(prepared.closeup[None])[0][0]
-            prepared.framed = prepared.closeup = None  # read: no need to send them back
+            prepared.thumbnail = thumbnail_jpeg(views.image)
+        reads_attributes = classifier.attribute_heads is not None
+        if reads_attributes:
+            prepared.colour_features = colour_features(views.converted.work, views.converted.mask)
+            close = closeup(views.image, views.converted.mask, classifier.photo_size)
+        with classifier.photo_network() as network:
+            prepared.features, prepared.imagenet = network.read(views.framed[None])
+            if reads_attributes:
+                prepared.closeup_features = network.read(close[None])[0][0]
     except PhotoError as exc:
         prepared.error = str(exc)
     except OSError as exc:
@@ -124,7 +97,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, size: int) -> _Prepared:
     except Exception as exc:  # noqa: BLE001  whatever fails on one photo is that photo's one-line refusal
         prepared.error = f"could not be converted ({one_line(exc) or type(exc).__name__})"
     if prepared.error:
-        prepared.pixels, prepared.framed, prepared.thumbnail, prepared.closeup = None, None, b"", None
+        prepared.pixels, prepared.features, prepared.imagenet, prepared.thumbnail = None, None, None, b""
     elif library is not None:
         try:
             prepared.staged = library.stage(prepared.sha256, path.name, data)
@@ -147,20 +120,16 @@ class Intake:
 
     def process(self, entries, store: bool, label: int | None, progress, owner_id: int | None = None) -> Iterator[PhotoResult]:
         batches = [entries[start : start + BATCH_SIZE] for start in range(0, len(entries), BATCH_SIZE)]
-        workers = os.cpu_count() or 1
-        # Many photos: processes convert them free of the GIL (their start-up pays off after a few dozen);
-        # a handful: threads, which start at once.
-        many = sum(problem is None for _, problem in entries) >= PROCESSES_FROM and workers > 1
-        size = self.wardrobe.classifier.photo_size  # loads the models before any work: a missing model stops at once
-        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                                       initargs=(os.getpid(), self.wardrobe.model_dir, self.wardrobe.photo_model_dir)) if many \
-            else ThreadPoolExecutor(workers)
+        classifier = self.wardrobe.classifier  # loads the models before any work: a missing model stops at once
         library = self.wardrobe.library if store else None
-        with executor as pool:
+        workers = min(os.cpu_count() or 1, max(1, sum(problem is None for _, problem in entries)))
+        classifier.lend_photo_networks(workers)  # one photo network a worker, made in this thread
+        with ThreadPoolExecutor(workers) as pool:
             def submit(batch):
-                return {id(path): pool.submit(_prepare, path, library, size) for path, problem in batch if problem is None}
+                return {id(path): pool.submit(_prepare, path, library, classifier) for path, problem in batch
+                        if problem is None}
 
-            # The workers convert batch k+1 while this thread runs the network on batch k.
+            # The workers prepare batch k+1 while this thread runs the paper's network on batch k and stores it.
             current, upcoming = {}, submit(batches[0]) if batches else {}
             try:
                 for k, batch in enumerate(batches):
@@ -221,43 +190,32 @@ class Intake:
             good = fresh
         if not good:
             return results
-        if all(p.reading is not None for _, p in good):
-            from wardrobe.vision.classifier import Reading
-
-            reading = self.wardrobe.classifier.decided(Reading.joined([p.reading for _, p in good]))
-        else:
-            reading = self.wardrobe.classifier.read(np.stack([p.pixels for _, p in good]), np.stack([p.framed for _, p in good]))
+        classifier = self.wardrobe.classifier
+        reading = classifier.decided(classifier.paper_read(
+            np.stack([p.pixels for _, p in good]), np.concatenate([p.features for _, p in good]),
+            np.concatenate([p.imagenet for _, p in good])))
         probabilities, embeddings = reading.probabilities, reading.embedding
-        closeups = self._closeup_features([p for _, p in good])
-        colours = np.stack([p.colour_features for _, p in good])
-        attributes = self.wardrobe.classifier.read_attributes(reading.features, closeups, colours,
-                                                              np.argmax(probabilities, axis=1))
+        kept: list[np.ndarray | None] = [None] * len(good)
+        attributes = [{} for _ in good]
+        if classifier.attribute_heads is not None:
+            closeups = np.stack([p.closeup_features for _, p in good])
+            colours = np.stack([p.colour_features for _, p in good])
+            attributes = classifier.read_attributes(reading.features, closeups, colours, np.argmax(probabilities, axis=1))
+            kept = [attribute_features(c, k) for c, k in zip(closeups, colours)]
         for (result, _), probs, embedding, values in zip(good, probabilities, embeddings, attributes):
             result.prediction = Prediction(tuple(probs.tolist()), tuple(embedding.tolist()))
             result.attributes = values
         if store:
-            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id,
-                        [attribute_features(c, k) if c.size else None for c, k in zip(closeups, colours)])
+            self._store(good, probabilities, embeddings, reading.features, twins, label, owner_id, kept)
         return results
 
-    def _closeup_features(self, prepared: list[_Prepared]) -> np.ndarray:
-        """The close-ups' features: as a worker read them, else read here, one at a time (as the network runs best)."""
-        classifier = self.wardrobe.classifier
-        if classifier.attribute_heads is None:
-            return np.zeros((len(prepared), 0), np.float32)
-        for p in prepared:
-            if p.closeup_features is None:
-                p.closeup_features = classifier.photo_outputs(p.closeup[None])[0][0]
-            p.closeup = None
-        return np.stack([p.closeup_features for p in prepared])
-
-    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id, attribute_all) -> None:
+    def _store(self, good, probabilities, embeddings, features_all, twins, label, owner_id, kept_all) -> None:
         """Files into the library, then rows in one transaction; files this batch wrote go if the rows do not."""
         created: list[str] = []
         try:
             new_items = []
             for (result, p), probs, embedding, features, kept in zip(good, probabilities, embeddings, features_all,
-                                                                     attribute_all):
+                                                                     kept_all):
                 try:
                     photo_file, thumb_file = self.wardrobe.library.store(p.sha256, p.path.name, p.staged, p.thumbnail,
                                                                          created)
@@ -267,13 +225,13 @@ class Intake:
                 new_items.append((result, p, NewItem(
                     sha256=p.sha256, photo_file=photo_file, thumbnail_file=thumb_file,
                     original_name=stored_name(p.path), predicted_label=int(np.argmax(probs)),
-                    probabilities=[round(float(v), 6) for v in probs], conversion_version=CONVERSION_VERSION,
+                    probabilities=[round(float(v), 6) for v in probs], conversion_version=VIEWS_VERSION,
                     model_version=self.wardrobe.classifier.version, embedding=embedding.astype(np.float32).tobytes(),
                     colours=p.colours, user_label=label, photo_features=features.astype(np.float16).tobytes(),
                     owner_id=owner_id, attributes=result.attributes,
                     attribute_features=None if kept is None else kept.astype(np.float16).tobytes(),
                 )))
-                p.thumbnail, p.framed = b"", None
+                p.thumbnail = b""
             if not new_items:
                 return
             outcome = self.wardrobe.inventory.add_new_items([new for _, _, new in new_items])

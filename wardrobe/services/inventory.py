@@ -80,12 +80,15 @@ class Wardrobe:
 
     @property
     def classifier(self):
-        """Both LiteRT networks and the photo head (the user's own where there is one), loaded once per process."""
+        """Both LiteRT networks and the photo head (the user's own where there is one), loaded once per process.
+
+        Each network runs on one thread: `add` runs the paper's network in its own thread beside worker threads
+        that keep every core busy, where a second thread of the network would only wait for a core (measured)."""
         if self._classifier is None:
             from wardrobe.vision.classifier import Classifier
 
             self._classifier = Classifier(self.model_dir, self.photo_model_dir, personal_head=self.personal_head,
-                                          personal_attributes=self.personal_attributes)
+                                          personal_attributes=self.personal_attributes, threads=1)
         return self._classifier
 
     def forget_classifier(self) -> None:

@@ -174,7 +174,7 @@ def _checked_photo(reader: ArchiveReader, item: dict, number: int) -> tuple[byte
     if hashlib.sha256(photo).hexdigest() != item["sha256"]:
         raise ArchiveRefused(f"{where}: its photo does not match its sha256; nothing imported")
     try:
-        thumbnail = thumbnail_jpeg(open_photo(photo, target=THUMBNAIL_SIZE))
+        thumbnail = thumbnail_jpeg(open_photo(photo, longest=THUMBNAIL_SIZE))
     except PhotoError as exc:
         raise ArchiveRefused(f"{where}: its photo cannot be used ({exc}); nothing imported") from exc
     return photo, thumbnail

@@ -10,10 +10,12 @@ ITEMS_LOCK = 0x6974656D  # pg_advisory_xact_lock key ('item'): one transaction i
 
 def insert_or_skip(s: Session, table, conflict: list[str]):
     """INSERT ... ON CONFLICT (conflict) DO NOTHING for the session's database (both have it)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=conflict)
+    # Only the dialect in use is imported: PostgreSQL's costs a one-photo `add` on SQLite 20 ms of CPU.
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(index_elements=conflict)
 
 
 def exclusive(s: Session, key: int) -> None:

@@ -18,8 +18,8 @@ import numpy as np
 from wardrobe.domain import ATTRIBUTE_VALUES, KINDS
 from wardrobe.vision.attributes import AttributeHead, AttributeHeads, closeup, colour_features
 from wardrobe.vision.head import fit_temperature
-from wardrobe.vision.photo import PhotoError, open_photo
-from wardrobe.vision.views import photo_views
+from wardrobe.vision.photo import PhotoError
+from wardrobe.vision.views import read_views
 
 # Folders whose every photo is one kind (extra/'s finer folders and some of the main ten).
 FOLDER_KINDS = {
@@ -60,10 +60,10 @@ def photo_inputs(classifier, root: Path, photos: list[str], progress=None) -> In
     size = classifier.photo_size
     for photo in photos:
         try:
-            image = open_photo(root / photo)
+            views = read_views(root / photo, size)  # decoded and viewed as `add` does
         except PhotoError:
             continue
-        views = photo_views(image, size)
+        image = views.image
         reading = classifier.read(views.converted.pixels[None], views.framed[None])
         features.append(reading.features[0])
         closeups.append(classifier.photo_outputs(closeup(image, views.converted.mask, size)[None])[0][0])

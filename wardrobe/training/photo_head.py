@@ -21,7 +21,7 @@ from wardrobe.vision.head import (
     fit_temperature,
     with_temperature,
 )
-from wardrobe.vision.photo import PhotoError, find_photos, open_photo
+from wardrobe.vision.photo import PhotoError, find_photos
 
 CALIBRATION_FOLDS = 5
 HELD_SHARE = 0.15  # of the labelled photos (by file name hash) that judge each epoch of a fine-tuning
@@ -183,7 +183,7 @@ def evenly_spaced(count: int, total: int) -> np.ndarray:
 def calibration_photos(folders: list[Path], count: int = CALIBRATION_PHOTOS,
                        log: Callable[[str], None] = lambda message: print(message, file=sys.stderr)):
     """calibration(size) for an int8 export: `count` photos spread over the folders, framed as the app frames them."""
-    from wardrobe.vision.photonet import frame_photo
+    from wardrobe.vision.views import read_framed
 
     paths = [path for path, problem in find_photos(folders) if problem is None]
     if not paths:
@@ -193,7 +193,7 @@ def calibration_photos(folders: list[Path], count: int = CALIBRATION_PHOTOS,
         framed = []
         for i in evenly_spaced(count, len(paths)):
             try:
-                framed.append(frame_photo(open_photo(paths[i]), size))
+                framed.append(read_framed(paths[i], size))
             except PhotoError as exc:
                 log(f"wardrobe: {paths[i]}: skipped ({exc})")
         if not framed:
@@ -219,7 +219,8 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
     from wardrobe.domain import CATEGORIES
     from wardrobe.training import photonet_finetune as tuning
     from wardrobe.training.photonet_export import export_photo_network
-    from wardrobe.vision.photonet import fmnist_as_photo, frame_photo
+    from wardrobe.vision.photonet import fmnist_as_photo
+    from wardrobe.vision.views import read_framed
 
     chosen = labelled_photos(folders, mapping)
     if not chosen:
@@ -233,7 +234,7 @@ def fine_tune_photo_network(out_dir: Path, folders: list[Path], mapping: dict[st
         framed, kept = [], []
         for i, (path, _) in enumerate(chosen):
             try:
-                framed.append(frame_photo(open_photo(path), size))
+                framed.append(read_framed(path, size))
                 kept.append(i)
             except PhotoError as exc:
                 log(f"wardrobe: {path}: skipped ({exc})")

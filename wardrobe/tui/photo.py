@@ -27,7 +27,7 @@ def _load(path: str, stamp: float) -> Image.Image | None:
     from wardrobe.vision.photo import open_photo
 
     try:
-        image = open_photo(path, target=LARGEST // 2)
+        image = open_photo(path, longest=LARGEST)
         image.thumbnail((LARGEST, LARGEST))
         return image
     except Exception:  # noqa: BLE001  a damaged or vanished photo is a grey box, never a traceback

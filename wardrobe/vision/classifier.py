@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +47,6 @@ class Reading:
     features: np.ndarray  # (N, F): the photo network's pooled features
     imagenet: np.ndarray  # (N, K): the photo network's logits for the closet's ImageNet classes
 
-    @classmethod
-    def joined(cls, readings: list[Reading]) -> Reading:
-        """One reading of all the photos of several, in order."""
-        return cls(*(np.concatenate([getattr(r, name) for r in readings]) for name in
-                     ("probabilities", "fmnist", "embedding", "features", "imagenet")))
-
 
 class Classifier:
     """The paper's ResNet-50 (model_dir) and, with photo_dir, the photo network and its head (a personal one wins
@@ -65,7 +62,12 @@ class Classifier:
         self.paper_version = f"{self.card.get('name', 'model')}-{self.card['artifacts']['litert']['sha256'][:12]}"
         self._net = LiteRTNetwork(path, threads=threads)
         self.photo_card: dict | None = None
-        self._photo: PhotoNetwork | None = None
+        self._photo: PhotoNetwork | None = None  # for batches, on `threads` threads; made when first needed
+        self._photo_path: Path | None = None
+        self._threads = threads
+        self._lendable: queue.SimpleQueue[PhotoNetwork] = queue.SimpleQueue()  # one-thread copies (photo_network)
+        self._copies = 0
+        self._size: int | None = None
         self.head = self.shipped_head = None
         self.head_source: str | None = None
         self.attribute_heads: AttributeHeads | None = None
@@ -76,7 +78,11 @@ class Classifier:
             return
         photo_path, self.photo_card = verified_artifact(photo_dir, "litert", "photo")
         self.network = self.photo_card["artifacts"]["litert"]["sha256"]
-        self._photo = PhotoNetwork(photo_path, threads=threads)
+        self._photo_path = photo_path
+        first = PhotoNetwork(photo_path, threads=1)  # loaded now: a model LiteRT cannot read stops here
+        self._size = first.size
+        self._lendable.put(first)
+        self._copies = 1
         self.version = f"{self.photo_card.get('name', 'photo')}-{self.network[:12]}"
         self.network_version = self.version  # what an item's model_version starts with when this network read it
         if "head" in self.photo_card["artifacts"]:
@@ -138,9 +144,9 @@ class Classifier:
 
     @property
     def photo_size(self) -> int:
-        if self._photo is None:
+        if self._size is None:
             raise ModelError("no photo network loaded")
-        return self._photo.size
+        return self._size
 
     def network_outputs(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The paper's network alone: softmax (N, 10) and embedding (N, D) of (N, 28, 28) images.
@@ -156,9 +162,36 @@ class Classifier:
 
     def photo_outputs(self, photos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The photo network alone: (N, size, size, 3) uint8 framed photos -> features (N, F), ImageNet logits (N, K)."""
-        if self._photo is None:
+        if self._photo_path is None:
             raise ModelError("no photo network loaded")
+        if self._photo is None:
+            self._photo = PhotoNetwork(self._photo_path, threads=self._threads)
         return self._photo.read(photos)
+
+    def lend_photo_networks(self, count: int) -> None:
+        """Have `count` one-thread copies of the photo network to lend (photo_network), made here, in the calling
+        thread: worker threads only run them (loading one silences the process's native stderr for a moment)."""
+        if self._photo_path is None:
+            raise ModelError("no photo network loaded")
+        while self._copies < count:
+            self._lendable.put(PhotoNetwork(self._photo_path, threads=1))
+            self._copies += 1
+
+    @contextmanager
+    def photo_network(self) -> Iterator[PhotoNetwork]:
+        """A one-thread copy of the photo network for the calling thread alone, lent until the block ends (waits
+        for one to be free: lend_photo_networks says how many there are; the classifier makes one).
+
+        Worker threads read their photos with it one at a time (LiteRT lets go of the GIL while it runs): one
+        thread each costs less CPU than one network on several threads, and batches gain nothing (measured).
+        """
+        if self._photo_path is None:
+            raise ModelError("no photo network loaded")
+        network = self._lendable.get()
+        try:
+            yield network
+        finally:
+            self._lendable.put(network)
 
     def decide(self, features: np.ndarray) -> np.ndarray:
         """The head's probabilities over the closet's categories from stored photo features (no network pass)."""
@@ -170,8 +203,13 @@ class Classifier:
 
     def read_networks(self, pixels: np.ndarray, photos: np.ndarray) -> Reading:
         """What both networks make of the photos, without the head's decision (probabilities left empty)."""
-        fmnist, embedding = self.network_outputs(pixels)
         features, imagenet = self.photo_outputs(photos)
+        return self.paper_read(pixels, features, imagenet)
+
+    def paper_read(self, pixels: np.ndarray, features: np.ndarray, imagenet: np.ndarray) -> Reading:
+        """The reading of photos the photo network has read already: the paper's network runs on their 28x28 views
+        (in batches of BATCH), the head's decision is left empty."""
+        fmnist, embedding = self.network_outputs(pixels)
         return Reading(np.zeros((len(features), 0), np.float32), fmnist, embedding, features, imagenet)
 
     def decided(self, reading: Reading) -> Reading:

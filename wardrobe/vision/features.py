@@ -8,18 +8,18 @@ from pathlib import Path
 
 import numpy as np
 
-from wardrobe.vision.photo import PhotoError, open_photo
+from wardrobe.vision.photo import PhotoError
 
 
 def read_photo_features(classifier, paths: list[Path], progress: Callable[[int], None] | None = None,
                         ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """The photo network's features and closet ImageNet logits of photos; also the indices that could be read."""
-    from wardrobe.vision.photonet import frame_photo
+    from wardrobe.vision.views import read_framed
 
     framed, kept = [], []
     for i, path in enumerate(paths):
         try:
-            framed.append(frame_photo(open_photo(path), classifier.photo_size))
+            framed.append(read_framed(path, classifier.photo_size))
             kept.append(i)
         except PhotoError as exc:
             print(f"wardrobe: {path}: skipped ({exc})", file=sys.stderr)

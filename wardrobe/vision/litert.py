@@ -35,6 +35,10 @@ class LiteRTModel:
     def output_sizes(self) -> list[int]:
         return [int(o["shape"][-1]) for o in self.outputs]
 
+    def ready(self, n: int) -> None:
+        """Prepare the interpreter for chunks of n now (in the calling thread), not at the first run."""
+        self._resize(min(n, self.batch))
+
     def _resize(self, n: int) -> None:
         if self._size != n:
             self.interpreter.resize_tensor_input(self.input["index"], [n, *self.item_shape])

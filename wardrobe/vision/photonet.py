@@ -13,7 +13,7 @@ from PIL import Image
 
 from wardrobe.vision.litert import LiteRTModel
 
-FRAMING_VERSION = "square-pad-v1"
+FRAMING_VERSION = "square-pad-v2"  # v2: resized, then padded (v1 padded the photo, then resized the square)
 BATCH = 1  # measured here: 87 images/s one at a time, 76 in eights, 59 in 32s (XNNPACK, 2 cores)
 
 # ImageNet classes a closet photo may show, by index (names as in ImageNet's synsets, shortened).
@@ -33,20 +33,36 @@ FOOTWEAR = {5: (774,), 7: (770, 630, 502), 9: (514,)}  # Sandal; Sneaker (and ot
 BAGS = (414, 636, 728, 748)
 
 
-def frame_photo(image: Image.Image, size: int) -> np.ndarray:
-    """The whole photo padded to a square with its own border colour, resized: (size, size, 3) uint8.
-
-    Padding keeps every part of the garment (a centre crop cuts off trouser legs and dress hems).
-    """
+def fitted(image: Image.Image, size: int) -> Image.Image:
+    """The RGB photo resized once so that its longest edge has `size` pixels (the framing's and the views' source)."""
     image = image if image.mode == "RGB" else image.convert("RGB")
+    w, h = image.size
+    side = max(w, h)
+    if side == size:
+        return image
+    return image.resize((max(1, round(w * size / side)), max(1, round(h * size / side))), Image.Resampling.BILINEAR)
+
+
+def pad_square(image: Image.Image, size: int) -> np.ndarray:
+    """A photo already fitted to `size` padded to a square with its own border colour: (size, size, 3) uint8."""
     rgb = np.asarray(image)
     h, w = rgb.shape[:2]
+    if h == w == size:
+        return np.array(rgb, dtype=np.uint8)
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])
     colour = tuple(int(v) for v in np.median(border, axis=0))
-    side = max(h, w)
-    canvas = Image.new("RGB", (side, side), colour)
-    canvas.paste(image, ((side - w) // 2, (side - h) // 2))
-    return np.asarray(canvas.resize((size, size), Image.Resampling.BILINEAR), dtype=np.uint8)
+    canvas = Image.new("RGB", (size, size), colour)
+    canvas.paste(image, ((size - w) // 2, (size - h) // 2))
+    return np.asarray(canvas, dtype=np.uint8)
+
+
+def frame_photo(image: Image.Image, size: int) -> np.ndarray:
+    """The whole photo resized to fit a size x size square, padded with its own border colour: (size, size, 3) uint8.
+
+    Padding keeps every part of the garment (a centre crop cuts off trouser legs and dress hems). Resizing
+    before padding (FRAMING_VERSION 2) works on the photo's pixels only, not on a square of mostly padding.
+    """
+    return pad_square(fitted(image, size), size)
 
 
 def fmnist_as_photo(pixels: np.ndarray, size: int) -> np.ndarray:
@@ -74,6 +90,7 @@ class PhotoNetwork:
 
     def __init__(self, path: Path, batch: int = BATCH, threads: int | None = None):
         self.model = LiteRTModel(path, batch, pad=False, threads=threads)
+        self.model.ready(1)  # prepared where it is made: a worker thread that reads with it only runs it
         self.size = self.model.item_shape[0]
         sizes = self.model.output_sizes()
         self._logits = sizes.index(len(CLOSET_CLASSES))
