@@ -233,6 +233,7 @@ def test_half_blocks_draw_each_pixel_pair_in_its_cell(tmp_path):
     assert [s.text for s in wide[1]] == ["  ", "▀", "▀", "  "]
 
 
+@pytest.mark.slow  # six seconds of Pilot
 async def test_closet_retire_and_the_kind_and_state_filters(home):
     """x retires the item under the cursor (and x again brings it back); f steps through the categories, v through
     the states: each shows exactly the items that match, and says so."""

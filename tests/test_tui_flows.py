@@ -32,6 +32,7 @@ def labels(home) -> dict[int, int | None]:
     return dict(db(home).execute("SELECT id, user_label FROM items"))
 
 
+@pytest.mark.slow  # a Pilot run per case: the fast tier keeps one screen's worth elsewhere
 @pytest.mark.parametrize("where", [name for name in EVERY_SCREEN if name != "help"])  # help is a modal dialog
 async def test_switching_user_works_from_every_screen(rated_home, where):
     app = make_app(Settings.resolve(home=rated_home), seed=1)
@@ -127,6 +128,7 @@ async def test_review_with_nothing_unsure_says_so(home):
         assert any("nothing to review" in n.message for n in app._notifications)
 
 
+@pytest.mark.slow  # a Pilot run per case: the fast tier keeps one screen's worth elsewhere
 @pytest.mark.parametrize("keys, label", [(["3"], 3), (["1", "2"], 12), (["1", "enter"], 1), (["1", "0"], 10),
                                          (["0"], 0)])
 async def test_relabel_dialog_number_keys(home, keys, label):
@@ -174,6 +176,7 @@ async def test_photos_grow_with_the_terminal(home):
     assert all(b.width > 1.5 * a.width and b.height > 1.5 * a.height for a, b in zip(small, large))
 
 
+@pytest.mark.slow  # a Pilot run per case: the fast tier keeps one screen's worth elsewhere
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])
 async def test_a_missing_or_corrupt_photo_is_a_grey_box(home, damage):
     [thumb] = home.glob("thumbnails/03/*.jpg")
@@ -214,6 +217,7 @@ async def test_help_lists_every_key(home):
         assert not isinstance(app.screen, HelpScreen)
 
 
+@pytest.mark.slow  # a Pilot run per case: the fast tier keeps one screen's worth elsewhere
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 @pytest.mark.parametrize("where", ["outfits", "closet", "history", "stats"])
 async def test_footer_keeps_quit_and_help(rated_home, where, size):
@@ -244,6 +248,7 @@ async def test_empty_closet_says_how_to_add(private_home):
     assert rows["items"] == rows["ratings"] == rows["wears"] == []
 
 
+@pytest.mark.slow  # a Pilot run per case: the fast tier keeps one screen's worth elsewhere
 @pytest.mark.parametrize("where", list(EVERY_SCREEN))
 async def test_a_tiny_terminal_shows_what_fits(rated_home, where):
     app = make_app(Settings.resolve(home=rated_home), seed=1)
