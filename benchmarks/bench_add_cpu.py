@@ -275,6 +275,28 @@ def accuracy(code: Path, scratch: Path) -> dict:
     return {**figures, **{f"{k}_with_train": v for k, v in json.loads(out).items()}}
 
 
+def categories(code: Path, scratch: Path) -> dict[str, int]:
+    """Each validation photo's category as `wardrobe classify` gives it, by the photo's folder and name."""
+    _, _, out = wardrobe(code, scratch / "classify", "classify", "--json", str(PHOTOS / "validation"))
+    return {str(Path(r["path"]).relative_to(PHOTOS / "validation")): r["label"] for r in json.loads(out)}
+
+
+def category_changes(found: dict[str, int], reference: dict[str, int]) -> dict[str, int]:
+    """How the validation photos whose category changed were read: right or wrong for their folder, before and now."""
+    sys.path.insert(0, str(REPO))
+    from wardrobe.training.evaluate import folder_entry, load_mapping
+
+    mapping = load_mapping(None)
+    changes = {"changed": 0, "right_to_wrong": 0, "wrong_to_right": 0, "right_to_right": 0, "wrong_to_wrong": 0}
+    for photo, label in found.items():
+        if photo in reference and label != reference[photo]:
+            classes = folder_entry(Path(photo).parts[0], mapping)["classes"]
+            was, now = reference[photo] in classes, label in classes
+            changes["changed"] += 1
+            changes[f"{'right' if was else 'wrong'}_to_{'right' if now else 'wrong'}"] += 1
+    return changes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=Path, action="append",
@@ -300,7 +322,9 @@ def main() -> None:
         return
     if args.accuracy_only:
         try:
-            print(json.dumps({str(code): accuracy(code, scratch / code.name) for code in codes}, indent=2))
+            found = {code: categories(code, scratch / code.name) for code in codes}
+            print(json.dumps({str(code): {**accuracy(code, scratch / code.name),
+                                          **category_changes(found[code], found[codes[0]])} for code in codes}, indent=2))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return
@@ -325,6 +349,9 @@ def main() -> None:
                 for key, value in changed(rounds[code][0][f"items_{name}"], rounds[codes[0]][0][f"items_{name}"]).items():
                     summary[f"{name}_{key}"] = value
             summary.update(accuracy(code, scratch / code.name))
+            found = categories(code, scratch / code.name)
+            reference_found = found if code == codes[0] else categories(codes[0], scratch / codes[0].name)
+            summary.update({f"validation_{k}": v for k, v in category_changes(found, reference_found).items()})
             results[str(code)] = summary
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
