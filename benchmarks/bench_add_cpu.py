@@ -119,6 +119,52 @@ print(json.dumps({"paper_slot_accuracy": round(float(np.mean(slot)), 4),
 '''
 
 
+PARTS = r'''
+import collections, json, sys, tempfile, threading, time
+from pathlib import Path
+import wardrobe.services.intake as intake
+import wardrobe.vision.classifier as classifier
+import wardrobe.vision.photo as photo
+import wardrobe.vision.photonet as photonet
+import wardrobe.vision.views as views
+from wardrobe.services import Wardrobe
+paths = sys.argv[1:]
+wardrobe = Wardrobe(Path(tempfile.mkdtemp()))
+list(wardrobe.add(wardrobe.find_inputs([paths[0]])))  # warm: models loaded, home made
+spent, lock = collections.Counter(), threading.Lock()
+
+def timed(owner, name, label):
+    real = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        start = time.thread_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                spent[label] += time.thread_time() - start
+    setattr(owner, name, wrapper)
+
+for owner, name, label in [
+        (intake, "_prepare", "worker threads, all"), (intake, "read_photo", "read the file"),
+        (views, "open_photo", "decode (JPEG at a reduced scale)"), (views, "fitted", "resize to 224"),
+        (views, "pad_square", "pad to a square"), (views, "to_fmnist", "28x28 view (mask included)"),
+        (photo, "garment_mask", "garment mask"), (intake, "dominant_colours", "colours"),
+        (intake, "thumbnail_jpeg", "thumbnail"), (photonet.PhotoNetwork, "read", "photo network"),
+        (classifier.Classifier, "paper_read", "paper's ResNet-50 (batches of 64)"),
+        (wardrobe.library, "stage", "library: stage the photo"), (wardrobe.library, "store", "library: store"),
+        (wardrobe.inventory, "add_new_items", "database rows")]:
+    timed(owner, name, label)
+cpu, main = time.process_time(), time.thread_time()
+list(wardrobe.add(wardrobe.find_inputs(paths[1:])))
+n = len(paths) - 1
+figures = {"photos": n, "whole process": (time.process_time() - cpu) / n * 1000,
+           "command's thread": (time.thread_time() - main) / n * 1000}
+figures.update({label: value / n * 1000 for label, value in spent.items()})
+print(json.dumps({k: round(v, 2) for k, v in figures.items()}))
+'''
+
+
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -229,6 +275,28 @@ def accuracy(code: Path, scratch: Path) -> dict:
     return {**figures, **{f"{k}_with_train": v for k, v in json.loads(out).items()}}
 
 
+def categories(code: Path, scratch: Path) -> dict[str, int]:
+    """Each validation photo's category as `wardrobe classify` gives it, by the photo's folder and name."""
+    _, _, out = wardrobe(code, scratch / "classify", "classify", "--json", str(PHOTOS / "validation"))
+    return {str(Path(r["path"]).relative_to(PHOTOS / "validation")): r["label"] for r in json.loads(out)}
+
+
+def category_changes(found: dict[str, int], reference: dict[str, int]) -> dict[str, int]:
+    """How the validation photos whose category changed were read: right or wrong for their folder, before and now."""
+    sys.path.insert(0, str(REPO))
+    from wardrobe.training.evaluate import folder_entry, load_mapping
+
+    mapping = load_mapping(None)
+    changes = {"changed": 0, "right_to_wrong": 0, "wrong_to_right": 0, "right_to_right": 0, "wrong_to_wrong": 0}
+    for photo, label in found.items():
+        if photo in reference and label != reference[photo]:
+            classes = folder_entry(Path(photo).parts[0], mapping)["classes"]
+            was, now = reference[photo] in classes, label in classes
+            changes["changed"] += 1
+            changes[f"{'right' if was else 'wrong'}_to_{'right' if now else 'wrong'}"] += 1
+    return changes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--code", type=Path, action="append",
@@ -238,14 +306,25 @@ def main() -> None:
     parser.add_argument("--colds", type=int, default=5, help="cold one-photo adds a round")
     parser.add_argument("--phone", type=int, default=5, help="12-megapixel JPEGs a round")
     parser.add_argument("--accuracy-only", action="store_true", help="only the accuracy figures (no timing)")
+    parser.add_argument("--parts", action="store_true", help="only where a warm add of the larger set spends its CPU, "
+                        "part by part (CPU ms per photo of the threads that ran each; the first --code only)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     codes = [c.resolve() for c in (args.code or [REPO])]
     sets = photo_sets(args.extra)
     scratch = Path(tempfile.mkdtemp(prefix="wardrobe-bench-add-"))
+    if args.parts:
+        larger = [str(p) for p in sets["larger"]]
+        _, _, out = run([sys.executable, "-c", PARTS, str(sorted((PHOTOS / "extra").rglob("*.jpg"))[0]), *larger],
+                        codes[0])
+        print(json.dumps(json.loads(out), indent=2))
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
     if args.accuracy_only:
         try:
-            print(json.dumps({str(code): accuracy(code, scratch / code.name) for code in codes}, indent=2))
+            found = {code: categories(code, scratch / code.name) for code in codes}
+            print(json.dumps({str(code): {**accuracy(code, scratch / code.name),
+                                          **category_changes(found[code], found[codes[0]])} for code in codes}, indent=2))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return
@@ -259,12 +338,20 @@ def main() -> None:
         for code in codes:
             keys = [k for k in rounds[code][0] if not k.startswith("items")]
             summary = {k: round(statistics.median(r[k] for r in rounds[code]), 3) for k in keys}
-            for name in sets:
+            for name, photos in sets.items():
+                # The same without the fixed start-up (imports, models, the home) that a one-photo add pays too.
+                summary[f"add_{name}_after_startup_ms"] = round(
+                    (summary[f"add_{name}_ms"] * len(photos) - summary["cold_add_cpu_s"] * 1000) / (len(photos) - 1), 3)
                 summary[f"ratio_{name}"] = round(summary[f"add_{name}_ms"] / summary[f"bare_whole_{name}_ms"], 2)
+                summary[f"ratio_after_startup_{name}"] = round(
+                    summary[f"add_{name}_after_startup_ms"] / summary[f"bare_whole_{name}_ms"], 2)
                 summary[f"ratio_to_draft_{name}"] = round(summary[f"add_{name}_ms"] / summary[f"bare_draft_{name}_ms"], 2)
                 for key, value in changed(rounds[code][0][f"items_{name}"], rounds[codes[0]][0][f"items_{name}"]).items():
                     summary[f"{name}_{key}"] = value
             summary.update(accuracy(code, scratch / code.name))
+            found = categories(code, scratch / code.name)
+            reference_found = found if code == codes[0] else categories(codes[0], scratch / codes[0].name)
+            summary.update({f"validation_{k}": v for k, v in category_changes(found, reference_found).items()})
             results[str(code)] = summary
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
