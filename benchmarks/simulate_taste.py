@@ -14,8 +14,11 @@ dislike it above 20 °C, neutral colours at work and bright ones at the weekend.
 day are drawn under the same weather rules. --no-day-features takes the day out of the taste model (the rules stay):
 what the weather and occasion features are worth.
 
+With --patterns, the users also never wear two patterns together, nor denim on denim (PatternUser);
+--no-pattern-features takes the pattern and material features out of the taste model: what they are worth.
+
 Run: python benchmarks/simulate_taste.py [--home DIR] [--photos ../shared/photos/validation] [--users 20] [--batch 5]
-     [--day [--no-day-features]]
+     [--day [--no-day-features]] [--patterns [--no-pattern-features]]
 The inventory is the photos added with their predicted classes (reused if --home already holds them). Each user's
 stylist is seeded (its number), so that two versions of the code can be compared user by user.
 """
@@ -65,6 +68,21 @@ class SyntheticUser:
 
 
 NEUTRAL = frozenset({"black", "white", "grey", "navy", "beige"})
+PATTERNED = frozenset({"striped", "checked", "dotted", "floral", "printed"})
+
+
+class PatternUser(SyntheticUser):
+    """A SyntheticUser who never wears two patterns together, nor denim on denim (as the closet reads its pieces)."""
+
+    def __init__(self, closet: Closet, rng: np.random.Generator):
+        self.patterned = np.array([item.pattern in PATTERNED for item in closet.items] + [False])
+        self.denim = np.array([item.material == "denim" for item in closet.items] + [False])
+        super().__init__(closet, rng)
+
+    def utility(self, rows: np.ndarray) -> np.ndarray:
+        out = super().utility(rows)
+        out -= 3.0 * (self.patterned[rows].sum(1) >= 2) + 3.0 * (self.denim[rows].sum(1) >= 2)
+        return out
 
 
 def simulated_year(seed: int = 2026) -> list[tuple]:
@@ -177,8 +195,22 @@ def main() -> None:
     parser.add_argument("--day", action="store_true", help="users whose taste depends on the weather and occasion")
     parser.add_argument("--no-day-features", action="store_true",
                         help="with --day: the taste model without the weather and occasion features")
+    parser.add_argument("--patterns", action="store_true",
+                        help="users who never wear two patterns together, nor denim on denim")
+    parser.add_argument("--no-pattern-features", action="store_true",
+                        help="the taste model without the pattern and material features")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.no_pattern_features:
+        from wardrobe.outfits import features
+
+        table_init = features.ItemTable.__init__
+
+        def blind(self, closet):
+            table_init(self, closet)
+            self.pattern[:], self.material[:] = 0, 0
+
+        features.ItemTable.__init__ = blind
     if args.no_day_features:
         from wardrobe.outfits.preference import PreferenceModel
 
@@ -211,7 +243,7 @@ def main() -> None:
     for u in range(args.users):
         stylist = Stylist(wardrobe, f"sim-{u:02d}-{int(time.time())}", seed=u)
         closet = stylist.closet()
-        user = SyntheticUser(closet, np.random.default_rng(1000 + u))
+        user = (PatternUser if args.patterns else SyntheticUser)(closet, np.random.default_rng(1000 + u))
         rng = np.random.default_rng(u)
         rounds = {"ours": [], "random": [], "oracle": []}
         shown: set[str] = set()

@@ -72,8 +72,8 @@ def test_the_why_line_names_the_pieces_a_learnt_colour_pair_is_about():
     from wardrobe.outfits.preference import PreferenceModel
 
     look = np.random.default_rng(0).standard_normal((3, 2048)).astype(np.float32)
-    shirt = ClosetItem(1, 6, ("navy", "white"), look[0], attributes={"pattern": "striped", "colour": "navy"})
-    jeans = ClosetItem(2, 1, ("white",), look[1], attributes={"kind": "jeans", "material": "denim", "colour": "white"})
+    shirt = ClosetItem(1, 6, ("navy", "white"), look[0], pattern="striped", colour="navy")
+    jeans = ClosetItem(2, 1, ("white",), look[1], kind="jeans", material="denim", colour="white")
     closet = Closet([shirt, jeans, ClosetItem(3, 7, ("black",), look[2])])
     model = PreferenceModel()
     model.ratings, model.coef[:] = 30, 0.0

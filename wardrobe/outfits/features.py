@@ -20,6 +20,8 @@ _PAIRS = np.triu_indices(PIECES, 1)  # pairs of pieces (a, b), a < b
 _UPPER = np.triu_indices(len(COLOURS))
 _COLOUR_INDEX = {name: i for i, name in enumerate(COLOURS)}
 _COLOUR_WEIGHTS = (1.0, 0.6, 0.3)  # first named colour counts most
+PATTERNED = ("striped", "checked", "dotted", "floral", "printed")  # every pattern but solid
+MATERIAL_FEATURES = ("denim", "leather", "knit")
 
 
 def _colour_attributes() -> tuple[np.ndarray, np.ndarray]:
@@ -64,6 +66,8 @@ def feature_names() -> list[str]:
     names += ["contrast:range", "contrast:std", "chroma:mean", "chroma:bright_pieces", "colours:non_neutral"]
     names += ["likeness:mean", "likeness:max", "recency:mean", "recency:max"]
     names += ["form:one_piece", "form:outer", "form:bag", "form:accessory", "form:pieces"]
+    names += [f"pattern:{p}" for p in PATTERNED] + ["pattern:patterned", "pattern:two_or_more"]
+    names += [f"material:{m}" for m in MATERIAL_FEATURES] + ["material:denim_on_denim"]
     names += [f"item:{b}" for b in range(ID_BUCKETS)]
     return names
 
@@ -143,6 +147,15 @@ class ItemTable:
         days = np.array([np.nan if item.days_since_worn is None else item.days_since_worn for item in items])
         if n:
             self.recency[:n] = np.where(np.isnan(days), 0.0, np.exp(-np.nan_to_num(days) / 7.0))
+        # Pattern and material where known (an unknown one is none of them): stripes, two patterns, denim on denim.
+        self.pattern = np.zeros((n + 1, len(PATTERNED)))
+        self.material = np.zeros((n + 1, len(MATERIAL_FEATURES)))
+        for i, item in enumerate(items):
+            pattern, material = getattr(item, "pattern", None), getattr(item, "material", None)
+            if pattern in PATTERNED:
+                self.pattern[i, PATTERNED.index(pattern)] = 1
+            if material in MATERIAL_FEATURES:
+                self.material[i, MATERIAL_FEATURES.index(material)] = 1
         self.bucket = np.zeros(n + 1, dtype=np.int64)
         self.bucket[:n] = [item_bucket(item.id) for item in items]
         self.embedding = np.zeros((n + 1, PROJECTED))
@@ -197,6 +210,11 @@ def outfit_features(table: ItemTable, rows: np.ndarray) -> np.ndarray:
 
     parts.append(np.stack([(present[:, 0] & ~present[:, 1]).astype(float), present[:, OUTER], present[:, BAG],
                            present[:, ACCESSORY], present.sum(1) / PIECES], axis=1).astype(float))
+    patterns = table.pattern[index].sum(1)  # (n, len(PATTERNED)): pieces of each pattern
+    patterned = patterns.sum(1)
+    materials = table.material[index].sum(1)
+    parts.append(np.concatenate([patterns, (patterned / pieces)[:, None], (patterned >= 2)[:, None], materials,
+                                 (materials[:, 0] >= 2)[:, None]], axis=1).astype(float))
     cells = (np.arange(len(rows))[:, None] * ID_BUCKETS + table.bucket[index])[present]
     parts.append(np.bincount(cells, minlength=len(rows) * ID_BUCKETS).reshape(len(rows), ID_BUCKETS).astype(float))
     return np.concatenate(parts, axis=1)

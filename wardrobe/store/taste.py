@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,7 +32,8 @@ class Wearable:
     warmth: int | None = None  # as the user said (None: the default of its category and kind)
     kind: str | None = None
     material: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour: the user's tags win
+    pattern: str | None = None
+    colour: str | None = None  # the colour it is named by (domain.Item.main_colour)
 
 
 @dataclass
@@ -60,18 +61,13 @@ def _wearable(item_id: int, label: int, colours, last_worn, warmth, read, tagged
     read; a kind that does not fit the category is none), for warmth and rain-fitness."""
     read, tagged = clean_attributes(read), clean_attributes(tagged)
     kind, material = tagged.get("kind") or read.get("kind"), tagged.get("material") or read.get("material")
-    return Wearable(item_id, label, colours or [], last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
-                    material, _effective(read, tagged, colours))
-
-
-def _effective(read, tagged, colours) -> dict[str, str]:
-    """An item's attributes as the heads read them, with the user's tags over them; its colour as Item.main_colour
-    says it (the first dominant colour of an item read before there were attribute heads)."""
-    read, tagged = clean_attributes(read), clean_attributes(tagged)
-    effective = {**read, **tagged}
-    if colours and not read and "colour" not in effective:
-        effective["colour"] = colours[0]
-    return effective
+    colours, main = list(colours or []), tagged.get("colour") or read.get("colour")
+    # As Item.main_colour: the colour read or tagged; the first dominant colour of one read before there were heads.
+    named = main or (colours[0] if colours and not read else None)
+    if main:  # the colour the garment is named by leads (the dominant colours of its mask may name the floor)
+        colours = [main] + [c for c in colours if c != main][:2]
+    return Wearable(item_id, label, colours, last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
+                    material, tagged.get("pattern") or read.get("pattern"), named)
 
 
 def _lock_user(s: Session, user_id: int) -> None:
@@ -141,10 +137,11 @@ class TasteStore:
     def _items(cls, s: Session, item_ids, skip_embeddings: set[int]) -> dict[int, Wearable]:
         ids, found = sorted(set(item_ids)), {}
         for start in range(0, len(ids), 900):
-            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours, ItemRow.attributes, ItemRow.user_attributes).where(
-                ItemRow.id.in_(ids[start : start + 900]))
-            found.update((i, Wearable(i, lab, colours or [], None, attributes=_effective(read, tagged, colours)))
-                         for i, lab, colours, read, tagged in s.execute(query).all())
+            query = sa.select(ItemRow.id, _LABEL, ItemRow.colours, ItemRow.warmth, ItemRow.attributes,
+                              ItemRow.user_attributes).where(ItemRow.id.in_(ids[start : start + 900]))
+            # As the closet reads them (attributes included): what a rating learns from is what was proposed.
+            found.update((i, _wearable(i, lab, colours, None, warmth, read, tagged))
+                         for i, lab, colours, warmth, read, tagged in s.execute(query).all())
         cls._add_embeddings(s, [w for w in found.values() if w.id not in skip_embeddings])
         return found
 
