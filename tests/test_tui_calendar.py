@@ -42,7 +42,7 @@ async def test_the_calendar_shows_worn_and_planned_days_with_photos(rated_home, 
         await pilot.press("left", "left")
         await settle(pilot, app)
         text = screen_text(app)
-        assert "Tue 03 March 2026" in text and "wore pink dress, leather boot" in text
+        assert "Tue 03 March 2026" in text and "wore pink dress, brown leather boot" in text
         assert (photos(app, "#calendar-planned"), photos(app, "#calendar-worn")) == (0, 2)
         await pilot.press("up")
         assert "Tue 24 February 2026" in screen_text(app) and "February 2026" in screen_text(app)
@@ -68,7 +68,7 @@ async def test_a_click_picks_a_day(rated_home, march_4):
         await pilot.click(MonthGrid, offset=(5 * width + 2, 1 + 1 * lines + 2))  # the second week's Saturday
         await settle(pilot, app)
         assert grid.selected == date(2026, 3, 7) and "Sat 07 March 2026" in screen_text(app)
-        assert "planned: coat, pink dress, leather boot" in screen_text(app)  # in slot order
+        assert "planned: beige coat, pink dress, brown leather boot" in screen_text(app)  # in slot order
         assert photos(app, "#calendar-planned") == 3
 
 

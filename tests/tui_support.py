@@ -19,8 +19,9 @@ CLOSET = [(0, "red", None), (0, "white", None), (6, "blue", {6: 0.35, 2: 0.3, 4:
           (8, "black", None), (11, "blue", {11: 0.38, 10: 0.3, 3: 0.2}), (12, "black", None)]
 UNSURE_IDS = [3, 11]
 # What the attribute heads read of some of them (item id: attributes); the others are read as nothing more.
-READ = {1: {"kind": "t-shirt", "pattern": "printed"}, 3: {"pattern": "checked"}, 4: {"kind": "jeans", "material": "denim"},
-        8: {"kind": "boot", "material": "leather"}, 9: {"kind": "coat"}}
+READ = {1: {"kind": "t-shirt", "pattern": "printed", "colour": "red"}, 3: {"pattern": "checked", "colour": "blue"},
+        4: {"kind": "jeans", "material": "denim", "colour": "navy"},
+        8: {"kind": "boot", "material": "leather", "colour": "brown"}, 9: {"kind": "coat", "colour": "beige"}}
 RGB = {"red": (200, 30, 40), "white": (250, 250, 250), "blue": (50, 100, 200), "navy": (30, 40, 90),
        "black": (20, 20, 20), "pink": (235, 150, 180), "brown": (110, 70, 40), "beige": (215, 195, 160)}
 

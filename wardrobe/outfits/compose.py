@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from wardrobe.domain import SLOT_NAMES, SLOTS, item_name, kind_fits
+from wardrobe.domain import SLOT_NAMES, SLOTS, item_name
 
 # Columns of an outfit row: indices into the closet's items, -1 where the outfit has nothing.
 MAIN, BOTTOM, FOOTWEAR, OUTER, BAG, ACCESSORY = range(6)
@@ -32,23 +32,17 @@ class ClosetItem:
     rain_ok: bool = True  # False where it is known not to suit rain (sandals, suede)
     pattern: str | None = None  # solid, striped, ... (None: not known)
     material: str | None = None  # denim, leather, knit, other (None: not known)
-    attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour (the user's tags win)
+    kind: str | None = None  # t-shirt, jeans, ... (None: not known, or not one its category can be)
+    colour: str | None = None  # the colour it is named by, as domain.Item.main_colour (None: not known)
 
     @property
     def slot(self) -> str:
         return SLOTS[self.label]
 
     @property
-    def main_colour(self) -> str | None:
-        """As domain.Item.main_colour: the colour read or tagged; the first dominant colour when nothing was read."""
-        return self.attributes.get("colour") or (self.colours[0] if self.colours and not self.attributes else None)
-
-    @property
     def name(self) -> str:
         """What a person calls it ("navy striped shirt"), as domain.Item.name."""
-        kind = self.attributes.get("kind")
-        return item_name(self.label, kind if kind and kind_fits(kind, self.label) else None,
-                         self.attributes.get("pattern"), self.attributes.get("material"), self.main_colour)
+        return item_name(self.label, self.kind, self.pattern, self.material, self.colour)
 
 
 class Closet:

@@ -40,7 +40,7 @@ def _article(noun: str) -> str:
 
 def _piece(colour: str, items: list[ClosetItem]) -> int | None:
     """Which piece of the outfit has this main colour (None: none has)."""
-    return next((k for k, i in enumerate(items) if i.main_colour == colour), None)
+    return next((k for k, i in enumerate(items) if i.colour == colour), None)
 
 
 def _named(colour: str, items: list[ClosetItem]) -> str | None:

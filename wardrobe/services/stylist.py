@@ -68,8 +68,7 @@ def _closet_item(w: Wearable, now: datetime | None, embedding: np.ndarray | None
         embedding = np.frombuffer(w.embedding, dtype=np.float32)
     days = (now - w.last_worn).total_seconds() / 86400 if (now and w.last_worn) else None
     return ClosetItem(w.id, w.label, tuple(w.colours), embedding, days, warmth_of(w.label, w.kind, w.warmth, w.material),
-                      rain_fit(w.label, w.kind, w.material), pattern=w.pattern, material=w.material,
-                      attributes=w.attributes)
+                      rain_fit(w.label, w.kind, w.material), w.pattern, w.material, w.kind, w.colour)
 
 
 class Stylist:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ class Wearable:
     kind: str | None = None
     material: str | None = None
     pattern: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)  # kind, pattern, material, colour: the user's tags win
+    colour: str | None = None  # the colour it is named by (domain.Item.main_colour)
 
 
 @dataclass
@@ -61,22 +61,13 @@ def _wearable(item_id: int, label: int, colours, last_worn, warmth, read, tagged
     read; a kind that does not fit the category is none), for warmth and rain-fitness."""
     read, tagged = clean_attributes(read), clean_attributes(tagged)
     kind, material = tagged.get("kind") or read.get("kind"), tagged.get("material") or read.get("material")
-    effective = _effective(read, tagged, colours)
     colours, main = list(colours or []), tagged.get("colour") or read.get("colour")
+    # As Item.main_colour: the colour read or tagged; the first dominant colour of one read before there were heads.
+    named = main or (colours[0] if colours and not read else None)
     if main:  # the colour the garment is named by leads (the dominant colours of its mask may name the floor)
         colours = [main] + [c for c in colours if c != main][:2]
     return Wearable(item_id, label, colours, last_worn, None, warmth, kind if kind and kind_fits(kind, label) else None,
-                    material, tagged.get("pattern") or read.get("pattern"), effective)
-
-
-def _effective(read, tagged, colours) -> dict[str, str]:
-    """An item's attributes as the heads read them, with the user's tags over them; its colour as Item.main_colour
-    says it (the first dominant colour of an item read before there were attribute heads)."""
-    read, tagged = clean_attributes(read), clean_attributes(tagged)
-    effective = {**read, **tagged}
-    if colours and not read and "colour" not in effective:
-        effective["colour"] = colours[0]
-    return effective
+                    material, tagged.get("pattern") or read.get("pattern"), named)
 
 
 def _lock_user(s: Session, user_id: int) -> None:
