@@ -16,7 +16,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -26,10 +25,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
-
+from closet import photo_closet  # noqa: E402
 from simulate_taste import SyntheticUser  # noqa: E402
 
-from wardrobe.services import Stylist, Wardrobe  # noqa: E402
+from wardrobe.services import Stylist  # noqa: E402
 from wardrobe.services.planner import Planner  # noqa: E402
 
 DAYS = (3, 5, 10)
@@ -73,13 +72,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="wardrobe-pack-"))
-    wardrobe = Wardrobe(home, args.model)
-    if not wardrobe.items():
-        if not args.photos.is_dir():
-            raise SystemExit(f"{args.photos}: photo folder not found (pass --photos DIR)")
-        print(f"adding {args.photos} to {home} ...", file=sys.stderr)
-        list(wardrobe.add(wardrobe.find_inputs([args.photos])))
+    wardrobe = photo_closet(args.home, args.photos, args.model, "wardrobe-pack-")
+    home = wardrobe.home
     results = []
     stamp = int(time.time())
     for u in range(-1, args.users):  # -1: a new user, no ratings

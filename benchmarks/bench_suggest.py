@@ -16,14 +16,15 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from closet import photo_closet  # noqa: E402
 
-from wardrobe.services import Stylist, Wardrobe  # noqa: E402
+from wardrobe.services import Stylist  # noqa: E402
 
 
 def command(home: Path, *argv: str) -> float:
@@ -79,11 +80,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--forecast", action="store_true", help="also time suggest with a cached forecast")
     args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="wardrobe-bench-"))
-    wardrobe = Wardrobe(home, args.model)
-    if not wardrobe.items():
-        print(f"adding {args.photos} to {home} ...", file=sys.stderr)
-        list(wardrobe.add(wardrobe.find_inputs([args.photos])))
+    wardrobe = photo_closet(args.home, args.photos, args.model)
+    home = wardrobe.home
     stylist = Stylist(wardrobe, "bench", seed=0)
     rated = len(stylist.taste.ratings(stylist.user_id))
     while rated < args.ratings:  # likes whatever holds something black: a taste to learn

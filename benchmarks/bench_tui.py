@@ -12,12 +12,13 @@ import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from closet import photo_closet  # noqa: E402
 
 
 async def measure(home: Path, size: tuple[int, int], presses: int, key: str) -> list[float]:
@@ -64,13 +65,8 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--key", default="s", help="s skips, l likes, d dislikes")
     args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="wardrobe-bench-"))
-    from wardrobe.services import Wardrobe
-
-    wardrobe = Wardrobe(home)
-    if not wardrobe.items():
-        print(f"adding {args.photos} to {home} ...", file=sys.stderr)
-        list(wardrobe.add(wardrobe.find_inputs([args.photos])))
+    wardrobe = photo_closet(args.home, args.photos)
+    home = wardrobe.home
     wardrobe.close()
     width, height = (int(v) for v in args.size.split("x"))
     latencies = asyncio.run(measure(home, (width, height), args.presses, args.key))

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -36,9 +35,11 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+from closet import photo_closet  # noqa: E402
 
 from wardrobe.outfits.compose import Closet  # noqa: E402,F401
-from wardrobe.services import Stylist, Wardrobe  # noqa: E402
+from wardrobe.services import Stylist  # noqa: E402
 
 
 class SyntheticUser:
@@ -218,13 +219,7 @@ def main() -> None:
         PreferenceModel.for_day = lambda self, features, weather=None, occasion=None, learn=False: \
             with_day(self, features, None, None, learn)
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="wardrobe-sim-"))
-    wardrobe = Wardrobe(home, args.model)
-    if not wardrobe.items():
-        if not args.photos.is_dir():
-            raise SystemExit(f"{args.photos}: photo folder not found (pass --photos DIR)")
-        print(f"adding {args.photos} to {home} ...", file=sys.stderr)
-        list(wardrobe.add(wardrobe.find_inputs([args.photos])))
+    wardrobe = photo_closet(args.home, args.photos, args.model, "wardrobe-sim-")
     per_round = {"ours": [], "random": [], "oracle": []}
     variety: list[dict] = []
     started = time.perf_counter()

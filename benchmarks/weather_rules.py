@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,10 +31,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from closet import photo_closet  # noqa: E402
 from simulate_taste import simulated_year  # noqa: E402
 
-from wardrobe.services import Stylist, Wardrobe  # noqa: E402
+from wardrobe.services import Stylist  # noqa: E402
 
 
 def slots_fit(closet, fit) -> dict[str, bool]:
@@ -87,11 +86,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=5)
     parser.add_argument("--control", action="store_true", help="propose without the weather (rules off)")
     args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="wardrobe-rules-"))
-    wardrobe = Wardrobe(home)
-    if not wardrobe.items():
-        print(f"adding {args.photos} to {home} ...", file=sys.stderr)
-        list(wardrobe.add(wardrobe.find_inputs([args.photos])))
+    wardrobe = photo_closet(args.home, args.photos, prefix="wardrobe-rules-")
     stylist = Stylist(wardrobe, f"rules-{int(time.time())}", seed=0)
     closet = stylist.closet()
     by_id = {item.id: item for item in closet.items}
