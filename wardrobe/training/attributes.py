@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wardrobe.domain import ATTRIBUTE_VALUES, KINDS
+from wardrobe.domain import ATTRIBUTE_VALUES, KINDS, kind_fits
 from wardrobe.vision.attributes import AttributeHead, AttributeHeads, closeup, colour_features
 from wardrobe.vision.head import fit_temperature
 from wardrobe.vision.photo import PhotoError
@@ -142,8 +142,6 @@ def fit_attribute_head(x: np.ndarray, values: list[str | None], classes: tuple[s
     probs = np.exp(z - z.max(1, keepdims=True))
     probs /= probs.sum(1, keepdims=True)
     if attribute == "kind" and cats is not None:
-        from wardrobe.domain import kind_fits
-
         probs = probs * np.array([[kind_fits(k, int(c)) for k in classes] for c in cats])
     sure = sure_threshold(probs, y, SURE_PRECISION[attribute])
     mean, scale, coef, intercept = _fit(x, y, len(classes), C[attribute])

@@ -20,10 +20,9 @@ from PIL import Image
 from wardrobe.domain import ATTRIBUTES, PALETTE, kind_fits
 from wardrobe.files import atomic_write_bytes
 from wardrobe.vision import morphology
+from wardrobe.vision.colours import palette_shares
 
-_RGB = np.array(list(PALETTE.values()), dtype=np.float32)
 COLOUR_FEATURES = 3 * len(PALETTE) + 64 + 6
-COLOUR_VERSION = "colour-v1"
 
 
 def attribute_features(closeup_features: np.ndarray, colours: np.ndarray) -> np.ndarray:
@@ -51,15 +50,8 @@ def closeup(image: Image.Image, mask: np.ndarray, size: int) -> np.ndarray:
 
 
 def _palette_histogram(pixels: np.ndarray) -> np.ndarray:
-    if len(pixels) == 0:
-        return np.zeros(len(_RGB), np.float32)
-    if len(pixels) > 1200:  # a share to within a few points costs a third of the time of 3,000
-        pixels = pixels[:: len(pixels) // 1200]
-    pixels = pixels.astype(np.float32)
-    rbar = (pixels[:, None, 0] + _RGB[None, :, 0]) / 2
-    d = pixels[:, None, :] - _RGB[None, :, :]
-    distance = (2 + rbar / 256) * d[..., 0] ** 2 + 4 * d[..., 1] ** 2 + (2 + (255 - rbar) / 256) * d[..., 2] ** 2
-    return (np.bincount(distance.argmin(1), minlength=len(_RGB)) / len(pixels)).astype(np.float32)
+    # 1,200 pixels give a share to within a few points, in a third of the time of 3,000.
+    return palette_shares(pixels, 1200).astype(np.float32)
 
 
 def colour_features(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
