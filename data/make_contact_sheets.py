@@ -3,6 +3,8 @@
 Writes sheets (PNG, 6x5 thumbnails, each with a large number) and `index.csv` (sheet, number, photo) to OUT,
 which must lie outside the repository: the photos are never copied into it.
 Run: python data/make_contact_sheets.py OUT [--photos ../shared/photos] [--train 1080] [--seed 0] [--repeat 50]
+A later round: python data/make_contact_sheets.py OUT --choose LIST --group round2 (sheets of the photos LIST names,
+one per line, added to OUT's index.csv).
 """
 
 from __future__ import annotations
@@ -72,8 +74,13 @@ def main() -> None:
     parser.add_argument("--train", type=int, default=1080, help="photos of train/ and extra/ to label")
     parser.add_argument("--repeat", type=int, default=50, help="photos labelled a second time, blind")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--choose", type=Path, help="a file naming the photos of a later round, one per line")
+    parser.add_argument("--group", default="round2", help="the sheets' name of that round")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.choose:
+        write_sheets(args.photos, args.out, {args.group: args.choose.read_text().split()}, append=True)
+        return
     groups = {
         "train": sample(args.photos, args.train, args.seed),
         "validation": photos_of(args.photos, "validation"),
@@ -83,17 +90,25 @@ def main() -> None:
     # The blind second pass: a mix of both groups, reshuffled, on sheets of their own.
     both = groups["train"] + groups["validation"]
     groups["repeat"] = rng.sample(both, args.repeat)
+    write_sheets(args.photos, args.out, groups, append=False)
+
+
+def write_sheets(root: Path, out: Path, groups: dict[str, list[str]], append: bool) -> None:
+    """Each group's photos on numbered sheets (<group>-01.png, ...), and their places in out/index.csv."""
     per_sheet = COLUMNS * ROWS
-    with open(args.out / "index.csv", "w", newline="") as f:
+    index = out / "index.csv"
+    fresh = not (append and index.exists())
+    with open(index, "w" if fresh else "a", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["sheet", "number", "photo"])
+        if fresh:
+            writer.writerow(["sheet", "number", "photo"])
         for group, photos in groups.items():
             for s in range(0, len(photos), per_sheet):
                 name = f"{group}-{s // per_sheet + 1:02d}"
                 chunk = photos[s:s + per_sheet]
-                sheet(args.photos, chunk).save(args.out / f"{name}.png", optimize=True)
+                sheet(root, chunk).save(out / f"{name}.png", optimize=True)
                 writer.writerows([name, i + 1, p] for i, p in enumerate(chunk))
-                print(args.out / f"{name}.png")
+                print(out / f"{name}.png")
 
 
 if __name__ == "__main__":
