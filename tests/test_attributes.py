@@ -79,6 +79,47 @@ def test_a_kind_is_one_its_category_can_be_and_unsure_is_unknown():
     assert heads.read(x, x, np.zeros((3, 0)), [1, 0, 1])[2]["kind"] is None
 
 
+def test_training_photos_are_the_labelled_and_the_folders_that_name_a_kind(tmp_path):
+    from wardrobe.training.attributes import folder_sizes, labelled_for_training
+
+    for name in ("train/t-shirt/a.jpg", "train/pants/b.jpg", "train/pants/c.jpg", "extra/polo/d.jpg",
+                 "validation/t-shirt/e.jpg"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    labels = {"train/pants/b.jpg": {"kind": "jeans"}, "validation/t-shirt/e.jpg": {"kind": "t-shirt"},
+              "train/gone.jpg": {"kind": "hat"}}
+    assert labelled_for_training(tmp_path, labels) == ["extra/polo/d.jpg", "train/pants/b.jpg", "train/t-shirt/a.jpg"]
+    assert folder_sizes(tmp_path) == {"train/pants": 2, "train/t-shirt": 1}
+
+
+def test_the_closet_prior_weighs_each_labelled_photo_by_its_folders_size():
+    from wardrobe.training.attributes import closet_prior
+
+    photos = ["train/pants/1.jpg", "train/pants/2.jpg", "train/hat/3.jpg", "extra/polo/4.jpg"]
+    labels = {"train/pants/1.jpg": {"kind": "jeans"}, "train/pants/2.jpg": {"kind": "trousers"},
+              "train/hat/3.jpg": {"kind": "hat"}, "extra/polo/4.jpg": {"kind": "polo"}}
+    prior = closet_prior(photos, labels, "kind", ("jeans", "trousers", "hat", "polo"), {"train/pants": 400,
+                                                                                      "train/hat": 100})
+    # pants: 400 photos, two labelled (200 each); hat: 100; polo (extra/, not a closet's folder): only the one
+    # photo's worth every value gets.
+    assert np.allclose(prior, np.array([201, 201, 101, 1]) / 504)
+    assert closet_prior(photos, labels, "kind", ("jeans", "hat"), {}) is None
+
+
+def test_a_head_moved_to_a_closet_prior_names_the_common_value_more_often():
+    from wardrobe.training.attributes import fit_attribute_head
+
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(0, 1, (100, 2)), rng.normal(1, 1, (100, 2))]).astype(np.float32)
+    values = ["polo"] * 100 + ["t-shirt"] * 100
+    plain, _ = fit_attribute_head(x, values, ("polo", "t-shirt"), "pattern", "photo")
+    moved, report = fit_attribute_head(x, values, ("polo", "t-shirt"), "pattern", "photo",
+                                       prior=np.array([0.1, 0.9]))
+    assert report["closet_prior"]
+    said = [head.probabilities(x).argmax(1).mean() for head in (plain, moved)]  # share named t-shirt
+    assert 0.4 < said[0] < 0.6 and said[1] > said[0] + 0.2
+
+
 def test_the_garment_not_the_floor_decides_the_colour_statistics():
     rgb = np.zeros((120, 90, 3), np.uint8)
     rgb[:] = (200, 170, 120)  # a beige floor

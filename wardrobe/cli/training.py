@@ -159,8 +159,9 @@ def train_attributes(
     """Fit the attribute heads (kind, pattern, material, main colour) and publish them beside the photo network.
 
     Learns from every labelled photo outside validation/ (kept to measure on, with `wardrobe evaluate --labels`)
-    and from the finer folders of extra/ (polo, hoodie, blazer, ... name kinds). Each head's "unknown"
-    threshold is chosen on cross-validated predictions. Run it after `wardrobe train-head`.
+    and from folders that name one kind (extra/'s polo, hoodie, blazer, ...; train/'s t-shirt, shirt, dress, shorts,
+    skirt, hat). Each head's "unknown" threshold is chosen on cross-validated predictions of the photos labelled by
+    looking; the kind head is moved to the mix of kinds of train/, a closet's. Run it after `wardrobe train-head`.
     """
     from wardrobe.cli.photos import _progress
     from wardrobe.training.attributes import fit_shipped_attributes, labelled_for_training, read_labels

@@ -3,8 +3,10 @@
 Labels come from a CSV (data/attribute-labels.csv: photo, pattern, material, kind, colour, ...); kinds are also
 taken from the finer folders of the closet photos (polo, hoodie, blazer, ...) where a folder names one kind.
 Each head is a standardised logistic regression; its temperature and its "unknown" threshold are chosen on
-cross-validated predictions of the training photos, so that what it names is right at least SURE_PRECISION of
-the time.
+cross-validated predictions of the photos labelled by looking (a folder's kind is easier than a closet's), so that
+what it names is right at least SURE_PRECISION of the time. The photos it learns from over-represent some values
+(extra/'s folders of polos and hoodies, a labelling round that sought rare patterns), so its intercepts are moved
+from that mix to a closet's: the values of train/'s labelled photos, each weighted by its folder's size.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ FOLDER_KINDS = {
 INPUTS = {"kind": "photo", "pattern": "photo+closeup", "material": "photo", "colour": "colour"}
 C = {"kind": 0.01, "pattern": 0.01, "material": 0.01, "colour": 0.03}
 SURE_PRECISION = {"kind": 0.8, "pattern": 0.85, "material": 0.9, "colour": 0.7}
+CLOSET_PRIOR = {"kind"}  # the heads whose intercepts move to a closet's mix of values
 FOLDS = 5
 
 
@@ -93,13 +96,35 @@ def targets(photos: list[str], labels: dict[str, dict[str, str]], attribute: str
     return out
 
 
+def closet_prior(photos: list[str], labels: dict[str, dict[str, str]], attribute: str, classes: tuple[str, ...],
+                 folder_sizes: dict[str, int]) -> np.ndarray | None:
+    """The mix of an attribute's values in a closet: train/'s photos labelled by looking, each weighted by its
+    folder's photos over its folder's labelled ones (the labels sampled folders evenly, closets do not). None when
+    no photo of a sized folder is labelled."""
+    by_folder: dict[str, list[str]] = {}
+    for photo in photos:
+        value = labels.get(photo, {}).get(attribute)
+        folder = str(Path(photo).parent)
+        if value in classes and folder in folder_sizes:
+            by_folder.setdefault(folder, []).append(value)
+    if not by_folder:
+        return None
+    mix = np.ones(len(classes))  # one photo's worth of every value, so none is ruled out
+    for folder, values in by_folder.items():
+        for value in values:
+            mix[classes.index(value)] += folder_sizes[folder] / len(values)
+    return mix / mix.sum()
+
+
 def _fit(x: np.ndarray, y: np.ndarray, n_classes: int, c: float):
+    """A standardised logistic regression, rare values part of the way to equal say; with the mix of values its
+    weighted fit saw (what a closet prior is moved from)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(0), x.std(0)
     scale[scale < 1e-6] = 1.0
     counts = np.bincount(y, minlength=n_classes).astype(np.float64)
-    weights = (len(y) / (max((counts > 0).sum(), 1) * counts[y])) ** 0.5  # rare values part of the way to equal say
+    weights = (len(y) / (max((counts > 0).sum(), 1) * counts[y])) ** 0.5
     model = LogisticRegression(C=c, max_iter=3000)
     model.fit((x - mean) / scale, y, sample_weight=weights)
     coef = np.zeros((n_classes, x.shape[1]), np.float32)
@@ -107,12 +132,20 @@ def _fit(x: np.ndarray, y: np.ndarray, n_classes: int, c: float):
     rows = model.coef_ if len(model.classes_) > 2 else np.vstack([-model.coef_[0] / 2, model.coef_[0] / 2])
     bias = model.intercept_ if len(model.classes_) > 2 else np.array([-model.intercept_[0] / 2, model.intercept_[0] / 2])
     coef[model.classes_], intercept[model.classes_] = rows, bias
-    return mean, scale, coef, intercept
+    seen = np.bincount(y, weights=weights, minlength=n_classes)
+    return mean, scale, coef, intercept, seen / seen.sum()
 
 
-def _logits(fitted, x):
-    mean, scale, coef, intercept = fitted
-    return ((x - mean) / scale) @ coef.T + intercept
+def _logits(fitted, x, prior=None):
+    """The head's logits, moved from the mix of values it was fitted on to `prior` where one is given."""
+    mean, scale, coef, intercept, seen = fitted
+    return ((x - mean) / scale) @ coef.T + intercept + _shift(seen, prior)
+
+
+def _shift(seen: np.ndarray, prior: np.ndarray | None) -> np.ndarray:
+    if prior is None:
+        return np.zeros_like(seen)
+    return np.where(seen > 0, np.log(prior) - np.log(np.maximum(seen, 1e-12)), 0.0)
 
 
 def sure_threshold(probs: np.ndarray, truth: np.ndarray, precision: float) -> float:
@@ -126,35 +159,42 @@ def sure_threshold(probs: np.ndarray, truth: np.ndarray, precision: float) -> fl
 
 
 def fit_attribute_head(x: np.ndarray, values: list[str | None], classes: tuple[str, ...], attribute: str,
-                       inputs: str, category: np.ndarray | None = None) -> tuple[AttributeHead, dict]:
-    """One head: cross-validated temperature and 'unknown' threshold, then a fit on every labelled photo."""
+                       inputs: str, category: np.ndarray | None = None, looked: np.ndarray | None = None,
+                       prior: np.ndarray | None = None) -> tuple[AttributeHead, dict]:
+    """One head: cross-validated temperature and 'unknown' threshold (on the photos labelled by looking, `looked`,
+    where given), intercepts moved to `prior` where given, then a fit on every labelled photo."""
     index = {c: i for i, c in enumerate(classes)}
     keep = np.array([v in index for v in values])
     x, y = x[keep], np.array([index[v] for v in values if v in index])
     cats = category[keep] if category is not None else None
+    judged = looked[keep] if looked is not None and looked[keep].sum() >= 2 * FOLDS else np.ones(len(y), bool)
     folds = np.arange(len(y)) % FOLDS
     logits = np.zeros((len(y), len(classes)), np.float32)
     for k in range(FOLDS):
         fitted = _fit(x[folds != k], y[folds != k], len(classes), C[attribute])
-        logits[folds == k] = _logits(fitted, x[folds == k])
-    t = fit_temperature(logits, y)
+        logits[folds == k] = _logits(fitted, x[folds == k], prior)
+    t = fit_temperature(logits[judged], y[judged])
     z = logits / t
     probs = np.exp(z - z.max(1, keepdims=True))
     probs /= probs.sum(1, keepdims=True)
     if attribute == "kind" and cats is not None:
         probs = probs * np.array([[kind_fits(k, int(c)) for k in classes] for c in cats])
+    mean, scale, coef, intercept, seen = _fit(x, y, len(classes), C[attribute])
+    probs, y = probs[judged], y[judged]
     sure = sure_threshold(probs, y, SURE_PRECISION[attribute])
-    mean, scale, coef, intercept = _fit(x, y, len(classes), C[attribute])
-    head = AttributeHead(classes, inputs, mean, scale, coef / t, intercept / t, sure)
+    head = AttributeHead(classes, inputs, mean, scale, coef / t, (intercept + _shift(seen, prior)) / t, sure)
     named = probs.max(1) >= sure
-    report = {"photos": int(len(y)), "temperature": round(t, 3), "sure": round(sure, 3),
+    report = {"photos": int(keep.sum()), "judged_on": int(len(y)), "temperature": round(t, 3),
+              "sure": round(sure, 3), "closet_prior": prior is not None,
               "cv_accuracy": round(float((probs.argmax(1) == y).mean()), 4),
               "cv_unknown": round(float(1 - named.mean()), 4),
               "cv_error_named": round(float((probs.argmax(1) != y)[named].mean()) if named.any() else 0.0, 4)}
     return head, report
 
 
-def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], network: str) -> tuple[AttributeHeads, dict]:
+def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], network: str,
+                        folder_sizes: dict[str, int] | None = None) -> tuple[AttributeHeads, dict]:
+    """Every attribute's head; folder_sizes (folder -> its photos, e.g. train/'s) give the closet prior."""
     heads, reports = {}, {}
     for attribute, classes in ATTRIBUTE_VALUES.items():
         values = targets(inputs.photos, labels, attribute)
@@ -164,17 +204,31 @@ def fit_attribute_heads(inputs: Inputs, labels: dict[str, dict[str, str]], netwo
         if len(set(present)) < 2 or len(present) < 2 * FOLDS:
             reports[attribute] = {"photos": len(present), "skipped": "fewer than two values, or ten photos, labelled"}
             continue
+        looked = np.array([attribute in labels.get(p, {}) for p in inputs.photos])
+        prior = closet_prior(inputs.photos, labels, attribute, used, folder_sizes or {}) \
+            if attribute in CLOSET_PRIOR else None
         heads[attribute], reports[attribute] = fit_attribute_head(x, values, used, attribute, INPUTS[attribute],
-                                                                  inputs.labels)
+                                                                  inputs.labels, looked, prior)
     return AttributeHeads(heads, network, {"reports": reports, "kinds": list(KINDS)}), reports
 
 
+def folder_sizes(root: Path, split: str = "train") -> dict[str, int]:
+    """split's folders (as photo paths name them) -> their photos: the closet mix the priors are estimated on."""
+    base = root / split
+    if not base.is_dir():
+        return {}
+    return {f"{split}/{d.name}": sum(1 for _ in d.glob("*.jpg")) for d in sorted(base.iterdir()) if d.is_dir()}
+
+
 def labelled_for_training(root: Path, labels: dict[str, dict[str, str]]) -> list[str]:
-    """Photos to learn from: every labelled one outside validation/ (kept to measure on), and every photo of extra/
-    (its finer folders name kinds)."""
-    extra = sorted(str(p.relative_to(root)) for p in (root / "extra").rglob("*.jpg")) if (root / "extra").is_dir() else []
-    chosen = [p for p in labels if not p.startswith("validation/") and (root / p).is_file()]
-    return sorted(set(chosen) | set(extra))
+    """Photos to learn from: every labelled one outside validation/ (kept to measure on), every photo of extra/, and
+    every photo of train/'s folders that name one kind (t-shirt, shirt, dress, shorts, skirt, hat)."""
+    chosen = {p for p in labels if not p.startswith("validation/") and (root / p).is_file()}
+    for split, every in (("extra", True), ("train", False)):
+        if (root / split).is_dir():
+            chosen |= {str(p.relative_to(root)) for p in (root / split).rglob("*.jpg")
+                       if every or p.parent.name in FOLDER_KINDS}
+    return sorted(chosen)
 
 
 def fit_shipped_attributes(photo_dir: Path, model_dir: Path, root: Path, labels_csv: Path, progress=None) -> dict:
@@ -188,7 +242,7 @@ def fit_shipped_attributes(photo_dir: Path, model_dir: Path, root: Path, labels_
         raise ValueError(f"{labels_csv}: none of its photos is under {root} (outside validation/)")
     classifier = Classifier(model_dir, photo_dir)
     inputs = photo_inputs(classifier, root, photos, progress)
-    heads, reports = fit_attribute_heads(inputs, labels, classifier.network)
+    heads, reports = fit_attribute_heads(inputs, labels, classifier.network, folder_sizes(root))
     heads.info = {**heads.info, "labels": labels_csv.name, "photos": len(inputs.photos)}
     staged = Path(photo_dir) / ".staged-attributes.npz"
     heads.save(staged)
