@@ -187,3 +187,26 @@ def test_colour_names_are_those_of_the_redmean_distance():
         order = np.argsort(-counts)
         expected = [list(PALETTE)[i] for i in order[:3] if counts[i] >= 0.15] or [list(PALETTE)[order[0]]]
         assert dominant_colours(rgb, mask) == expected
+
+
+def test_the_closeup_is_cut_from_the_photo_at_full_scale_where_the_views_copy_is_halved(tmp_path):
+    """Fine stripes on a 400x533 phone photo (decoded at half scale for the views) survive in the close-up; a
+    12-megapixel photo's 1/8 copy already has the pixels, so it is not decoded again."""
+    from wardrobe.vision.attributes import closeup
+    from wardrobe.vision.views import DETAIL_EDGE, read_closeup, read_views
+
+    pixels = np.full((533, 400, 3), 120, np.uint8)
+    rows = np.arange(100, 430)
+    pixels[rows, 80:320] = np.where((rows % 2 == 0)[:, None, None], 20, 235)  # every other row dark
+    path = tmp_path / "striped.jpg"
+    Image.fromarray(pixels).save(path, quality=95)
+    views = read_views(path, 224)
+    assert max(views.image.size) < DETAIL_EDGE
+    sharp, soft = read_closeup(path, views, 224), closeup(views.image, views.converted.mask, 224)
+    assert sharp.shape == soft.shape == (224, 224, 3)
+    contrast = [float(np.std(c.mean(axis=(1, 2)))) for c in (sharp, soft)]
+    assert contrast[0] > 40 and contrast[0] > 10 * contrast[1], contrast
+
+    phone = garment_photo(tmp_path / "phone.jpg", size=(4000, 3000))
+    views = read_views(phone, 224)
+    assert np.array_equal(read_closeup(phone, views, 224), closeup(views.image, views.converted.mask, 224))

@@ -16,13 +16,12 @@ from wardrobe.vision.attributes import (
     AttributeHead,
     AttributeHeads,
     attribute_features,
-    closeup,
     colour_features,
     split_attribute_features,
 )
 from wardrobe.vision.head import LEFT_ALONE, PhotoHead, personal_refit
 from wardrobe.vision.photo import PhotoError
-from wardrobe.vision.views import read_views
+from wardrobe.vision.views import read_closeup, read_views
 
 
 def _as_photo_head(head: AttributeHead) -> PhotoHead:
@@ -62,11 +61,12 @@ def _inputs(wardrobe: Wardrobe, read_missing: bool) -> tuple[list, dict[str, np.
 
 def _read_from_photo(wardrobe: Wardrobe, item) -> np.ndarray | None:
     classifier = wardrobe.classifier
+    path = wardrobe.library.home / item.photo_path
     try:
-        views = read_views(wardrobe.library.home / item.photo_path, classifier.photo_size)
+        views = read_views(path, classifier.photo_size)
+        close = classifier.photo_outputs(read_closeup(path, views, classifier.photo_size)[None])[0][0]
     except (PhotoError, OSError):
         return None
-    close = classifier.photo_outputs(closeup(views.image, views.converted.mask, classifier.photo_size)[None])[0][0]
     return attribute_features(close, colour_features(views.converted.work, views.converted.mask))
 
 

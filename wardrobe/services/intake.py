@@ -16,12 +16,12 @@ from wardrobe.domain import Item, Prediction
 from wardrobe.store.errors import StoreError, os_problem
 from wardrobe.store.library import PhotoLibrary, thumbnail_jpeg
 from wardrobe.store.repository import NewItem
-from wardrobe.vision.attributes import attribute_features, closeup, colour_features
+from wardrobe.vision.attributes import attribute_features, colour_features
 from wardrobe.vision.colours import dominant_colours
 from wardrobe.vision.photo import CONVERSION_VERSION, PhotoError, read_photo
 from wardrobe.vision.photonet import FRAMING_VERSION
 from wardrobe.vision.safe_open import one_line
-from wardrobe.vision.views import read_views
+from wardrobe.vision.views import read_closeup, read_views
 
 BATCH_SIZE = 64  # photos stored in one transaction, and read by the paper's network in one pass
 # What an item records of how its photo was turned into what the networks read (at most 40 characters).
@@ -85,7 +85,7 @@ def _prepare(path: Path, library: PhotoLibrary | None, classifier) -> _Prepared:
         reads_attributes = classifier.attribute_heads is not None
         if reads_attributes:
             prepared.colour_features = colour_features(views.converted.work, views.converted.mask)
-            close = closeup(views.image, views.converted.mask, classifier.photo_size)
+            close = read_closeup(data, views, classifier.photo_size)
         with classifier.photo_network() as network:
             prepared.features, prepared.imagenet = network.read(views.framed[None])
             if reads_attributes:

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from wardrobe.domain import ATTRIBUTE_VALUES, KINDS, kind_fits
-from wardrobe.vision.attributes import AttributeHead, AttributeHeads, closeup, colour_features
+from wardrobe.vision.attributes import AttributeHead, AttributeHeads, colour_features
 from wardrobe.vision.head import fit_temperature
 from wardrobe.vision.photo import PhotoError
-from wardrobe.vision.views import read_views
+from wardrobe.vision.views import read_closeup, read_views
 
 # Folders whose every photo is one kind (extra/'s finer folders and some of the main ten).
 FOLDER_KINDS = {
@@ -64,12 +64,12 @@ def photo_inputs(classifier, root: Path, photos: list[str], progress=None) -> In
     for photo in photos:
         try:
             views = read_views(root / photo, size)  # decoded and viewed as `add` does
+            close = read_closeup(root / photo, views, size)
         except PhotoError:
             continue
-        image = views.image
         reading = classifier.read(views.converted.pixels[None], views.framed[None])
         features.append(reading.features[0])
-        closeups.append(classifier.photo_outputs(closeup(image, views.converted.mask, size)[None])[0][0])
+        closeups.append(classifier.photo_outputs(close[None])[0][0])
         labels.append(int(np.argmax(reading.probabilities[0])))
         colours.append(colour_features(views.converted.work, views.converted.mask))
         kept.append(photo)

@@ -36,8 +36,9 @@ def split_attribute_features(stored: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def closeup(image: Image.Image, mask: np.ndarray, size: int) -> np.ndarray:
-    """(size, size, 3) uint8: a square from the middle of the garment, half its shorter side, at the photo's own
-    resolution (the whole-photo framing shrinks stripes and checks below what the network can see)."""
+    """(size, size, 3) uint8: a square from the middle of the garment, half its shorter side, at the resolution of
+    `image` (the whole-photo framing shrinks stripes and checks below what the network can see); `mask` may be at a
+    smaller scale than `image`."""
     rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
     h, w = mask.shape
     sy, sx = image.height / h, image.width / w

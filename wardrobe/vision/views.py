@@ -1,4 +1,5 @@
-"""The one place a photo is decoded and its views are made: the 28x28 Fashion-MNIST conversion and the framed colour photo."""
+"""The one place a photo is decoded and its views are made: the 28x28 Fashion-MNIST conversion, the framed colour
+photo and the garment's close-up."""
 
 from __future__ import annotations
 
@@ -8,8 +9,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from wardrobe.vision.attributes import closeup
 from wardrobe.vision.photo import DECODED_EDGE, Converted, open_photo, to_fmnist
 from wardrobe.vision.photonet import fitted, pad_square
+
+# The close-up is cut from the photo decoded with at least this many pixels on its longest edge. From the views'
+# copy (a 400x533 phone photo decoded at half scale) stripes and checks were blurred away: on 341 validation photos
+# labelled by looking, pattern read right 0.865 (unknown 4.7%) from a full-scale close-up, 0.83 from a half-scale one.
+DETAIL_EDGE = 400
 
 
 @dataclass
@@ -40,3 +47,12 @@ def read_framed(source: Path | bytes, size: int) -> np.ndarray:
     """The photo network's view alone, decoded and framed as read_views frames it (for fitting and re-reading)."""
     image = open_photo(source, longest=decoded_edge(size))
     return pad_square(fitted(image, size), size)
+
+
+def read_closeup(source: Path | bytes, views: PhotoViews, size: int) -> np.ndarray:
+    """(size, size, 3) uint8: the garment's close-up (attributes.closeup, where views' mask found the garment), cut
+    from the photo decoded again at DETAIL_EDGE unless the views' copy already has that many pixels."""
+    detail = views.image
+    if max(detail.size) < DETAIL_EDGE:
+        detail = open_photo(source, longest=DETAIL_EDGE)
+    return closeup(detail, views.converted.mask, size)
