@@ -191,7 +191,8 @@ def test_colour_names_are_those_of_the_redmean_distance():
 
 def test_the_closeup_is_cut_from_the_photo_at_full_scale_where_the_views_copy_is_halved(tmp_path):
     """Fine stripes on a 400x533 phone photo (decoded at half scale for the views) survive in the close-up; a
-    12-megapixel photo's 1/8 copy already has the pixels, so it is not decoded again."""
+    12-megapixel photo's 1/8 copy already has the pixels, and a PNG is decoded whole, so neither is decoded again
+    (bytes that cannot be decoded stand in for the photo and are never opened)."""
     from wardrobe.vision.attributes import closeup
     from wardrobe.vision.views import DETAIL_EDGE, read_closeup, read_views
 
@@ -207,6 +208,9 @@ def test_the_closeup_is_cut_from_the_photo_at_full_scale_where_the_views_copy_is
     contrast = [float(np.std(c.mean(axis=(1, 2)))) for c in (sharp, soft)]
     assert contrast[0] > 40 and contrast[0] > 10 * contrast[1], contrast
 
-    phone = garment_photo(tmp_path / "phone.jpg", size=(4000, 3000))
-    views = read_views(phone, 224)
-    assert np.array_equal(read_closeup(phone, views, 224), closeup(views.image, views.converted.mask, 224))
+    with pytest.raises(PhotoError):
+        read_closeup(b"not a photo", views, 224)  # this one is decoded again
+    for name, size in (("phone.jpg", (4000, 3000)), ("small.png", (300, 400))):
+        views = read_views(garment_photo(tmp_path / name, size=size), 224)
+        assert views.reduced == name.endswith(".jpg")
+        assert np.array_equal(read_closeup(b"not a photo", views, 224), closeup(views.image, views.converted.mask, 224))

@@ -20,7 +20,7 @@ from wardrobe.vision.attributes import (
     split_attribute_features,
 )
 from wardrobe.vision.head import LEFT_ALONE, PhotoHead, personal_refit
-from wardrobe.vision.photo import PhotoError
+from wardrobe.vision.photo import PhotoError, read_photo
 from wardrobe.vision.views import read_closeup, read_views
 
 
@@ -61,12 +61,13 @@ def _inputs(wardrobe: Wardrobe, read_missing: bool) -> tuple[list, dict[str, np.
 
 def _read_from_photo(wardrobe: Wardrobe, item) -> np.ndarray | None:
     classifier = wardrobe.classifier
-    path = wardrobe.library.home / item.photo_path
     try:
-        views = read_views(path, classifier.photo_size)
-        close = classifier.photo_outputs(read_closeup(path, views, classifier.photo_size)[None])[0][0]
+        data = read_photo(wardrobe.library.home / item.photo_path)  # read once: both views and the close-up from it
+        views = read_views(data, classifier.photo_size)
+        close = read_closeup(data, views, classifier.photo_size)
     except (PhotoError, OSError):
         return None
+    close = classifier.photo_outputs(close[None])[0][0]
     return attribute_features(close, colour_features(views.converted.work, views.converted.mask))
 
 

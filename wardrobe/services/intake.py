@@ -67,8 +67,9 @@ class _Prepared:
 
 
 def _prepare(path: Path, library: PhotoLibrary | None, classifier) -> _Prepared:
-    """Read one photo once; hash it, decode it once and make its views of those bytes, run the photo network on it,
-    and (when storing) stage those same bytes in the library. Runs in worker threads: what costs most (decoding,
+    """Read one photo once; hash it, decode it once and make its views of those bytes (and, for the attributes, decode
+    it again at full scale where the views' copy was reduced, for the close-up), run the photo network on them, and
+    (when storing) stage those same bytes in the library. Runs in worker threads: what costs most (decoding,
     resizing, the photo network) runs in native code that lets go of the GIL. A photo swapped or rewritten
     meanwhile cannot make the stored file differ from its hash, nor make it grow without end."""
     prepared = _Prepared(path)

@@ -54,16 +54,21 @@ def open_photo(source: str | Path | bytes, max_pixels: int = MAX_PIXELS, longest
     A JPEG is decoded at the smallest of the decoder's scales (1, 1/2, 1/4, 1/8) whose longest edge still has
     `longest` pixels (None: full size); other formats are decoded whole.
     """
+    return open_scaled(source, max_pixels, longest)[0]
+
+
+def open_scaled(source: str | Path | bytes, max_pixels: int = MAX_PIXELS,
+                longest: int | None = DECODED_EDGE) -> tuple[Image.Image, int]:
+    """open_photo, with the divisor the decoder reduced the photo by (1: decoded whole)."""
     data = source if isinstance(source, bytes) else read_photo(source)
     try:
         with opened_image(data, max_pixels) as image:
             try:
                 if getattr(image, "n_frames", 1) > 1:
                     image.seek(0)
-                if image.format in ("JPEG", "MPO") and longest:
-                    _draft(image, longest)
+                scale = _draft(image, longest) if image.format in ("JPEG", "MPO") and longest else 1
                 image.load()
-                return _to_rgb(ImageOps.exif_transpose(image))
+                return _to_rgb(ImageOps.exif_transpose(image)), scale
             except Exception as exc:  # noqa: BLE001  a decoder failure is this photo's problem, not the command's
                 raise PhotoError(decoder_failure(exc)) from exc
     except UnusableFile as exc:
@@ -78,8 +83,9 @@ def draft_scale(size: tuple[int, int], longest: int) -> int:
     return scale
 
 
-def _draft(image: Image.Image, longest: int) -> None:
-    """Ask the JPEG decoder for draft_scale's reduction (the edge is the same before and after EXIF rotation).
+def _draft(image: Image.Image, longest: int) -> int:
+    """Ask the JPEG decoder for draft_scale's reduction, and return it (the edge is the same before and after EXIF
+    rotation).
 
     Pillow picks the largest scale at which both requested sides still fit, so ask for the reduced sides
     themselves: width // (width // scale) >= scale (and not twice it for any photo the shape checks allow)."""
@@ -87,6 +93,7 @@ def _draft(image: Image.Image, longest: int) -> None:
     if scale > 1:
         width, height = image.size
         image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
+    return scale
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
