@@ -120,6 +120,22 @@ def test_a_head_moved_to_a_closet_prior_names_the_common_value_more_often():
     assert 0.4 < said[0] < 0.6 and said[1] > said[0] + 0.2
 
 
+def test_unknown_is_calibrated_on_the_photos_labelled_by_looking_not_the_folders():
+    """Folder photos (easy catalogue shots) would make the head look surer than it is on closet photos."""
+    from wardrobe.training.attributes import fit_attribute_head
+
+    rng = np.random.default_rng(1)
+    easy = np.vstack([rng.normal(-3, 0.5, (100, 2)), rng.normal(3, 0.5, (100, 2))])
+    hard = np.vstack([rng.normal(-0.3, 1.5, (30, 2)), rng.normal(0.3, 1.5, (30, 2))])
+    x = np.vstack([easy, hard]).astype(np.float32)
+    values = ["polo"] * 100 + ["t-shirt"] * 100 + ["polo"] * 30 + ["t-shirt"] * 30
+    looked = np.array([False] * 200 + [True] * 60)
+    _, everything = fit_attribute_head(x, values, ("polo", "t-shirt"), "kind", "photo")
+    _, on_looked = fit_attribute_head(x, values, ("polo", "t-shirt"), "kind", "photo", looked=looked)
+    assert everything["judged_on"] == 260 and on_looked["judged_on"] == 60
+    assert on_looked["sure"] > everything["sure"] + 0.2 and on_looked["cv_unknown"] > everything["cv_unknown"]
+
+
 def test_the_garment_not_the_floor_decides_the_colour_statistics():
     rgb = np.zeros((120, 90, 3), np.uint8)
     rgb[:] = (200, 170, 120)  # a beige floor
